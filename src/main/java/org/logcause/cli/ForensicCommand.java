@@ -1,0 +1,68 @@
+package org.logcause.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.logcause.ingest.FileStat;
+import org.logcause.job.JobSpecLoader;
+import org.logcause.job.JobSpecLoader.LoadedJob;
+import org.logcause.run.Progress;
+import org.logcause.run.RunJob;
+import org.logcause.run.SparkSessions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code logcause forensic}: a post-incident run over a job's logs, written under its own output folder. */
+@Command(
+    name = "forensic",
+    mixinStandardHelpOptions = true,
+    description = "Run the pipeline over a job's logs after an incident and write the tables under --out.")
+final class ForensicCommand implements Callable<Integer> {
+  @Option(names = "--job", required = true, paramLabel = "FILE", description = "job spec (YAML), e.g. jobs/redcrow.yaml")
+  Path job;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "output folder (default: the spec's output, under forensic/<run id>)")
+  String out;
+
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master (default: the submit's, else local[*])")
+  String master;
+
+  @Option(names = "--verbose", description = "show Spark's own logging")
+  boolean verbose;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    LoadedJob loaded = JobSpecLoader.load(job); // validated before Spark starts
+    String runId = "forensic-" + loaded.specHash().substring(0, 12);
+    String outDir = out != null ? out : loaded.resolve(loaded.spec().output()) + "/forensic/" + runId;
+    PrintWriter console = spec.commandLine().getOut();
+    console.printf("logcause forensic: job %s, run %s%n", loaded.spec().job(), runId);
+    console.flush();
+    SparkSession spark = SparkSessions.start("logcause forensic " + loaded.spec().job(), master, verbose);
+    try {
+      RunJob.Outcome outcome = new RunJob(loaded, "forensic", runId, outDir, new Progress(System.out)).apply(spark);
+      System.out.flush();
+      console.printf("%-44s %10s %10s %12s %11s%n", "source / file", "lines", "events", "continuation", "quarantined");
+      for (FileStat f : outcome.files()) {
+        console.printf("%-44s %10d %10d %12d %11d%s%n", f.source() + " " + shortName(f.file()), f.linesRead(),
+            f.events(), f.continuationLines(), f.quarantined(), f.error() == null ? "" : "  ERROR: " + f.error());
+      }
+      console.printf("wrote %s/{events,quarantine,run_manifest} and %s/run_manifest.json (status %s)%n", outDir,
+          outDir, outcome.manifest().status());
+      return outcome.exitCode();
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static String shortName(String file) {
+    int slash = file.lastIndexOf('/');
+    return slash < 0 ? file : file.substring(slash + 1);
+  }
+}

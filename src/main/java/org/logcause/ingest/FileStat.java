@@ -1,0 +1,13 @@
+package org.logcause.ingest;
+
+/**
+ * The accounting of one input file, as the run manifest reports it. {@code reconciled} is true when the lines
+ * the reader counted equal the lines found in the written events plus the quarantined lines.
+ */
+public record FileStat(String source, String file, long linesRead, long bytes, long events, long continuationLines,
+    long quarantined, long invalidUtf8Lines, String error, long eventLinesWritten, long quarantineRowsWritten) {
+
+  public boolean reconciled() {
+    return linesRead == eventLinesWritten + quarantineRowsWritten;
+  }
+}

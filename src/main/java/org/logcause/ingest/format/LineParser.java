@@ -1,0 +1,68 @@
+package org.logcause.ingest.format;
+
+/**
+ * Turns the lines of one file, in order, into events. One instance per file: a parser may keep state between
+ * lines (the open event, a CSV record whose quoted field spans lines, the year of a year-less timestamp).
+ */
+public abstract class LineParser {
+  private ParsedEvent current;
+  private int maxEventChars = 64 * 1024;
+
+  /** Parses one line (without its line terminator). */
+  public abstract Parsed parse(String line);
+
+  /** The event that continuation lines fold into, or null before the first event of the file. */
+  protected final ParsedEvent current() {
+    return current;
+  }
+
+  protected final Parsed start(ParsedEvent event) {
+    event.capAt(maxEventChars);
+    current = event;
+    return new Parsed.Start(event);
+  }
+
+  /** Folds a line into the open event's message; a continuation before any event is rejected. */
+  protected final Parsed continueMessage(String line) {
+    if (current == null) {
+      return orphan();
+    }
+    current.appendLine(line);
+    return Parsed.CONTINUATION;
+  }
+
+  /** Folds a line into an attribute of the open event (e.g. PostgreSQL's DETAIL or STATEMENT). */
+  protected final Parsed continueAttribute(String key, String value) {
+    if (current == null) {
+      return orphan();
+    }
+    current.appendTo(key, value);
+    return Parsed.CONTINUATION;
+  }
+
+  protected static Parsed reject(String reason) {
+    return new Parsed.Rejected(reason);
+  }
+
+  private static Parsed orphan() {
+    return reject("continuation line before the first event of the file");
+  }
+
+  public final LineParser maxEventChars(int chars) {
+    this.maxEventChars = chars;
+    return this;
+  }
+
+  static boolean isBlank(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      if (!Character.isWhitespace(line.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static boolean startsIndented(String line) {
+    return !line.isEmpty() && (line.charAt(0) == '\t' || line.charAt(0) == ' ');
+  }
+}

@@ -1,0 +1,181 @@
+package org.logcause.ingest.format;
+
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * PostgreSQL's stderr log (also what {@code logging_collector} writes), parsed with the server's own
+ * {@code log_line_prefix}. A prefixed DETAIL, HINT, CONTEXT, STATEMENT, QUERY or LOCATION line belongs to the
+ * event before it and becomes an attribute; un-prefixed lines (tab-indented SQL, multi-line messages, a
+ * {@code pg_ctl} line) continue the open event.
+ */
+final class PostgresStderrParser extends LineParser {
+  static final Set<String> OPTIONS = Set.of("log_line_prefix");
+  static final String DEFAULT_PREFIX = "%m [%p] ";
+
+  private static final Set<String> ATTACHED = Set.of("DETAIL", "HINT", "CONTEXT", "STATEMENT", "QUERY", "LOCATION");
+  private static final String LEVELS =
+      "(?<level>DEBUG[1-5]?|LOG|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION)";
+
+  /** A compiled log_line_prefix: the regex and which named group holds which escape. */
+  record Prefix(Pattern pattern, List<String> groups) {}
+
+  private final Prefix prefix;
+  private final ZoneId zone;
+  private String attachedKey; // the attribute that indented continuation lines extend (e.g. statement)
+
+  PostgresStderrParser(Prefix prefix, ZoneId zone) {
+    this.prefix = prefix;
+    this.zone = zone;
+  }
+
+  static Prefix compile(String logLinePrefix) {
+    StringBuilder re = new StringBuilder("^");
+    List<String> groups = new ArrayList<>();
+    boolean optional = false;
+    StringBuilder literal = new StringBuilder();
+    for (int i = 0; i < logLinePrefix.length(); i++) {
+      char c = logLinePrefix.charAt(i);
+      if (c != '%') {
+        literal.append(c);
+        continue;
+      }
+      if (i + 1 >= logLinePrefix.length()) {
+        throw new IllegalArgumentException("log_line_prefix ends with a lone %: \"" + logLinePrefix + "\"");
+      }
+      char e = logLinePrefix.charAt(++i);
+      // PostgreSQL allows a padding width between % and the escape (e.g. %-10u); accept and ignore it.
+      while ((e == '-' || Character.isDigit(e)) && i + 1 < logLinePrefix.length()) {
+        e = logLinePrefix.charAt(++i);
+      }
+      if (e == '%') {
+        literal.append('%');
+        continue;
+      }
+      flushLiteral(re, literal);
+      if (e == 'q') {
+        re.append("(?:");
+        optional = true;
+        continue;
+      }
+      String group = "g" + groups.size();
+      String body =
+          switch (e) {
+            case 'm' -> "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}(?: [A-Za-z][A-Za-z0-9+\\-/_]*| [+-]\\d+)?";
+            case 't' -> "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?: [A-Za-z][A-Za-z0-9+\\-/_]*| [+-]\\d+)?";
+            case 's' -> "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?: [A-Za-z][A-Za-z0-9+\\-/_]*)?";
+            case 'n' -> "\\d+(?:\\.\\d+)?";
+            case 'p', 'l', 'P' -> "\\d*";
+            case 'x' -> "\\d*";
+            case 'v' -> "[\\d/-]*";
+            case 'e' -> "[0-9A-Z]{5}";
+            case 'c' -> "[0-9a-f]+\\.[0-9a-f]+";
+            case 'Q' -> "-?\\d+";
+            case 'u', 'd', 'h', 'r', 'L' -> "[^\\s]*?";
+            case 'a', 'i', 'b' -> ".*?";
+            default -> throw new IllegalArgumentException(
+                "log_line_prefix: unknown escape %" + e + " in \"" + logLinePrefix + "\"");
+          };
+      re.append("(?<").append(group).append('>').append(body).append(')');
+      groups.add(String.valueOf(e));
+    }
+    flushLiteral(re, literal);
+    if (optional) {
+      re.append(")?");
+    }
+    re.append(LEVELS).append(":\\s*(?<msg>.*)$");
+    return new Prefix(Pattern.compile(re.toString(), Pattern.DOTALL), groups);
+  }
+
+  private static void flushLiteral(StringBuilder re, StringBuilder literal) {
+    if (literal.length() == 0) {
+      return;
+    }
+    // Runs of spaces are matched loosely: servers pad fields, and people copy prefixes with a space too many.
+    String[] parts = literal.toString().split(" +", -1);
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        re.append(" *");
+      }
+      if (!parts[i].isEmpty()) {
+        re.append(Pattern.quote(parts[i]));
+      }
+    }
+    literal.setLength(0);
+  }
+
+  @Override
+  public Parsed parse(String line) {
+    Matcher m = prefix.pattern().matcher(line);
+    if (!m.matches()) {
+      if (isBlank(line)) {
+        return current() == null ? reject("blank line before the first event") : Parsed.CONTINUATION;
+      }
+      if (attachedKey != null && startsIndented(line)) {
+        return continueAttribute(attachedKey, line.strip());
+      }
+      return continueMessage(startsIndented(line) ? line.strip() : line);
+    }
+    String level = m.group("level");
+    String msg = m.group("msg");
+    if (ATTACHED.contains(level)) {
+      attachedKey = level.toLowerCase(Locale.ROOT);
+      return continueAttribute(attachedKey, msg);
+    }
+    long ts = Timestamps.INVALID;
+    Map<String, String> attrs = new java.util.TreeMap<>();
+    for (int g = 0; g < prefix.groups().size(); g++) {
+      String value = m.group("g" + g);
+      if (value == null) {
+        continue;
+      }
+      switch (prefix.groups().get(g)) {
+        case "m", "t" -> ts = Timestamps.parseIsoLike(value, zone);
+        case "n" -> ts = parseEpoch(value);
+        case "p" -> attrs.put("pid", value);
+        case "u" -> attrs.put("user", clean(value));
+        case "d" -> attrs.put("db", clean(value));
+        case "a" -> attrs.put("application", clean(value));
+        case "h" -> attrs.put("client", clean(value));
+        case "r" -> attrs.put("client", clean(value));
+        case "e" -> attrs.put("sqlstate", value);
+        case "c" -> attrs.put("session_id", value);
+        case "l" -> attrs.put("session_line", value);
+        case "x" -> attrs.put("txid", value);
+        case "v" -> attrs.put("vxid", value);
+        case "b" -> attrs.put("backend_type", value);
+        case "i" -> attrs.put("command_tag", value);
+        case "Q" -> attrs.put("query_id", value);
+        default -> { }
+      }
+    }
+    if (ts == Timestamps.INVALID) {
+      return reject("unparseable timestamp in log_line_prefix");
+    }
+    attachedKey = null;
+    ParsedEvent ev = new ParsedEvent(ts, Levels.normalize(level), msg);
+    for (Map.Entry<String, String> a : attrs.entrySet()) {
+      ev.put(a.getKey(), a.getValue());
+    }
+    ev.put("raw_level", level);
+    return start(ev);
+  }
+
+  private static String clean(String v) {
+    return v.equals("[unknown]") ? "" : v;
+  }
+
+  private static long parseEpoch(String v) {
+    try {
+      return Math.round(Double.parseDouble(v) * 1_000_000d);
+    } catch (NumberFormatException e) {
+      return Timestamps.INVALID;
+    }
+  }
+}

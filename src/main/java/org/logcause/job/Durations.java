@@ -1,0 +1,29 @@
+package org.logcause.job;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses the short durations of job specs: {@code 10s}, {@code -2.5s}, {@code 150ms}, {@code 5m}, {@code 1h}. */
+public final class Durations {
+  private static final Pattern DURATION = Pattern.compile("([+-]?\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+  private Durations() {}
+
+  public static Duration parse(String text) {
+    Matcher m = DURATION.matcher(text == null ? "" : text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "not a duration: \"" + text + "\" (expected a number and a unit ms, s, m or h, e.g. 10s or -2.5s)");
+    }
+    double value = Double.parseDouble(m.group(1));
+    long unitMillis =
+        switch (m.group(2)) {
+          case "ms" -> 1L;
+          case "s" -> 1_000L;
+          case "m" -> 60_000L;
+          default -> 3_600_000L;
+        };
+    return Duration.ofNanos(Math.round(value * unitMillis * 1_000_000d));
+  }
+}

@@ -1,0 +1,53 @@
+package org.logcause.job;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A job: which logs to read, how the components depend on each other, and where to write.
+ *
+ * @param job the job's name (used in run ids and reports)
+ * @param output default output folder, relative to the spec's folder unless absolute or a URI
+ * @param sources the log sources
+ * @param topology component → the components it depends on (web → db-primary → db-replica)
+ * @param windows window sizes of the signal stage
+ * @param limits ingest limits
+ */
+public record JobSpec(
+    String job,
+    String output,
+    List<SourceSpec> sources,
+    Map<String, List<String>> topology,
+    Windows windows,
+    Limits limits)
+    implements Serializable {
+
+  public JobSpec {
+    sources = sources == null ? List.of() : List.copyOf(sources);
+    topology = topology == null ? Map.of() : Map.copyOf(new TreeMap<>(topology));
+    windows = windows == null ? new Windows(null, null) : windows;
+    limits = limits == null ? new Limits(null, null) : limits;
+    output = output == null ? "out" : output;
+  }
+
+  /** Window sizes in seconds: nightly runs default to 1 minute, forensic runs to 10 seconds. */
+  public record Windows(Integer nightlySeconds, Integer forensicSeconds) implements Serializable {
+    public Windows {
+      nightlySeconds = nightlySeconds == null ? 60 : nightlySeconds;
+      forensicSeconds = forensicSeconds == null ? 10 : forensicSeconds;
+    }
+  }
+
+  /**
+   * @param maxLineBytes a longer line is quarantined (its first bytes kept), never loaded whole
+   * @param maxEventChars a multi-line event's message is cut at this length (its lines are still counted)
+   */
+  public record Limits(Integer maxLineBytes, Integer maxEventChars) implements Serializable {
+    public Limits {
+      maxLineBytes = maxLineBytes == null ? 1 << 20 : maxLineBytes;
+      maxEventChars = maxEventChars == null ? 64 * 1024 : maxEventChars;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package org.logcause.output;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.logcause.ingest.FileStat;
+
+/**
+ * What a run did: its identity, per-file accounting, per-stage timings, and how it ended. Written as
+ * {@code run_manifest.json} beside the tables and as the one-row Parquet table {@code run_manifest}.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record RunManifest(
+    String runId,
+    String mode,
+    String job,
+    String specHash,
+    String codeVersion,
+    String startedAt,
+    String finishedAt,
+    String status,
+    int exitCode,
+    List<FileEntry> files,
+    List<StageEntry> stages) {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** One input file: lines read, events, continuation lines, quarantined, and the file-level error if any. */
+  public record FileEntry(String source, String file, long linesRead, long bytes, long events, long continuationLines,
+      long quarantined, long invalidUtf8Lines, boolean reconciled, String error) {
+    public static FileEntry of(FileStat s) {
+      return new FileEntry(s.source(), s.file(), s.linesRead(), s.bytes(), s.events(), s.continuationLines(),
+          s.quarantined(), s.invalidUtf8Lines(), s.reconciled(), s.error());
+    }
+  }
+
+  /** One stage of the run: its name, the rows it produced, and how long it took. */
+  public record StageEntry(String stage, long rows, double seconds) {}
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package org.logcause.run;
+
+import java.io.PrintStream;
+import org.logcause.output.RunManifest;
+
+/** Prints one line per stage (name, rows, elapsed) and records the timing for the run manifest. */
+public final class Progress {
+  private final PrintStream out;
+
+  public Progress(PrintStream out) {
+    this.out = out;
+  }
+
+  public Stage begin(String name) {
+    return new Stage(name, System.nanoTime());
+  }
+
+  /** A stage under way. */
+  public final class Stage {
+    private final String name;
+    private final long startNanos;
+
+    private Stage(String name, long startNanos) {
+      this.name = name;
+      this.startNanos = startNanos;
+    }
+
+    public RunManifest.StageEntry end(long rows, String summary) {
+      double seconds = (System.nanoTime() - startNanos) / 1e9;
+      out.printf("[%s] %s (%.1f s)%n", name, summary, seconds);
+      return new RunManifest.StageEntry(name, rows, Math.round(seconds * 1000) / 1000d);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package org.logcause.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.logcause.ingest.FileStat;
+import org.logcause.ingest.ReadSources;
+import org.logcause.job.JobSpecLoader.LoadedJob;
+import org.logcause.output.RunManifest;
+import org.logcause.output.Tables;
+
+/**
+ * One run of the pipeline over a job's sources, written under one output folder. The body reads like the
+ * pipeline: ingest, write, account for every line, write the manifest.
+ */
+public final class RunJob {
+  /** Exit codes: documented in the README. */
+  public static final int OK = 0;
+  public static final int FILE_ERRORS = 1;
+
+  private final LoadedJob job;
+  private final String mode;
+  private final String runId;
+  private final String out;
+  private final Progress progress;
+
+  public RunJob(LoadedJob job, String mode, String runId, String out, Progress progress) {
+    this.job = job;
+    this.mode = mode;
+    this.runId = runId;
+    this.out = out;
+    this.progress = progress;
+  }
+
+  /** How the run ended, and where its numbers are. */
+  public record Outcome(int exitCode, RunManifest manifest, List<FileStat> files) {}
+
+  public Outcome apply(SparkSession spark) {
+    Instant started = Instant.now();
+    List<RunManifest.StageEntry> stages = new ArrayList<>();
+
+    Progress.Stage ingestStage = progress.begin("ingest");
+    ReadSources.Ingested ingested = new ReadSources(job, runId).apply(spark);
+    write(spark, ingested.events(), Tables.EVENTS, "date");
+    write(spark, ingested.quarantine(), Tables.QUARANTINE, null);
+    List<FileStat> files = ingested.fileStats();
+    ingested.release();
+    long events = files.stream().mapToLong(FileStat::events).sum();
+    long quarantined = files.stream().mapToLong(FileStat::quarantined).sum();
+    long lines = files.stream().mapToLong(FileStat::linesRead).sum();
+    stages.add(ingestStage.end(events, String.format("%,d lines from %d files: %,d events, %,d quarantined",
+        lines, files.size(), events, quarantined)));
+
+    for (FileStat f : files) {
+      if (!f.reconciled()) {
+        // A bug, not bad input: the run must not claim outputs that lost lines.
+        throw new IllegalStateException(
+            "line accounting mismatch for " + f.file() + ": read " + f.linesRead() + " lines, but events hold "
+                + f.eventLinesWritten() + " and quarantine " + f.quarantineRowsWritten());
+      }
+    }
+    boolean fileErrors = files.stream().anyMatch(f -> f.error() != null);
+    int exit = fileErrors ? FILE_ERRORS : OK;
+    RunManifest manifest =
+        new RunManifest(runId, mode, job.spec().job(), job.specHash(), codeVersion(), started.toString(),
+            Instant.now().toString(), fileErrors ? "completed_with_file_errors" : "succeeded", exit,
+            files.stream().map(RunManifest.FileEntry::of).toList(), stages);
+    writeManifest(spark, manifest);
+    return new Outcome(exit, manifest, files);
+  }
+
+  private void write(SparkSession spark, Dataset<Row> rows, String table, String partitionColumn) {
+    spark.sparkContext().setJobDescription("write " + table);
+    var writer = rows.write().mode(SaveMode.Overwrite);
+    if (partitionColumn != null) {
+      writer = writer.partitionBy(partitionColumn);
+    }
+    writer.parquet(new Path(out, table).toString());
+  }
+
+  private void writeManifest(SparkSession spark, RunManifest manifest) {
+    String json = manifest.toJson();
+    Path jsonPath = new Path(out, Tables.MANIFEST_JSON);
+    try {
+      FileSystem fs = jsonPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (FSDataOutputStream o = fs.create(jsonPath, true)) {
+        o.write(json.getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + jsonPath, e);
+    }
+    spark.sparkContext().setJobDescription("write " + Tables.RUN_MANIFEST);
+    Dataset<String> one = spark.createDataset(List.of(json.replace('\n', ' ')), Encoders.STRING());
+    spark.read().json(one).coalesce(1).write().mode(SaveMode.Overwrite)
+        .parquet(new Path(out, Tables.RUN_MANIFEST).toString());
+  }
+
+  static String codeVersion() {
+    String v = RunJob.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}

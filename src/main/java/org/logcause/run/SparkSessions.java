@@ -1,0 +1,35 @@
+package org.logcause.run;
+
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one place a SparkSession is configured: UTC everywhere, Parquet timestamps as TIMESTAMP_MICROS, no UI.
+ * Under spark-submit the master comes from the submit; otherwise embedded local Spark with all cores.
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  public static SparkSession start(String appName, String master, boolean verbose) {
+    Configurator.setRootLevel(verbose ? Level.INFO : Level.WARN);
+    SparkConf conf = new SparkConf();
+    String effective = master != null ? master : conf.get("spark.master", "local[*]");
+    SparkSession.Builder b =
+        SparkSession.builder()
+            .appName(appName)
+            .master(effective)
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false");
+    if (effective.startsWith("local")) {
+      b.config("spark.sql.shuffle.partitions", "8").config("spark.driver.host", "127.0.0.1")
+          .config("spark.driver.bindAddress", "127.0.0.1");
+    }
+    SparkSession spark = b.getOrCreate();
+    spark.sparkContext().setLogLevel(verbose ? "INFO" : "WARN");
+    return spark;
+  }
+}
