@@ -1,0 +1,144 @@
+package org.logcause.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.logcause.ingest.format.Formats;
+import org.logcause.job.SourceSpec;
+
+class FileIngestorTest {
+  private static final String PG = """
+      2024-06-20 14:01:15.902 UTC [5180] ERROR:  canceling statement due to statement timeout
+      2024-06-20 14:01:15.902 UTC [5180] STATEMENT:  UPDATE orders
+      \tSET status = 'paid'
+      2024-06-20 14:03:40.001 UTC [5231] FATAL:  sorry, too many clients already
+      """;
+
+  private static List<IngestRecord> ingest(byte[] bytes, int maxLineBytes) {
+    SourceSpec s = new SourceSpec("pg", "db", "h", "postgres", "x", "UTC", null, Map.of());
+    FileIngestor ingestor = new FileIngestor(maxLineBytes, 0);
+    List<IngestRecord> out = new ArrayList<>();
+    ingestor.ingest("f.log", () -> new ByteArrayInputStream(bytes), Formats.create(s).newParser(2024))
+        .forEachRemaining(out::add);
+    return out;
+  }
+
+  private static IngestRecord.FileStats stats(List<IngestRecord> records) {
+    return (IngestRecord.FileStats) records.get(records.size() - 1);
+  }
+
+  private static long eventLines(List<IngestRecord> records) {
+    return records.stream().filter(r -> r instanceof IngestRecord.Event).mapToLong(r -> ((IngestRecord.Event) r).lineCount()).sum();
+  }
+
+  private static List<IngestRecord.Quarantined> quarantined(List<IngestRecord> records) {
+    return records.stream().filter(r -> r instanceof IngestRecord.Quarantined).map(r -> (IngestRecord.Quarantined) r).toList();
+  }
+
+  @Test
+  void accountsForEveryLineOfAMultiLineFile() {
+    List<IngestRecord> out = ingest(PG.getBytes(StandardCharsets.UTF_8), 1 << 20);
+    IngestRecord.FileStats st = stats(out);
+    assertThat(st.linesRead()).isEqualTo(4);
+    assertThat(st.events()).isEqualTo(2);
+    assertThat(st.continuationLines()).isEqualTo(2);
+    assertThat(eventLines(out)).isEqualTo(4);
+    IngestRecord.Event first = (IngestRecord.Event) out.get(0);
+    assertThat(first.line()).isEqualTo(1);
+    assertThat(first.lineCount()).isEqualTo(3);
+    assertThat(first.attributes()).containsEntry("statement", "UPDATE orders\nSET status = 'paid'");
+  }
+
+  @Test
+  void readsGzipCrlfAndAMissingFinalNewline() throws IOException {
+    String crlf = PG.strip().replace("\n", "\r\n");
+    List<IngestRecord> out = ingest(gzip(crlf.getBytes(StandardCharsets.UTF_8)), 1 << 20);
+    assertThat(stats(out).linesRead()).isEqualTo(4);
+    assertThat(stats(out).error()).isNull();
+    assertThat(((IngestRecord.Event) out.get(1)).message()).isEqualTo("sorry, too many clients already");
+  }
+
+  @Test
+  void keepsWhatWasReadFromATruncatedGzipAndNamesTheFailure() throws IOException {
+    byte[] big = PG.repeat(2000).getBytes(StandardCharsets.UTF_8);
+    byte[] gz = gzip(big);
+    byte[] cut = Arrays.copyOf(gz, gz.length / 2);
+    List<IngestRecord> out = ingest(cut, 1 << 20);
+    IngestRecord.FileStats st = stats(out);
+    assertThat(st.error()).startsWith("read failed after line ").contains("EOFException");
+    assertThat(st.linesRead()).isGreaterThan(0).isLessThan(8000);
+    assertThat(eventLines(out) + quarantined(out).size()).isEqualTo(st.linesRead());
+  }
+
+  @Test
+  void quarantinesAnOverlongLineWithoutLoadingIt() {
+    String longLine = "2024-06-20 14:01:15.902 UTC [1] LOG:  " + "x".repeat(5000);
+    String text = longLine + "\n" + PG;
+    List<IngestRecord> out = ingest(text.getBytes(StandardCharsets.UTF_8), 2048);
+    var q = quarantined(out);
+    assertThat(q).hasSize(1);
+    assertThat(q.get(0).reason()).isEqualTo("line of " + longLine.length() + " bytes exceeds limits.max_line_bytes (2048)");
+    assertThat(q.get(0).raw()).hasSize(FileIngestor.RAW_CHARS);
+    assertThat(stats(out).linesRead()).isEqualTo(5);
+    assertThat(eventLines(out)).isEqualTo(4);
+  }
+
+  @Test
+  void keepsInvalidUtf8AsReplacementCharactersAndCountsIt() {
+    byte[] bad = "2024-06-20 14:03:40.001 UTC [5231] LOG:  caf\u00e9 \u0000".getBytes(StandardCharsets.UTF_8);
+    byte[] withInvalid = new byte[bad.length + 2];
+    System.arraycopy(bad, 0, withInvalid, 0, bad.length);
+    withInvalid[bad.length] = (byte) 0xC3; // a truncated two-byte sequence
+    withInvalid[bad.length + 1] = (byte) 0x28;
+    List<IngestRecord> out = ingest(withInvalid, 1 << 20);
+    assertThat(stats(out).invalidUtf8Lines()).isEqualTo(1);
+    assertThat(((IngestRecord.Event) out.get(0)).message()).contains("caf\u00e9").contains("\uFFFD(");
+  }
+
+  @Test
+  void quarantinesBinaryGarbageAndOrphanLinesWithReasons() {
+    byte[] garbage = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0, 1, 2, 3, '\n', '\t', 'o', 'r', 'p', 'h', 'a', 'n', '\n'};
+    List<IngestRecord> out = ingest(garbage, 1 << 20);
+    assertThat(stats(out).linesRead()).isEqualTo(3);
+    assertThat(quarantined(out)).extracting(IngestRecord.Quarantined::reason)
+        .containsOnly("continuation line before the first event of the file");
+    assertThat(quarantined(out)).extracting(IngestRecord.Quarantined::line).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void readsAnEmptyFileAsZeroLines() {
+    List<IngestRecord> out = ingest(new byte[0], 1 << 20);
+    assertThat(out).hasSize(1);
+    assertThat(stats(out).linesRead()).isZero();
+    assertThat(stats(out).error()).isNull();
+  }
+
+  @Test
+  void transcodesUtf16WithByteOrderMark() {
+    byte[] body = PG.getBytes(StandardCharsets.UTF_16LE);
+    byte[] withBom = new byte[body.length + 2];
+    withBom[0] = (byte) 0xFF;
+    withBom[1] = (byte) 0xFE;
+    System.arraycopy(body, 0, withBom, 2, body.length);
+    List<IngestRecord> out = ingest(withBom, 1 << 20);
+    assertThat(stats(out).events()).isEqualTo(2);
+    assertThat(stats(out).quarantined()).isZero();
+  }
+
+  static byte[] gzip(byte[] data) throws IOException {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bos)) {
+      gz.write(data);
+    }
+    return bos.toByteArray();
+  }
+}

@@ -1,0 +1,100 @@
+package org.logcause.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class JobSpecLoaderTest {
+  private static final String VALID = """
+      job: shop
+      topology:
+        orders-api: [pg-main]
+        pg-main: [pg-standby-2]
+      sources:
+        - name: pg
+          component: pg-main
+          format: postgres
+          path: logs/*.log
+          timezone: Europe/Berlin
+          clock_offset: -2.5s
+          options:
+            log_line_prefix: "%m [%p] "
+        - name: standby
+          component: pg-standby-2
+          format: postgres
+          path: logs/standby/*.log
+        - name: api
+          component: orders-api
+          format: json
+          path: api/*.jsonl
+      """;
+
+  @Test
+  void loadsAValidSpecWithDefaults() {
+    JobSpec spec = JobSpecLoader.parse(VALID, "shop.yaml");
+    assertThat(spec.sources()).hasSize(3);
+    assertThat(spec.sources().get(0).offset().toMillis()).isEqualTo(-2500);
+    assertThat(spec.sources().get(1).timezone()).isEqualTo("UTC");
+    assertThat(spec.windows().forensicSeconds()).isEqualTo(10);
+    assertThat(spec.windows().nightlySeconds()).isEqualTo(60);
+    assertThat(spec.topology()).containsEntry("pg-main", java.util.List.of("pg-standby-2"));
+  }
+
+  @Test
+  void rejectsAnUnknownKeyNamingItsPath() {
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID.replace("clock_offset: -2.5s", "colour: red"), "shop.yaml"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageStartingWith("shop.yaml: sources[0].colour: unknown key (known keys: ");
+  }
+
+  @Test
+  void rejectsAnUnknownZone() {
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID.replace("Europe/Berlin", "CEST+1"), "shop.yaml"))
+        .hasMessage("shop.yaml: sources[0].timezone: unknown zone \"CEST+1\"");
+  }
+
+  @Test
+  void rejectsAnUnknownFormatListingTheKnownOnes() {
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID.replace("format: json", "format: jsonl"), "shop.yaml"))
+        .hasMessageStartingWith("shop.yaml: sources[2].format: unknown format \"jsonl\" (known: postgres, ");
+  }
+
+  @Test
+  void rejectsABadFormatOption() {
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID.replace("log_line_prefix", "line_prefix"), "shop.yaml"))
+        .hasMessage("shop.yaml: sources[0].options: unknown option \"line_prefix\" for format postgres (known: log_line_prefix)");
+  }
+
+  @Test
+  void rejectsABadClockOffset() {
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID.replace("-2.5s", "soon"), "shop.yaml"))
+        .hasMessageStartingWith("shop.yaml: sources[0].clock_offset: not a duration: \"soon\"");
+  }
+
+  @Test
+  void rejectsATopologyEdgeToAnUnknownComponent() {
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID.replace("[pg-standby-2]", "[pg-standby-9]"), "shop.yaml"))
+        .hasMessageStartingWith("shop.yaml: topology.pg-main: depends on unknown component \"pg-standby-9\"");
+  }
+
+  @Test
+  void rejectsDuplicateSourceNamesAndBadWindows() {
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID.replace("name: standby", "name: pg"), "shop.yaml"))
+        .hasMessage("shop.yaml: sources[1].name: duplicate source name \"pg\"");
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID + "windows:\n  forensic_seconds: 0\n", "shop.yaml"))
+        .hasMessage("shop.yaml: windows.forensic_seconds: must be at least 1, cannot be: 0");
+  }
+
+  @Test
+  void rejectsATypeMismatchWithItsPath() {
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID + "windows:\n  forensic_seconds: ten\n", "shop.yaml"))
+        .hasMessageStartingWith("shop.yaml: windows.forensic_seconds: ");
+  }
+
+  @Test
+  void reportsAMissingSpecFile() {
+    assertThatThrownBy(() -> JobSpecLoader.load(java.nio.file.Path.of("no/such/job.yaml")))
+        .hasMessage("job spec not found: no/such/job.yaml");
+  }
+}
