@@ -44,10 +44,10 @@ final class ForensicCommand implements Callable<Integer> {
     PrintWriter console = spec.commandLine().getOut();
     console.printf("logcause forensic: job %s, run %s%n", loaded.spec().job(), runId);
     console.flush();
+    boolean sessionExisted = SparkSession.getDefaultSession().isDefined(); // embedded in a test or a notebook
     SparkSession spark = SparkSessions.start("logcause forensic " + loaded.spec().job(), master, verbose);
     try {
-      RunJob.Outcome outcome = new RunJob(loaded, "forensic", runId, outDir, new Progress(System.out)).apply(spark);
-      System.out.flush();
+      RunJob.Outcome outcome = new RunJob(loaded, "forensic", runId, outDir, new Progress(console)).apply(spark);
       console.printf("%-44s %10s %10s %12s %11s%n", "source / file", "lines", "events", "continuation", "quarantined");
       for (FileStat f : outcome.files()) {
         console.printf("%-44s %10d %10d %12d %11d%s%n", f.source() + " " + shortName(f.file()), f.linesRead(),
@@ -57,7 +57,10 @@ final class ForensicCommand implements Callable<Integer> {
           outDir, outcome.manifest().status());
       return outcome.exitCode();
     } finally {
-      spark.stop();
+      console.flush();
+      if (!sessionExisted) {
+        spark.stop();
+      }
     }
   }
 

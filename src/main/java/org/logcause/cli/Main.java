@@ -27,13 +27,20 @@ public final class Main implements Runnable {
   }
 
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs a command with the given console streams (tests capture them). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler(Main::onException);
     cli.setParameterExceptionHandler(
         (ex, a) -> {
-          PrintWriter err = ex.getCommandLine().getErr();
-          err.println("logcause: " + ex.getMessage());
-          err.println("Try 'logcause " + ex.getCommandLine().getCommandName() + " --help'.");
+          PrintWriter e = ex.getCommandLine().getErr();
+          e.println("logcause: " + ex.getMessage());
+          e.println("Try 'logcause " + ex.getCommandLine().getCommandName() + " --help'.");
           return USAGE;
         });
     return cli.execute(args);

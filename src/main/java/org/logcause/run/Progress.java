@@ -1,13 +1,13 @@
 package org.logcause.run;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import org.logcause.output.RunManifest;
 
 /** Prints one line per stage (name, rows, elapsed) and records the timing for the run manifest. */
 public final class Progress {
-  private final PrintStream out;
+  private final PrintWriter out;
 
-  public Progress(PrintStream out) {
+  public Progress(PrintWriter out) {
     this.out = out;
   }
 
@@ -28,6 +28,7 @@ public final class Progress {
     public RunManifest.StageEntry end(long rows, String summary) {
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       out.printf("[%s] %s (%.1f s)%n", name, summary, seconds);
+      out.flush();
       return new RunManifest.StageEntry(name, rows, Math.round(seconds * 1000) / 1000d);
     }
   }
