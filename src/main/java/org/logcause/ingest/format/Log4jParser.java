@@ -91,7 +91,9 @@ final class Log4jParser extends LineParser {
           used.add("logger");
         }
         case "m", "msg", "message" -> {
-          re.append("(?<msg>.*)");
+          // What the layout prints after the message (Kafka's " (logger)") may come only after the last
+          // continuation line, so it is optional on the first line: "INFO KafkaConfig values: " is an event.
+          re.append("(?<msg>.*?)(?:");
           used.add("msg");
         }
         case "n" -> { }
@@ -106,7 +108,7 @@ final class Log4jParser extends LineParser {
     if (!used.contains("ts") || !used.contains("msg")) {
       throw new IllegalArgumentException("pattern needs %d and %m: \"" + pattern + "\"");
     }
-    re.append(" *$");
+    re.append(")? *$");
     return new Layout(Pattern.compile(re.toString(), Pattern.DOTALL), tsFormat, List.copyOf(used));
   }
 

@@ -81,6 +81,9 @@ final class TimestampFormat {
     if (v != Timestamps.INVALID) return v;
     v = Timestamps.parseClf(t);
     if (v != Timestamps.INVALID) return v;
+    if (t.length() >= 13 && t.charAt(6) == ' ' && t.chars().limit(6).allMatch(Character::isDigit)) {
+      return Timestamps.parseMysqlShort(t, zone); // MySQL 5.x yyMMdd H:mm:ss
+    }
     int month = Timestamps.month(t, 0);
     if (month > 0) {
       return Timestamps.parseSyslog(t, year.forMonth(month), zone);

@@ -30,6 +30,19 @@ class TextFormatsParserTest {
   }
 
   @Test
+  void log4jAcceptsAFirstLineWhoseLayoutSuffixComesAfterTheDump() {
+    // Kafka server.log startup: the "(kafka.server.KafkaConfig)" suffix follows the tab-indented config dump
+    String text = """
+        [2016-12-19 16:58:13,311] INFO KafkaConfig values:\s
+        \tadvertised.host.name = null
+        \tzookeeper.sync.time.ms = 2000
+         (kafka.server.KafkaConfig)""";
+    var r = ParserFixture.run("log4j", Map.of("pattern", "[%d] %p %m (%c)%n"), "UTC", text);
+    assertThat(r.rejections()).isEmpty();
+    assertThat(r.only().message()).startsWith("KafkaConfig values:").contains("\n\tzookeeper.sync.time.ms = 2000");
+  }
+
+  @Test
   void log4jReadsThreadNamesWithSpacesAndACustomDate() {
     // LogHub Hadoop_2k.log
     var r = ParserFixture.run("log4j", Map.of("pattern", "%d{yyyy-MM-dd HH:mm:ss,SSS} %p [%t] %c: %m%n"), "UTC",
