@@ -2,14 +2,11 @@ package org.logcause.ingest;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -81,32 +78,22 @@ public final class ReadSources {
     }
 
     /**
-     * Per-file accounting: what the reader counted, beside what the events and quarantine rows account for.
-     * Collected to the driver: one row per input file.
+     * What the reader counted per file (lines, bytes, events, continuations, quarantined, invalid UTF-8, error),
+     * independently of what the tables will hold. Collected to the driver: one small row per input file.
      */
-    public List<FileStat> fileStats() {
-      records.sparkSession().sparkContext().setJobDescription("ingest: reconcile line counts per file");
+    public List<FileStat> readerStats() {
+      records.sparkSession().sparkContext().setJobDescription("ingest: per-file reader counts");
       List<Row> rows =
           records
-              .groupBy(col("source"), col("file"))
-              .agg(
-                  sum(when(col("kind").equalTo(IngestSchema.EVENT), col("line_count"))).alias("event_lines"),
-                  count(when(col("kind").equalTo(IngestSchema.QUARANTINE), lit(1))).alias("quarantine_rows"),
-                  sum(when(col("kind").equalTo(IngestSchema.FILE), col("lines_read"))).alias("lines_read"),
-                  sum(when(col("kind").equalTo(IngestSchema.FILE), col("bytes"))).alias("bytes"),
-                  sum(when(col("kind").equalTo(IngestSchema.FILE), col("events"))).alias("events"),
-                  sum(when(col("kind").equalTo(IngestSchema.FILE), col("continuation_lines"))).alias("continuations"),
-                  sum(when(col("kind").equalTo(IngestSchema.FILE), col("quarantined"))).alias("quarantined"),
-                  sum(when(col("kind").equalTo(IngestSchema.FILE), col("invalid_utf8_lines"))).alias("invalid"),
-                  org.apache.spark.sql.functions.max(col("error")).alias("error"))
+              .filter(col("kind").equalTo(IngestSchema.FILE))
+              .select("source", "file", "lines_read", "bytes", "events", "continuation_lines", "quarantined",
+                  "invalid_utf8_lines", "error")
               .orderBy(col("source"), col("file"))
               .collectAsList();
       List<FileStat> stats = new ArrayList<>();
       for (Row r : rows) {
-        stats.add(
-            new FileStat(
-                r.getString(0), r.getString(1), nz(r, 4), nz(r, 5), nz(r, 6), nz(r, 7), nz(r, 8), nz(r, 9),
-                r.getString(10), nz(r, 2), nz(r, 3)));
+        stats.add(new FileStat(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4),
+            r.getLong(5), r.getLong(6), r.getLong(7), r.getString(8), -1, -1));
       }
       return stats;
     }
@@ -115,9 +102,6 @@ public final class ReadSources {
       records.unpersist();
     }
 
-    private static long nz(Row r, int i) {
-      return r.isNullAt(i) ? 0L : ((Number) r.get(i)).longValue();
-    }
   }
 
   public Ingested apply(SparkSession spark) {

@@ -1,11 +1,15 @@
 package org.logcause.run;
 
+import static org.apache.spark.sql.functions.sum;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -54,7 +58,7 @@ public final class RunJob {
     ReadSources.Ingested ingested = new ReadSources(job, runId).apply(spark);
     write(spark, ingested.events(), Tables.EVENTS, "date");
     write(spark, ingested.quarantine(), Tables.QUARANTINE, null);
-    List<FileStat> files = ingested.fileStats();
+    List<FileStat> files = reconcile(spark, ingested.readerStats());
     ingested.release();
     long events = files.stream().mapToLong(FileStat::events).sum();
     long quarantined = files.stream().mapToLong(FileStat::quarantined).sum();
@@ -78,6 +82,29 @@ public final class RunJob {
             files.stream().map(RunManifest.FileEntry::of).toList(), stages);
     writeManifest(spark, manifest);
     return new Outcome(exit, manifest, files);
+  }
+
+  /**
+   * Reads the written tables back (three narrow columns) and sets, per file, the lines its events span and its
+   * quarantine rows: the second, independent count that {@link FileStat#reconciled()} compares with the reader's.
+   */
+  private List<FileStat> reconcile(SparkSession spark, List<FileStat> reader) {
+    spark.sparkContext().setJobDescription("reconcile: line accounting of the written tables");
+    Map<String, long[]> written = new HashMap<>();
+    for (Row r : spark.read().parquet(new Path(out, Tables.EVENTS).toString())
+        .groupBy("source", "file").agg(sum("line_count")).collectAsList()) {
+      written.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1), k -> new long[2])[0] = r.getLong(2);
+    }
+    for (Row r : spark.read().parquet(new Path(out, Tables.QUARANTINE).toString())
+        .groupBy("source", "file").count().collectAsList()) {
+      written.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1), k -> new long[2])[1] = r.getLong(2);
+    }
+    List<FileStat> files = new ArrayList<>();
+    for (FileStat f : reader) {
+      long[] w = written.getOrDefault(f.source() + "\u0000" + f.file(), new long[2]);
+      files.add(f.withWritten(w[0], w[1]));
+    }
+    return files;
   }
 
   private void write(SparkSession spark, Dataset<Row> rows, String table, String partitionColumn) {
