@@ -62,7 +62,7 @@ class MainTest {
   void forensicRunsTheShippedSampleAndPrintsWhatItWrote(@TempDir Path dir) {
     SharedSpark.get();
     Path target = dir.resolve("out");
-    assertThat(run("forensic", "--job", "jobs/sample.yaml", "--out", target.toString())).isZero();
+    assertThat(run("forensic", "--job", "jobs/redcrow.yaml", "--out", target.toString())).isZero();
     assertThat(out.toString()).contains("[ingest]", "wrote " + target);
     assertThat(target.resolve("events")).isDirectory();
     assertThat(target.resolve("quarantine")).isDirectory();
