@@ -28,6 +28,11 @@ final class Outages {
     return sc.flavour == Flavour.POSTGRES;
   }
 
+  private static Map<String, Object> abortedConnection(Simulator.Scenario sc) {
+    return Map.of("id", 1000 + sc.rnd.nextInt(90000), "db", "orders", "user", "app",
+        "client", "10.0." + sc.rnd.nextInt(4) + "." + (10 + sc.rnd.nextInt(200)));
+  }
+
   private static void failing(Simulator.Scenario sc, double from, double to, double max, List<String> keys) {
     sc.traffic.failFrom = from;
     sc.traffic.failTo = to;
@@ -70,7 +75,7 @@ final class Outages {
       sc.every(sc.onset, revert, 6, t -> sc.db(sc.primary, t, "semisync_timeout", Map.of("file", "000042",
           "pos", 100000 + sc.rnd.nextInt(900000), "prev", 90000)));
       sc.db(sc.primary, sc.onset + sc.uniform(20, 90), "semisync_off", Map.of());
-      sc.every(sc.onset + 150, revert, 10, t -> sc.db(sc.primary, t, "too_many_connections", Map.of()));
+      sc.every(sc.onset + 150, revert, 10, t -> sc.db(sc.primary, t, "aborted_connect_error", abortedConnection(sc)));
     }
     failing(sc, sc.onset, revert + 20, sc.uniform(0.5, 0.85),
         pg(sc) ? List.of("pool_timeout", "pool_timeout", "pg_statement_timeout", "pg_too_many_clients")
@@ -106,7 +111,8 @@ final class Outages {
     tr.attackRps = 2.5 * sc.settings.scale() * sc.uniform(4, 9);
     failing(sc, sc.onset, sc.recovery, sc.uniform(0.3, 0.6),
         pg(sc) ? List.of("pool_timeout", "pool_timeout", "pg_too_many_clients") : List.of("pool_timeout", "mysql_too_many"));
-    sc.every(sc.onset + 90, sc.recovery, 6, t -> sc.db(sc.primary, t, pg(sc) ? "too_many_clients" : "too_many_connections", Map.of()));
+    sc.every(sc.onset + 90, sc.recovery, 6, t -> sc.db(sc.primary, t, pg(sc) ? "too_many_clients" : "aborted_connect_error",
+        pg(sc) ? Map.of() : abortedConnection(sc)));
     String id = sc.nextChangeId();
     double mitigation = sc.recovery - sc.uniform(5, 30);
     sc.change(mitigation, id, "config_change", n.web(), "limit_req zone=perip rate", "off", "10r/s", "oncall", null, null);

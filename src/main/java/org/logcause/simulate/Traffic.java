@@ -38,8 +38,11 @@ final class Traffic {
   double attackTo = -1;
   double attackRps;
 
+  private final double volume;
+
   Traffic(Simulator.Scenario sc) {
     this.sc = sc;
+    this.volume = sc.uniform(0.6, 1.6); // request volume varies by seed
     int known = 120 + sc.rnd.nextInt(200);
     for (int i = 0; i < known; i++) {
       clients.add(ip(sc.rnd.nextInt(3) == 0 ? 198 : 203, sc.rnd.nextBoolean() ? 51 : 0));
@@ -68,7 +71,7 @@ final class Traffic {
   }
 
   void generate() {
-    double rps = 2.5 * sc.settings.scale();
+    double rps = 2.5 * sc.settings.scale() * volume;
     sc.every(0, Simulator.Scenario.DURATION_S, rps * 60, t -> {
       int c = zipf(clients.size());
       request(t, c, path(), 0);
