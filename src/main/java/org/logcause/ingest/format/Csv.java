@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** RFC 4180 fields of one record; {@code complete} is false while a quoted field is still open. */
-record Csv(List<String> fields, boolean complete) {
-  static Csv parse(CharSequence text) {
+public record Csv(List<String> fields, boolean complete) {
+  public static Csv parse(CharSequence text) {
     List<String> fields = new ArrayList<>();
     StringBuilder field = new StringBuilder();
     boolean quoted = false;
@@ -38,7 +38,7 @@ record Csv(List<String> fields, boolean complete) {
     return new Csv(fields, !quoted);
   }
 
-  String get(int i) {
+  public String get(int i) {
     return i < fields.size() ? fields.get(i) : null;
   }
 }

@@ -1,0 +1,95 @@
+package org.logcause.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.logcause.classify.TemplateAccuracy;
+import org.logcause.classify.TemplateMiner;
+import org.logcause.job.SpecException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code logcause bench}: accuracy and speed figures, measured. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure accuracy and speed.",
+    subcommands = {BenchCommand.Templates.class})
+final class BenchCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (see --help)");
+  }
+
+  /** Grouping and parsing accuracy of template mining on the LogHub 2k samples. */
+  @Command(name = "templates", mixinStandardHelpOptions = true,
+      description = "Grouping Accuracy (GA) and Parsing Accuracy (PA) of template mining on the LogHub 2k samples.")
+  static final class Templates implements Callable<Integer> {
+    @Option(names = "--loghub", required = true, paramLabel = "DIR", description = "the LogHub folder (e.g. ../shared/data/external/loghub)")
+    Path loghub;
+
+    @Option(names = "--corrected", paramLabel = "DIR",
+        description = "Loghub-2.0 corrected ground truth (default: loghub-2.0-corrected beside --loghub, when present)")
+    Path corrected;
+
+    @Option(names = "--json", description = "print one JSON object: average.ga, average.pa, systems.<name>.ga/.pa/.lines_per_s")
+    boolean json;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      if (!Files.isDirectory(loghub)) {
+        throw new SpecException("--loghub: not a folder: " + loghub);
+      }
+      Path fixed = corrected != null ? corrected : loghub.toAbsolutePath().getParent().resolve("loghub-2.0-corrected");
+      TemplateMiner miner = new TemplateMiner();
+      List<TemplateAccuracy.SystemResult> results = new ArrayList<>();
+      for (String system : TemplateAccuracy.SYSTEMS) {
+        if (Files.isDirectory(loghub.resolve(system))) {
+          TemplateAccuracy.Truth truth = TemplateAccuracy.load(loghub, Files.isDirectory(fixed) ? fixed : null, system);
+          results.add(TemplateAccuracy.evaluate(system, truth, miner));
+        }
+      }
+      if (results.isEmpty()) {
+        throw new SpecException("--loghub: no LogHub system folder (" + String.join(", ", TemplateAccuracy.SYSTEMS) + ") under " + loghub);
+      }
+      double ga = results.stream().mapToDouble(TemplateAccuracy.SystemResult::ga).average().orElse(0);
+      double pa = results.stream().mapToDouble(TemplateAccuracy.SystemResult::pa).average().orElse(0);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        root.putObject("average").put("ga", round(ga)).put("pa", round(pa));
+        ObjectNode systems = root.putObject("systems");
+        for (var r : results) {
+          systems.putObject(r.system()).put("ga", round(r.ga())).put("pa", round(r.pa()))
+              .put("lines_per_s", Math.round(r.linesPerSecond())).put("truth", r.truth());
+        }
+        root.putObject("drain_published_average").put("ga", 0.85).put("pa", 0.32);
+        out.println(root);
+      } else {
+        out.printf("%-12s %6s %6s %6s %12s  %s%n", "system", "lines", "GA", "PA", "lines/s", "ground truth");
+        for (var r : results) {
+          out.printf(Locale.ROOT, "%-12s %6d %6.3f %6.3f %12.0f  %s%n", r.system(), r.messages(), r.ga(), r.pa(),
+              r.linesPerSecond(), r.truth());
+        }
+        out.printf(Locale.ROOT, "%-12s %6s %6.3f %6.3f%n", "average", "", ga, pa);
+        out.printf(Locale.ROOT, "%-12s %6s %6.3f %6.3f   (Drain on Loghub-2k, as published)%n", "Drain", "", 0.85, 0.32);
+      }
+      out.flush();
+      return 0;
+    }
+
+    private static double round(double v) {
+      return Math.round(v * 10000) / 10000d;
+    }
+  }
+}
