@@ -1,0 +1,259 @@
+package org.logcause.classify;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The classification rules, in precedence order: a job spec's rules first (in their order), then the built-in
+ * rules of {@code classify/rules.yaml} (in file order). The first rule whose conditions all hold classifies the
+ * event; a job-spec rule with the id of a built-in rule replaces it. No match: category {@code unknown}.
+ */
+public final class Rules implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+
+  /** The built-in rules file: a version and the rules. */
+  public record RulesFile(int version, List<RuleSpec> rules) {}
+
+  /** What a rule (or the fallback) says of an event. */
+  public record Classification(String category, String subcategory, String severity, String ruleId) implements Serializable {}
+
+  private final int version;
+  private final List<Rule> rules;
+
+  private Rules(int version, List<Rule> rules) {
+    this.version = version;
+    this.rules = rules;
+  }
+
+  public int version() {
+    return version;
+  }
+
+  public int size() {
+    return rules.size();
+  }
+
+  public List<String> ids() {
+    return rules.stream().map(r -> r.spec.id()).toList();
+  }
+
+  /** The built-in rules. */
+  public static Rules builtIn() {
+    return withOverrides(List.of());
+  }
+
+  public static RulesFile builtInFile() {
+    try (InputStream in = Rules.class.getResourceAsStream("/classify/rules.yaml")) {
+      return YAML.readValue(in, RulesFile.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read classify/rules.yaml", e);
+    }
+  }
+
+  /** The built-in rules with a job spec's rules in front; a spec rule with a built-in id replaces that rule. */
+  public static Rules withOverrides(List<RuleSpec> specRules) {
+    RulesFile file = builtInFile();
+    List<Rule> compiled = new ArrayList<>();
+    Set<String> overridden = new HashSet<>();
+    for (int i = 0; i < specRules.size(); i++) {
+      RuleSpec r = specRules.get(i);
+      compiled.add(compile(r, "rules[" + i + "]"));
+      overridden.add(r.id());
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < file.rules().size(); i++) {
+      RuleSpec r = file.rules().get(i);
+      if (!seen.add(r.id())) {
+        throw new IllegalStateException("classify/rules.yaml: duplicate rule id " + r.id());
+      }
+      if (!overridden.contains(r.id())) {
+        compiled.add(compile(r, "classify/rules.yaml rules[" + i + "] (" + r.id() + ")"));
+      }
+    }
+    return new Rules(file.version(), compiled);
+  }
+
+  /** Checks a job spec's rules; the message names the rule and field at fault. */
+  public static void validate(List<RuleSpec> specRules) {
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < specRules.size(); i++) {
+      RuleSpec r = specRules.get(i);
+      compile(r, "rules[" + i + "]");
+      if (!ids.add(r.id())) {
+        throw new IllegalArgumentException("rules[" + i + "].id: duplicate rule id \"" + r.id() + "\"");
+      }
+    }
+  }
+
+  public Classification classify(String format, String source, String level, String message, Map<String, String> attributes) {
+    String msg = message == null ? "" : message;
+    for (Rule r : rules) {
+      if (r.matches(format, source, level, msg, attributes)) {
+        return r.result;
+      }
+    }
+    return new Classification("unknown", level == null ? "info" : level.toLowerCase(java.util.Locale.ROOT),
+        Taxonomy.severityOfLevel(level), null);
+  }
+
+  private static Rule compile(RuleSpec r, String at) {
+    if (r.id() == null || r.id().isBlank()) {
+      throw new IllegalArgumentException(at + ".id: a rule id is required");
+    }
+    if (r.category() == null || !Taxonomy.CATEGORIES.containsKey(r.category())) {
+      throw new IllegalArgumentException(at + ".category: \"" + r.category() + "\" is not one of " + Taxonomy.CATEGORIES.keySet());
+    }
+    if (r.subcategory() == null || r.subcategory().isBlank()) {
+      throw new IllegalArgumentException(at + ".subcategory: a subcategory is required");
+    }
+    if (r.severity() == null || !Taxonomy.SEVERITIES.contains(r.severity())) {
+      throw new IllegalArgumentException(at + ".severity: \"" + r.severity() + "\" is not one of critical, high, medium, low, info");
+    }
+    Pattern message = null;
+    if (r.message() != null) {
+      try {
+        message = Pattern.compile(r.message());
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException(at + ".message: not a valid regex: " + e.getDescription());
+      }
+    }
+    Map<String, Pattern> attrs = new LinkedHashMap<>();
+    if (r.attributes() != null) {
+      for (Map.Entry<String, String> e : r.attributes().entrySet()) {
+        try {
+          attrs.put(e.getKey(), Pattern.compile(e.getValue()));
+        } catch (PatternSyntaxException ex) {
+          throw new IllegalArgumentException(at + ".attributes." + e.getKey() + ": not a valid regex: " + ex.getDescription());
+        }
+      }
+    }
+    int[] status = status(r.status(), at);
+    return new Rule(r, message, literalHint(r.message()), attrs, status,
+        new Classification(r.category(), r.subcategory(), r.severity(), r.id()));
+  }
+
+  private static int[] status(String s, String at) {
+    if (s == null) {
+      return null;
+    }
+    String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+    if (t.matches("[1-5]xx")) {
+      int c = (t.charAt(0) - '0') * 100;
+      return new int[] {c, c + 99};
+    }
+    if (t.matches("\\d{3}-\\d{3}")) {
+      return new int[] {Integer.parseInt(t.substring(0, 3)), Integer.parseInt(t.substring(4))};
+    }
+    if (t.matches("\\d{3}")) {
+      int c = Integer.parseInt(t);
+      return new int[] {c, c};
+    }
+    throw new IllegalArgumentException(at + ".status: \"" + s + "\" is not a status (504), a class (5xx) or a range (500-599)");
+  }
+
+  /**
+   * A literal every match of the regex must contain, used to skip the regex cheaply: the longest run of plain
+   * characters, for regexes without alternation or case-insensitive flags. Null when there is none to trust.
+   */
+  static String literalHint(String regex) {
+    if (regex == null || regex.contains("|") || regex.contains("(?i") || regex.contains("\\Q")) {
+      return null;
+    }
+    String best = "";
+    StringBuilder run = new StringBuilder();
+    for (int i = 0; i < regex.length(); i++) {
+      char c = regex.charAt(i);
+      if (c == '\\') {
+        if (i + 1 < regex.length() && !Character.isLetterOrDigit(regex.charAt(i + 1))) {
+          run.append(regex.charAt(++i)); // an escaped metacharacter is a literal
+          continue;
+        }
+        i++; // a class like \d or \s ends the run
+        run.setLength(0);
+        continue;
+      }
+      if ("[](){}.*+?^$".indexOf(c) >= 0) {
+        // a quantifier makes the preceding character optional or repeated: drop it from the run
+        if ((c == '*' || c == '?' || c == '{') && run.length() > 0) {
+          run.setLength(run.length() - 1);
+        }
+        if (run.length() > best.length()) best = run.toString();
+        run.setLength(0);
+        if (c == '[') {
+          int close = regex.indexOf(']', i + 1);
+          i = close < 0 ? regex.length() : close;
+        }
+        continue;
+      }
+      run.append(c);
+      if (run.length() > best.length()) best = run.toString();
+    }
+    return best.length() >= 4 ? best : null;
+  }
+
+  private static final class Rule implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final RuleSpec spec;
+    final Pattern message;
+    final String hint;
+    final Map<String, Pattern> attributes;
+    final int[] status;
+    final Classification result;
+
+    Rule(RuleSpec spec, Pattern message, String hint, Map<String, Pattern> attributes, int[] status, Classification result) {
+      this.spec = spec;
+      this.message = message;
+      this.hint = hint;
+      this.attributes = attributes;
+      this.status = status;
+      this.result = result;
+    }
+
+    boolean matches(String format, String source, String level, String msg, Map<String, String> attrs) {
+      if (spec.formats() != null && !spec.formats().contains(format)) return false;
+      if (spec.sources() != null && !spec.sources().contains(source)) return false;
+      if (spec.level() != null && !spec.level().contains(level)) return false;
+      if (status != null) {
+        String s = attrs.get("status");
+        if (s == null || s.length() != 3) return false;
+        int code;
+        try {
+          code = Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+          return false;
+        }
+        if (code < status[0] || code > status[1]) return false;
+      }
+      if (spec.sqlstate() != null && !spec.sqlstate().contains(attrs.get("sqlstate"))) return false;
+      if (spec.errorCode() != null && !spec.errorCode().contains(attrs.get("error_code"))) return false;
+      for (Map.Entry<String, Pattern> a : attributes.entrySet()) {
+        String v = attrs.get(a.getKey());
+        if (v == null || !a.getValue().matcher(v).find()) return false;
+      }
+      if (message != null) {
+        if (hint != null && !msg.contains(hint)) return false;
+        return message.matcher(msg).find();
+      }
+      return true;
+    }
+  }
+}
