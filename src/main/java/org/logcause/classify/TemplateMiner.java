@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * that share a first token form one group, and a group is mined from its sorted distinct messages. A Spark stage
  * can therefore mine groups in parallel and get the same templates as a single pass.
  */
-public final class TemplateMiner {
+public final class TemplateMiner implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final double threshold;
   private final boolean keywordGuard;
 
@@ -70,9 +71,11 @@ public final class TemplateMiner {
       assigned.put(masked, best);
     }
     // Merge templates that differ only in how many words a parameter had.
+    // A template alone keeps its form; several that collapse to the same form become that form.
     Map<String, String> canonical = new TreeMap<>();
     for (Cluster c : assigned.values()) {
-      canonical.merge(collapseWildcards(c.template()), c.template(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+      String collapsed = collapseWildcards(c.template());
+      canonical.merge(collapsed, c.template(), (a, b) -> a.equals(b) ? a : collapsed);
     }
     Map<String, String> result = new LinkedHashMap<>();
     for (Map.Entry<String, Cluster> e : assigned.entrySet()) {

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.logcause.classify.RuleSpec;
 
 /**
  * A job: which logs to read, how the components depend on each other, and where to write.
@@ -14,6 +15,7 @@ import java.util.TreeMap;
  * @param topology component → the components it depends on (web → db-primary → db-replica)
  * @param windows window sizes of the signal stage
  * @param limits ingest limits
+ * @param rules classification rules checked before the built-in ones (same id: replaces the built-in rule)
  */
 public record JobSpec(
     String job,
@@ -21,10 +23,12 @@ public record JobSpec(
     List<SourceSpec> sources,
     Map<String, List<String>> topology,
     Windows windows,
-    Limits limits)
+    Limits limits,
+    List<RuleSpec> rules)
     implements Serializable {
 
   public JobSpec {
+    rules = rules == null ? List.of() : List.copyOf(rules);
     sources = sources == null ? List.of() : List.copyOf(sources);
     topology = topology == null ? Map.of() : Map.copyOf(new TreeMap<>(topology));
     windows = windows == null ? new Windows(null, null) : windows;

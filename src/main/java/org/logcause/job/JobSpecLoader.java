@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.logcause.classify.Rules;
 import org.logcause.ingest.format.Formats;
 
 /** Reads a YAML job spec into a validated {@link JobSpec}; every error names the field and the bad value. */
@@ -139,6 +140,11 @@ public final class JobSpecLoader {
         "must be at least 1, cannot be: " + spec.windows().nightlySeconds());
     require(spec.windows().forensicSeconds() > 0, origin, "windows.forensic_seconds",
         "must be at least 1, cannot be: " + spec.windows().forensicSeconds());
+    try {
+      Rules.validate(spec.rules());
+    } catch (IllegalArgumentException e) {
+      fail(origin, e.getMessage().substring(0, e.getMessage().indexOf(':')), e.getMessage().substring(e.getMessage().indexOf(':') + 2));
+    }
     require(spec.limits().maxLineBytes() >= 1024, origin, "limits.max_line_bytes",
         "must be at least 1024, cannot be: " + spec.limits().maxLineBytes());
     require(spec.limits().maxEventChars() >= 1024, origin, "limits.max_event_chars",

@@ -7,5 +7,13 @@ public final class Tables {
   public static final String RUN_MANIFEST = "run_manifest";
   public static final String MANIFEST_JSON = "run_manifest.json";
 
+  /** The columns of {@code events}, in order (the README documents each). */
+  public static final org.apache.spark.sql.Column[] EVENT_COLUMNS =
+      java.util.stream.Stream.of("event_id", "ts", "source", "component", "host", "format", "level", "message",
+              "category", "subcategory", "severity", "rule_id", "template_id", "template", "attributes", "file", "line",
+              "line_count", "date")
+          .map(org.apache.spark.sql.functions::col)
+          .toArray(org.apache.spark.sql.Column[]::new);
+
   private Tables() {}
 }

@@ -1,5 +1,6 @@
 package org.logcause.run;
 
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 
 import java.io.IOException;
@@ -18,6 +19,11 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.logcause.classify.ClassifyEvents;
+import org.logcause.classify.MineTemplates;
+import org.logcause.classify.Rules;
+import org.logcause.classify.TemplateMiner;
 import org.logcause.ingest.FileStat;
 import org.logcause.ingest.ReadSources;
 import org.logcause.job.JobSpecLoader.LoadedJob;
@@ -54,17 +60,36 @@ public final class RunJob {
     Instant started = Instant.now();
     List<RunManifest.StageEntry> stages = new ArrayList<>();
 
-    Progress.Stage ingestStage = progress.begin("ingest");
+    Progress.Stage stage = progress.begin("ingest");
     ReadSources.Ingested ingested = new ReadSources(job, runId).apply(spark);
-    write(spark, ingested.events(), Tables.EVENTS, "date");
+    List<FileStat> reader = ingested.readerStats();
+    long events = reader.stream().mapToLong(FileStat::events).sum();
+    long quarantined = reader.stream().mapToLong(FileStat::quarantined).sum();
+    long lines = reader.stream().mapToLong(FileStat::linesRead).sum();
+    stages.add(stage.end(events, String.format("%,d lines from %d files: %,d events, %,d quarantined",
+        lines, reader.size(), events, quarantined)));
+
+    stage = progress.begin("classify");
+    spark.sparkContext().setJobDescription("classify events");
+    Dataset<Row> classified = new ClassifyEvents(Rules.withOverrides(job.spec().rules())).apply(ingested.events())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long unknown = classified.filter(col("category").equalTo("unknown")).count();
+    stages.add(stage.end(events, String.format("%,d events classified, %,d matched no rule", events, unknown)));
+
+    stage = progress.begin("templates");
+    spark.sparkContext().setJobDescription("mine templates");
+    Dataset<Row> mapping = new MineTemplates(new TemplateMiner()).templates(classified).persist(StorageLevel.MEMORY_AND_DISK());
+    long templates = mapping.select("template").distinct().count();
+    stages.add(stage.end(templates, String.format("%,d templates", templates)));
+
+    stage = progress.begin("write");
+    write(spark, MineTemplates.apply(classified, mapping).select(Tables.EVENT_COLUMNS), Tables.EVENTS, "date");
     write(spark, ingested.quarantine(), Tables.QUARANTINE, null);
-    List<FileStat> files = reconcile(spark, ingested.readerStats());
+    List<FileStat> files = reconcile(spark, reader);
+    mapping.unpersist();
+    classified.unpersist();
     ingested.release();
-    long events = files.stream().mapToLong(FileStat::events).sum();
-    long quarantined = files.stream().mapToLong(FileStat::quarantined).sum();
-    long lines = files.stream().mapToLong(FileStat::linesRead).sum();
-    stages.add(ingestStage.end(events, String.format("%,d lines from %d files: %,d events, %,d quarantined",
-        lines, files.size(), events, quarantined)));
+    stages.add(stage.end(events + quarantined, String.format("%,d events, %,d quarantined lines", events, quarantined)));
 
     for (FileStat f : files) {
       if (!f.reconciled()) {
