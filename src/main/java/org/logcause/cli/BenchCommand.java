@@ -19,13 +19,63 @@ import picocli.CommandLine.Option;
 
 /** {@code logcause bench}: accuracy and speed figures, measured. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure accuracy and speed.",
-    subcommands = {BenchCommand.Templates.class})
+    subcommands = {BenchCommand.Templates.class, BenchCommand.Classify.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (see --help)");
+  }
+
+  /** Precision and recall of classification per category. */
+  @Command(name = "classify", mixinStandardHelpOptions = true,
+      description = "Precision and recall of classification per category on the hand-labelled real lines "
+          + "(classify/labelled-real-lines.tsv, read by reference from --external).")
+  static final class Classify implements Callable<Integer> {
+    @Option(names = "--external", required = true, paramLabel = "DIR", description = "../shared/data/external")
+    Path external;
+
+    @Option(names = "--json", description = "print one JSON object: categories.<name>.precision/.recall/.labelled")
+    boolean json;
+
+    @Option(names = "--errors", description = "also list the misclassified lines")
+    boolean errors;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      if (!Files.isDirectory(external)) {
+        throw new SpecException("--external: not a folder: " + external);
+      }
+      var scored = org.logcause.classify.ClassificationAccuracy.realLines(external, org.logcause.classify.Rules.builtIn());
+      print(spec.commandLine().getOut(), "real lines", scored, json, errors);
+      return 0;
+    }
+
+    static void print(PrintWriter out, String what, List<org.logcause.classify.ClassificationAccuracy.Scored> scored,
+        boolean json, boolean errors) {
+      var results = org.logcause.classify.ClassificationAccuracy.score(scored);
+      if (json) {
+        ObjectNode root = new ObjectMapper().createObjectNode();
+        root.put("lines", scored.size());
+        ObjectNode cats = root.putObject("categories");
+        results.forEach((c, r) -> cats.putObject(c).put("labelled", r.labelled()).put("predicted", r.predicted())
+            .put("precision", round(r.precision())).put("recall", round(r.recall())));
+        out.println(root);
+      } else {
+        out.printf("%s: %d labelled lines%n", what, scored.size());
+        out.printf("%-22s %9s %9s %9s %7s%n", "category", "labelled", "predicted", "precision", "recall");
+        results.forEach((c, r) -> out.printf(Locale.ROOT, "%-22s %9d %9d %9.3f %7.3f%n", c, r.labelled(), r.predicted(),
+            r.precision(), r.recall()));
+        if (errors) {
+          scored.stream().filter(s -> !s.truth().equals(s.predicted())).forEach(s ->
+              out.printf("  %s: labelled %s, classified %s (rule %s)%n", s.where(), s.truth(), s.predicted(), s.ruleId()));
+        }
+      }
+      out.flush();
+    }
   }
 
   /** Grouping and parsing accuracy of template mining on the LogHub 2k samples. */
@@ -88,8 +138,9 @@ final class BenchCommand implements Runnable {
       return 0;
     }
 
-    private static double round(double v) {
-      return Math.round(v * 10000) / 10000d;
-    }
+  }
+
+  static double round(double v) {
+    return Math.round(v * 10000) / 10000d;
   }
 }
