@@ -84,6 +84,35 @@ public final class ClassificationAccuracy {
     return scored;
   }
 
+  /**
+   * Classifies a simulated scenario's events against its per-line truth ({@code truth/lines.tsv}): every event
+   * whose first line has a truth category is scored.
+   */
+  public static List<Scored> simulated(Path scenario, Rules rules) throws IOException {
+    Map<String, Map<Long, String>> truth = new HashMap<>();
+    for (String l : Files.readAllLines(scenario.resolve("truth/lines.tsv"))) {
+      if (l.isBlank() || l.startsWith("#")) continue;
+      String[] f = l.split("\t");
+      truth.computeIfAbsent(f[0], k -> new HashMap<>()).put(Long.parseLong(f[1]), f[2]);
+    }
+    var job = org.logcause.job.JobSpecLoader.load(scenario.resolve("job.yaml"));
+    List<Scored> scored = new ArrayList<>();
+    for (SourceSpec source : job.spec().sources()) {
+      Path file = Path.of(job.resolve(source.path()));
+      Map<Long, String> lines = truth.getOrDefault(source.path(), Map.of());
+      Iterator<IngestRecord> it = new FileIngestor(1 << 20, 0)
+          .ingest(file.toString(), () -> Files.newInputStream(file), Formats.create(source).newParser(2024));
+      while (it.hasNext()) {
+        if (it.next() instanceof IngestRecord.Event e && lines.containsKey(e.line())) {
+          Rules.Classification c = rules.classify(source.format(), source.name(), e.level(), e.message(), e.attributes());
+          scored.add(new Scored(scenario.getFileName() + "/" + source.path() + ":" + e.line(), lines.get(e.line()),
+              c.category(), c.ruleId()));
+        }
+      }
+    }
+    return scored;
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<Long, IngestRecord.Event> ingest(Path file, String format, String optionsJson) {
     try {

@@ -14,20 +14,23 @@ public final class Masker {
   public static final String WILDCARD = "<*>";
 
   private static final Pattern QUOTED = Pattern.compile("\"[^\"]{1,200}\"|'[^']{1,200}'");
-  private static final Pattern WHOLE =
+  // Each pattern runs only on tokens that hold its trigger character (see mask): a plain word costs nothing.
+  private static final Pattern URL = Pattern.compile("\\b[a-zA-Z][a-zA-Z0-9+.-]*+://[^\\s\"'<>]++");
+  private static final Pattern EMAIL = Pattern.compile("(?<![\\w.+-])[\\w.+-]++@[\\w-]++(?:\\.[\\w-]++)++");
+  private static final Pattern WINDOWS_PATH = Pattern.compile("\\b[A-Za-z]:\\\\[^\\s,;\"']*");
+  private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w/])(?:/[\\w.@%+=-]++){2,}/?");
+  private static final Pattern WITH_DIGITS =
       Pattern.compile(
-          "[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+" // URL
-              + "|[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+" // e-mail
-              + "|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}" // UUID
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}" // UUID
               + "|(?<![\\w./])/?\\d{1,3}(?:\\.\\d{1,3}){3}(?![\\w.])" // IPv4, with the slash Java prints before it
-              + "|\\b[A-Za-z]:\\\\[^\\s,;\"']*" // Windows path
               + "|\\bv?\\d+(?:\\.\\d+){2,}\\b" // version
-              + "|(?<![\\w.-])[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.(?:com|net|org|edu|gov|mil|int|io|co|us|uk|de|fr|jp|cn|hk|ru|br|in|au|nl|local|internal|lan)(?![\\w.-])" // host name
               + "|(?<![\\w:])\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?![\\w:])" // clock time
-              + "|(?<![\\w/])(?:/[\\w.@%+=-]+){2,}/?" // absolute path
               + "|\\b0x[0-9a-fA-F]+\\b" // hex literal
               + "|\\b(?=[0-9a-f]*\\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\\b" // long lowercase hex (ids, hashes)
               + "|(?<![A-Za-z])[-+]?\\d+(?:[.,]\\d+)*"); // numbers
+  private static final java.util.Set<String> TLDS = java.util.Set.of(
+      "com", "net", "org", "edu", "gov", "mil", "int", "io", "co", "us", "uk", "de", "fr", "jp", "cn", "hk", "ru", "br",
+      "in", "au", "nl", "local", "internal", "lan");
   private static final Pattern ID_AROUND_WILDCARD = Pattern.compile("[A-Za-z_]*(?:<\\*>[A-Za-z_-]*)+");
   private static final Pattern ONLY_WILDCARDS = Pattern.compile("(?:<\\*>[-._]?)+");
 
@@ -43,22 +46,82 @@ public final class Masker {
     if (nl >= 0) {
       m = m.substring(0, nl); // a multi-line event's kind is its first line (stack traces vary below it)
     }
-    m = QUOTED.matcher(m).replaceAll(r -> {
-      char q = r.group().charAt(0);
-      return q + WILDCARD + q;
-    });
-    m = WHOLE.matcher(m).replaceAll(WILDCARD);
+    if (m.indexOf('"') >= 0 || m.indexOf('\'') >= 0) {
+      m = QUOTED.matcher(m).replaceAll(r -> {
+        char q = r.group().charAt(0);
+        return q + WILDCARD + q;
+      });
+    }
     StringBuilder out = new StringBuilder(m.length());
-    for (String token : m.trim().split("\\s+")) {
-      if (token.isEmpty()) {
-        continue;
+    int i = 0;
+    int n = m.length();
+    while (i < n) {
+      while (i < n && Character.isWhitespace(m.charAt(i))) i++;
+      int start = i;
+      boolean plain = true;
+      while (i < n && !Character.isWhitespace(m.charAt(i))) {
+        char c = m.charAt(i);
+        // Only tokens with a digit or one of these characters can hold a parameter: plain words skip the regex.
+        if (plain && (c >= '0' && c <= '9' || c == '.' || c == '/' || c == ':' || c == '@' || c == '\\' || c == '-')) {
+          plain = false;
+        }
+        i++;
       }
-      if (out.length() > 0) {
-        out.append(' ');
-      }
-      out.append(collapse(token));
+      if (start == i) break;
+      String token = m.substring(start, i);
+      if (out.length() > 0) out.append(' ');
+      out.append(plain ? token : collapse(maskToken(token)));
     }
     return out.toString();
+  }
+
+  private static String maskToken(String token) {
+    String t = token;
+    if (t.contains("://")) t = URL.matcher(t).replaceAll(WILDCARD);
+    if (t.indexOf('@') >= 0) t = EMAIL.matcher(t).replaceAll(WILDCARD);
+    if (t.contains(":\\")) t = WINDOWS_PATH.matcher(t).replaceAll(WILDCARD);
+    if (t.indexOf('.') > 0) t = maskHostName(t);
+    if (t.indexOf('/') >= 0) t = ABSOLUTE_PATH.matcher(t).replaceAll(WILDCARD);
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c >= '0' && c <= '9') {
+        return WITH_DIGITS.matcher(t).replaceAll(WILDCARD);
+      }
+    }
+    return t;
+  }
+
+  /** A lower-case dotted name ending in a known top-level domain ({@code db1.example.com}) is a host. */
+  private static String maskHostName(String t) {
+    int start = 0;
+    while (start < t.length() && !isHostChar(t.charAt(start))) start++;
+    int end = start;
+    while (end < t.length() && (isHostChar(t.charAt(end)) || t.charAt(end) == '.')) end++;
+    String name = t.substring(start, end);
+    int lastDot = name.lastIndexOf('.');
+    if (lastDot <= 0 || lastDot == name.length() - 1 || !TLDS.contains(name.substring(lastDot + 1))) {
+      // a trailing sentence dot ("example.com.") still counts
+      boolean sentenceEnd = end == t.length() || !Character.isLetterOrDigit(t.charAt(end));
+      if (sentenceEnd && name.endsWith(".") && name.length() > 1) {
+        String inner = name.substring(0, name.length() - 1);
+        int d = inner.lastIndexOf('.');
+        if (d > 0 && TLDS.contains(inner.substring(d + 1))) {
+          return t.substring(0, start) + WILDCARD + t.substring(start + inner.length());
+        }
+      }
+      return t;
+    }
+    if (start > 0 && (Character.isLetterOrDigit(t.charAt(start - 1)) || t.charAt(start - 1) == '_')) {
+      return t; // an upper-case or underscore prefix: a Java package or class, not a host
+    }
+    if (end < t.length() && (Character.isLetter(t.charAt(end)) || t.charAt(end) == '_')) {
+      return t;
+    }
+    return t.substring(0, start) + WILDCARD + t.substring(end);
+  }
+
+  private static boolean isHostChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-';
   }
 
   /** Three or more masked parts joined only by separators (a timestamp, a path of ids) are one parameter. */

@@ -106,8 +106,9 @@ public final class Rules implements Serializable {
 
   public Classification classify(String format, String source, String level, String message, Map<String, String> attributes) {
     String msg = message == null ? "" : message;
+    String[] lower = new String[1]; // the lower-cased message, computed once if a case-insensitive rule needs it
     for (Rule r : rules) {
-      if (r.matches(format, source, level, msg, attributes)) {
+      if (r.matches(format, source, level, msg, lower, attributes)) {
         return r.result;
       }
     }
@@ -147,7 +148,7 @@ public final class Rules implements Serializable {
       }
     }
     int[] status = status(r.status(), at);
-    return new Rule(r, message, literalHint(r.message()), attrs, status,
+    return new Rule(r, message, hints(r.message()), r.message() != null && r.message().startsWith("(?i)"), attrs, status,
         new Classification(r.category(), r.subcategory(), r.severity(), r.id()));
   }
 
@@ -171,11 +172,52 @@ public final class Rules implements Serializable {
   }
 
   /**
+   * Literals of which every match contains at least one, used to skip the regex cheaply: one per top-level
+   * alternative (lower-cased for a regex that starts with {@code (?i)}). Null when one alternative has none.
+   */
+  static String[] hints(String regex) {
+    if (regex == null) {
+      return null;
+    }
+    boolean ci = regex.startsWith("(?i)");
+    String body = ci ? regex.substring(4) : regex;
+    if (body.contains("(?")) {
+      return null;
+    }
+    List<String> alternatives = new ArrayList<>();
+    int depth = 0;
+    int from = 0;
+    for (int i = 0; i < body.length(); i++) {
+      char c = body.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '(' || c == '[') {
+        depth++;
+      } else if (c == ')' || c == ']') {
+        depth--;
+      } else if (c == '|' && depth == 0) {
+        alternatives.add(body.substring(from, i));
+        from = i + 1;
+      }
+    }
+    alternatives.add(body.substring(from));
+    String[] out = new String[alternatives.size()];
+    for (int i = 0; i < out.length; i++) {
+      String h = literalHint(alternatives.get(i));
+      if (h == null) {
+        return null;
+      }
+      out[i] = ci ? h.toLowerCase(java.util.Locale.ROOT) : h;
+    }
+    return out;
+  }
+
+  /**
    * A literal every match of the regex must contain, used to skip the regex cheaply: the longest run of plain
    * characters, for regexes without alternation or case-insensitive flags. Null when there is none to trust.
    */
   static String literalHint(String regex) {
-    if (regex == null || regex.contains("|") || regex.contains("(?i") || regex.contains("\\Q")) {
+    if (regex == null || regex.contains("|") || regex.contains("(?") || regex.contains("\\Q")) {
       return null;
     }
     String best = "";
@@ -207,28 +249,31 @@ public final class Rules implements Serializable {
       run.append(c);
       if (run.length() > best.length()) best = run.toString();
     }
-    return best.length() >= 4 ? best : null;
+    return best.length() >= 3 ? best : null;
   }
 
   private static final class Rule implements Serializable {
     private static final long serialVersionUID = 1L;
     final RuleSpec spec;
     final Pattern message;
-    final String hint;
+    final String[] hints;
+    final boolean caseInsensitive;
     final Map<String, Pattern> attributes;
     final int[] status;
     final Classification result;
 
-    Rule(RuleSpec spec, Pattern message, String hint, Map<String, Pattern> attributes, int[] status, Classification result) {
+    Rule(RuleSpec spec, Pattern message, String[] hints, boolean caseInsensitive, Map<String, Pattern> attributes,
+        int[] status, Classification result) {
       this.spec = spec;
       this.message = message;
-      this.hint = hint;
+      this.hints = hints;
+      this.caseInsensitive = caseInsensitive;
       this.attributes = attributes;
       this.status = status;
       this.result = result;
     }
 
-    boolean matches(String format, String source, String level, String msg, Map<String, String> attrs) {
+    boolean matches(String format, String source, String level, String msg, String[] lower, Map<String, String> attrs) {
       if (spec.formats() != null && !spec.formats().contains(format)) return false;
       if (spec.sources() != null && !spec.sources().contains(source)) return false;
       if (spec.level() != null && !spec.level().contains(level)) return false;
@@ -250,7 +295,21 @@ public final class Rules implements Serializable {
         if (v == null || !a.getValue().matcher(v).find()) return false;
       }
       if (message != null) {
-        if (hint != null && !msg.contains(hint)) return false;
+        if (hints != null) {
+          String text = msg;
+          if (caseInsensitive) {
+            if (lower[0] == null) lower[0] = msg.toLowerCase(java.util.Locale.ROOT);
+            text = lower[0];
+          }
+          boolean any = false;
+          for (String h : hints) {
+            if (text.contains(h)) {
+              any = true;
+              break;
+            }
+          }
+          if (!any) return false;
+        }
         return message.matcher(msg).find();
       }
       return true;

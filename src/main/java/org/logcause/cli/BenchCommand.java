@@ -30,11 +30,28 @@ final class BenchCommand implements Runnable {
 
   /** Precision and recall of classification per category. */
   @Command(name = "classify", mixinStandardHelpOptions = true,
-      description = "Precision and recall of classification per category on the hand-labelled real lines "
-          + "(classify/labelled-real-lines.tsv, read by reference from --external).")
+      description = {"Precision and recall of classification per category: on the hand-labelled real lines",
+          "(classify/labelled-real-lines.tsv, read by reference from --external) and/or on simulated scenarios",
+          "(--families/--seeds, scored against each scenario's truth/lines.tsv). With --throughput-scale, also the",
+          "lines/s of ingest+classify+template mining beside spark.read().text().count() of the same files."})
   static final class Classify implements Callable<Integer> {
-    @Option(names = "--external", required = true, paramLabel = "DIR", description = "../shared/data/external")
+    @Option(names = "--external", paramLabel = "DIR", description = "../shared/data/external")
     Path external;
+
+    @Option(names = "--families", paramLabel = "LIST", description = "simulated families: all, or comma-separated names")
+    String families;
+
+    @Option(names = "--seeds", paramLabel = "A-B", description = "seeds of the simulated scenarios")
+    String seeds;
+
+    @Option(names = "--scale", defaultValue = "0.3", paramLabel = "X", description = "scale of the simulated scenarios (default 0.3)")
+    double scale;
+
+    @Option(names = "--throughput-scale", paramLabel = "X", description = "measure throughput on one generated scenario of this scale")
+    Double throughputScale;
+
+    @Option(names = "--work", defaultValue = "out/bench-classify", paramLabel = "DIR", description = "where generated scenarios go")
+    Path work;
 
     @Option(names = "--json", description = "print one JSON object: categories.<name>.precision/.recall/.labelled")
     boolean json;
@@ -46,11 +63,30 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      if (!Files.isDirectory(external)) {
-        throw new SpecException("--external: not a folder: " + external);
+      if (external == null && families == null && throughputScale == null) {
+        throw new SpecException("bench classify needs --external DIR, --families LIST --seeds A-B, or --throughput-scale X");
       }
-      var scored = org.logcause.classify.ClassificationAccuracy.realLines(external, org.logcause.classify.Rules.builtIn());
-      print(spec.commandLine().getOut(), "real lines", scored, json, errors);
+      var rules = org.logcause.classify.Rules.builtIn();
+      PrintWriter out = spec.commandLine().getOut();
+      if (external != null) {
+        if (!Files.isDirectory(external)) {
+          throw new SpecException("--external: not a folder: " + external);
+        }
+        print(out, "real lines", org.logcause.classify.ClassificationAccuracy.realLines(external, rules), json, errors);
+      }
+      if (families != null) {
+        if (seeds == null) {
+          throw new SpecException("--families needs --seeds A-B");
+        }
+        List<org.logcause.classify.ClassificationAccuracy.Scored> all = new ArrayList<>();
+        for (Path dir : EvalCommand.generate(families, seeds, scale, work)) {
+          all.addAll(org.logcause.classify.ClassificationAccuracy.simulated(dir, rules));
+        }
+        print(out, "simulated scenarios", all, json, errors);
+      }
+      if (throughputScale != null) {
+        ClassifyThroughput.measure(throughputScale, work.resolve("throughput"), json, out);
+      }
       return 0;
     }
 

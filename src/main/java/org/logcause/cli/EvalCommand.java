@@ -157,11 +157,16 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private List<Path> generate() throws IOException {
+    return generate(input.generated.families, input.generated.seeds, scale, work);
+  }
+
+  /** Writes the scenarios of a family list and seed range under {@code work}; reused by {@code bench}. */
+  static List<Path> generate(String familyList, String seedRange, double scale, Path work) throws IOException {
     List<Family> families = new ArrayList<>();
-    if (input.generated.families.equals("all")) {
+    if (familyList.equals("all")) {
       families.addAll(List.of(Family.values()));
     } else {
-      for (String f : input.generated.families.split(",")) {
+      for (String f : familyList.split(",")) {
         try {
           families.add(Family.of(f.trim()));
         } catch (IllegalArgumentException e) {
@@ -169,7 +174,7 @@ final class EvalCommand implements Callable<Integer> {
         }
       }
     }
-    long[] range = seeds(input.generated.seeds);
+    long[] range = seeds(seedRange);
     List<Path> dirs = new ArrayList<>();
     for (Family f : families) {
       for (long seed = range[0]; seed <= range[1]; seed++) {

@@ -27,7 +27,8 @@ final class LogSink {
     String render(Instant hostTime);
   }
 
-  record Line(long trueMicros, long seq, Renderer renderer) {}
+  /** A line: its true time, its order among lines of the same time, its truth category, and how to print it. */
+  record Line(long trueMicros, long seq, String category, Renderer renderer) {}
 
   final String file;
   final double skewSeconds;
@@ -39,8 +40,8 @@ final class LogSink {
     this.skewSeconds = skewSeconds;
   }
 
-  void add(long trueMicros, Renderer r) {
-    lines.add(new Line(trueMicros, seq++, r));
+  void add(long trueMicros, String category, Renderer r) {
+    lines.add(new Line(trueMicros, seq++, category, r));
   }
 
   List<Line> sorted() {
@@ -60,32 +61,29 @@ final class LogSink {
   void postgres(long t, int pid, String user, String db, Wordings.Message m, Map<String, ?> v) {
     String session = user == null ? "" : user + "@" + db + " ";
     String text = Wordings.fill(m.text(), v);
-    add(t, h -> PG.format(h) + " [" + pid + "] " + session + m.level() + ":  " + text);
+    add(t, m.category(), h -> PG.format(h) + " [" + pid + "] " + session + m.level() + ":  " + text);
     if (m.detail() != null) {
       String detail = Wordings.fill(m.detail(), v);
-      add(t, h -> PG.format(h) + " [" + pid + "] " + session + "DETAIL:  " + detail);
+      add(t, m.category(), h -> PG.format(h) + " [" + pid + "] " + session + "DETAIL:  " + detail);
     }
     if (m.hint() != null) {
       String hint = Wordings.fill(m.hint(), v);
-      add(t, h -> PG.format(h) + " [" + pid + "] " + session + "HINT:  " + hint);
+      add(t, m.category(), h -> PG.format(h) + " [" + pid + "] " + session + "HINT:  " + hint);
     }
-  }
-
-  void postgresStatement(long t, int pid, String user, String db, String sql) {
-    String session = user + "@" + db + " ";
-    add(t, h -> PG.format(h) + " [" + pid + "] " + session + "STATEMENT:  " + sql);
   }
 
   // ---- MySQL 8 error log
   void mysql(long t, int thread, Wordings.Message m, Map<String, ?> v) {
     String text = Wordings.fill(m.text(), v);
-    add(t, h -> MYSQL.format(h) + " " + thread + " [" + m.level() + "] [" + m.code() + "] [" + m.subsystem() + "] " + text);
+    add(t, m.category(), h -> MYSQL.format(h) + " " + thread + " [" + m.level() + "] [" + m.code() + "] [" + m.subsystem() + "] " + text);
   }
 
   // ---- nginx combined + $request_time
   void access(long t, String ip, String method, String path, int status, int bytes, String agent, double seconds) {
     String latency = String.format(Locale.ROOT, "%.3f", seconds);
-    add(t, h -> ip + " - - [" + CLF.format(h) + "] \"" + method + " " + path + " HTTP/1.1\" " + status + " " + bytes
+    String category = status == 504 ? "timeout" : status == 503 ? "overload" : status >= 500 ? "server_error"
+        : status >= 400 ? "client_error" : "benign";
+    add(t, category, h -> ip + " - - [" + CLF.format(h) + "] \"" + method + " " + path + " HTTP/1.1\" " + status + " " + bytes
         + " \"-\" \"" + agent + "\" " + latency);
   }
 
@@ -93,7 +91,7 @@ final class LogSink {
   void app(long t, Wordings.Message m, Map<String, ?> v, String thread, String traceId) {
     String logger = Wordings.fill(m.logger(), v);
     String text = Wordings.fill(m.text(), v);
-    add(t, h -> {
+    add(t, m.category(), h -> {
       ObjectNode n = JSON.createObjectNode();
       n.put("timestamp", ISO_MS.format(h));
       n.put("level", m.level());
@@ -109,7 +107,14 @@ final class LogSink {
 
   // ---- change / audit records
   void change(long t, Map<String, String> fields) {
-    add(t, h -> {
+    String type = fields.get("type");
+    String category = switch (type) {
+      case "deploy" -> "deploy";
+      case "rollback" -> "version".equals(fields.get("parameter")) ? "deploy" : "config_change";
+      case "restart" -> "restart";
+      default -> "config_change";
+    };
+    add(t, category, h -> {
       ObjectNode n = JSON.createObjectNode();
       n.put("time", ISO_MS.format(h));
       fields.forEach((k, val) -> {

@@ -218,22 +218,32 @@ public final class Simulator {
     Labels writeTo(Path dir) throws IOException {
       Files.createDirectories(dir);
       List<Labels.CorruptLine> corrupted = new ArrayList<>();
+      StringBuilder truth = new StringBuilder("# file\tline\tcategory (the taxonomy category of each written line)\n");
       for (LogSink sink : List.of(access, app, primary, replica, changes)) {
-        List<String> lines = render(sink);
+        List<String[]> lines = render(sink);
         if (sink == access || sink == app) {
           // Real collection loses and reorders a few lines; a few scenarios also carry a cut line on purpose.
           lines = degrade(lines);
           if (rnd.nextInt(5) < 2) {
             int i = 1 + rnd.nextInt(Math.max(1, lines.size() - 2));
-            String l = lines.get(i);
-            lines.set(i, l.substring(0, Math.max(1, Math.min(l.length() / 3, 25))));
+            String l = lines.get(i)[0];
+            lines.set(i, new String[] {l.substring(0, Math.max(1, Math.min(l.length() / 3, 25))), null});
             corrupted.add(new Labels.CorruptLine(sink.file, i + 1L));
           }
         }
         Path file = dir.resolve(sink.file);
         Files.createDirectories(file.getParent());
-        Files.writeString(file, lines.isEmpty() ? "" : String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+          text.append(lines.get(i)[0]).append('\n');
+          if (lines.get(i)[1] != null) {
+            truth.append(sink.file).append('\t').append(i + 1).append('\t').append(lines.get(i)[1]).append('\n');
+          }
+        }
+        Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
       }
+      Files.createDirectories(dir.resolve("truth"));
+      Files.writeString(dir.resolve("truth/lines.tsv"), truth.toString(), StandardCharsets.UTF_8);
       Labels labels = labels(corrupted);
       Files.writeString(dir.resolve("labels.json"), JSON.writeValueAsString(labels) + "\n");
       Files.writeString(dir.resolve("job.yaml"), "# Written by: logcause simulate --scenario " + settings.family().id()
@@ -241,17 +251,18 @@ public final class Simulator {
       return labels;
     }
 
-    private List<String> render(LogSink sink) {
-      List<String> out = new ArrayList<>();
+    /** Each line as {text, truth category}. */
+    private List<String[]> render(LogSink sink) {
+      List<String[]> out = new ArrayList<>();
       for (LogSink.Line l : sink.sorted()) {
-        out.add(l.renderer().render(sink.hostTime(l.trueMicros())));
+        out.add(new String[] {l.renderer().render(sink.hostTime(l.trueMicros())), l.category()});
       }
       return out;
     }
 
-    private List<String> degrade(List<String> lines) {
-      List<String> out = new ArrayList<>(lines.size());
-      for (String l : lines) {
+    private List<String[]> degrade(List<String[]> lines) {
+      List<String[]> out = new ArrayList<>(lines.size());
+      for (String[] l : lines) {
         if (rnd.nextInt(1000) < 3) {
           continue; // lost
         }
@@ -259,7 +270,7 @@ public final class Simulator {
       }
       for (int i = 1; i < out.size(); i++) {
         if (rnd.nextInt(1000) < 2) {
-          String late = out.get(i - 1); // written a moment late
+          String[] late = out.get(i - 1); // written a moment late
           out.set(i - 1, out.get(i));
           out.set(i, late);
         }

@@ -11,7 +11,7 @@ import java.util.Map;
 /** The message texts of {@code simulate/wordings.yaml}: real product wordings, kept as data. */
 final class Wordings {
   /** One message: its level as the product spells it, its text, and the extras some products print. */
-  record Message(String level, String text, String detail, String hint, String code, String subsystem, String logger) {}
+  record Message(String category, String level, String text, String detail, String hint, String code, String subsystem, String logger) {}
 
   record File(int version, Map<String, Message> postgres, Map<String, Message> mysql, Map<String, Message> app) {}
 

@@ -22,6 +22,9 @@ class TemplateMinerTest {
     assertThat(Masker.mask("rotating /var/log/postgresql/postgresql-16-main.log after 12:30:01 (v6.1.7601.23505)"))
         .isEqualTo("rotating <*> after <*> (<*>)");
     assertThat(Masker.mask("proxy.cse.cuhk.edu.hk:5070 open through proxy")).isEqualTo("<*>:<*> open through proxy");
+    assertThat(Masker.mask("Failed to send metrics: java.net.PortUnreachableException: ICMP"))
+        .isEqualTo("Failed to send metrics: java.net.PortUnreachableException: ICMP");
+    assertThat(Masker.mask("resolved db1.example.com.")).isEqualTo("resolved <*>");
     assertThat(Masker.mask("first line\n\tat com.shop.Foo.bar(Foo.java:42)")).isEqualTo("first line");
   }
 
