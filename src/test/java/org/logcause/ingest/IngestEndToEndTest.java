@@ -147,6 +147,23 @@ class IngestEndToEndTest {
   }
 
   @Test
+  void everyEventIsClassifiedAndHasATemplate() {
+    Dataset<Row> events = spark.read().parquet(out.resolve("events").toString());
+    for (String c : List.of("category", "subcategory", "severity", "template_id", "template")) {
+      assertThat(events.filter(col(c).isNull()).count()).as("events without %s", c).isZero();
+    }
+    Row tooMany = events.filter(col("message").equalTo("sorry, too many clients already")).first();
+    assertThat(tooMany.<String>getAs("category")).isEqualTo("connection_saturation");
+    assertThat(tooMany.<String>getAs("rule_id")).isEqualTo("pg-too-many-clients");
+    assertThat(tooMany.<String>getAs("severity")).isEqualTo("high");
+    assertThat(tooMany.<String>getAs("template")).isEqualTo("sorry, too many clients already");
+    assertThat(tooMany.<String>getAs("template_id")).hasSize(16);
+    Row access = events.filter(col("format").equalTo("access")).orderBy("line").first();
+    assertThat(access.<String>getAs("category")).isEqualTo("timeout");
+    assertThat(access.<String>getAs("template")).isEqualTo("POST <*> <*>");
+  }
+
+  @Test
   void quarantineRowsNameFileLineAndReason() {
     List<Row> rows = spark.read().parquet(out.resolve("quarantine").toString())
         .filter(col("file").equalTo("logs/app.jsonl")).orderBy("line").collectAsList();
