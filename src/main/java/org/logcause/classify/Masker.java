@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 public final class Masker {
   public static final String WILDCARD = "<*>";
 
+  // Protocol and algorithm names carry a number that is part of the name: SOCKS5, HTTP2, IPV6, SHA256, UTF8.
+  private static final Pattern NAME_WITH_NUMBER = Pattern.compile("[A-Z]{2,}\\d{1,3}[,.;:)]?");
   private static final Pattern QUOTED = Pattern.compile("\"[^\"]{1,200}\"|'[^']{1,200}'");
   // Each pattern runs only on tokens that hold its trigger character (see mask): a plain word costs nothing.
   private static final Pattern URL = Pattern.compile("\\b[a-zA-Z][a-zA-Z0-9+.-]*+://[^\\s\"'<>]++");
@@ -70,7 +72,7 @@ public final class Masker {
       if (start == i) break;
       String token = m.substring(start, i);
       if (out.length() > 0) out.append(' ');
-      out.append(plain ? token : collapse(maskToken(token)));
+      out.append(plain || NAME_WITH_NUMBER.matcher(token).matches() ? token : collapse(maskToken(token)));
     }
     return out.toString();
   }

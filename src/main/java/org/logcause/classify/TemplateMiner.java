@@ -118,6 +118,16 @@ public final class TemplateMiner implements java.io.Serializable {
       "active", "inactive", "alive", "dead", "ready", "busy", "idle", "entering", "leaving", "joined", "left",
       "login", "logout", "in", "out");
 
+  /** A state word, or an all-caps name of a kind (HTTPS, SOCKS5, TCP): different ones are different events. */
+  static boolean isKeyword(String token) {
+    String t = token.endsWith(",") || token.endsWith(".") ? token.substring(0, token.length() - 1) : token;
+    if (STATE_WORDS.contains(t.toLowerCase(java.util.Locale.ROOT))) {
+      return true;
+    }
+    return t.length() >= 3 && t.chars().allMatch(c -> c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')
+        && Character.isLetter(t.charAt(0));
+  }
+
   /** One template and how it came to be. */
   private static final class Cluster {
     private final String[] template;
@@ -143,8 +153,7 @@ public final class TemplateMiner implements java.io.Serializable {
     boolean acceptsKeywords(String[] tokens) {
       for (int i = 0; i < tokens.length; i++) {
         if (!template[i].equals(tokens[i]) && !template[i].equals(Masker.WILDCARD)
-            && STATE_WORDS.contains(template[i].toLowerCase(java.util.Locale.ROOT))
-            && STATE_WORDS.contains(tokens[i].toLowerCase(java.util.Locale.ROOT))) {
+            && isKeyword(template[i]) && isKeyword(tokens[i])) {
           return false;
         }
       }

@@ -45,6 +45,14 @@ class TemplateMinerTest {
   }
 
   @Test
+  void keepsKindsNamedInCapitalsApartAndTheirNumbersLiteral() {
+    List<String> t = miner.mine(List.of(
+        "10.0.0.1:443 open through proxy proxy.example.com:5070 HTTPS",
+        "10.0.0.2:443 open through proxy proxy.example.com:5070 SOCKS5"));
+    assertThat(t).containsExactly("<*>:<*> open through proxy <*>:<*> HTTPS", "<*>:<*> open through proxy <*>:<*> SOCKS5");
+  }
+
+  @Test
   void mergesAParameterOfSeveralWordsIntoOneTemplate() {
     // "file <name>" where the name has one, two or three words after masking: Drain would make three templates.
     List<String> t = miner.mine(List.of(
