@@ -93,6 +93,16 @@ class JobSpecLoaderTest {
   }
 
   @Test
+  void acceptsClassificationRulesAndNamesABadOne() {
+    JobSpec spec = JobSpecLoader.parse(VALID + "rules:\n  - {id: noise, sources: [api], message: \"statsd\", category: benign, subcategory: metrics, severity: info}\n", "shop.yaml");
+    assertThat(spec.rules()).singleElement().satisfies(r -> assertThat(r.category()).isEqualTo("benign"));
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID + "rules:\n  - {id: noise, message: \"(\", category: benign, subcategory: m, severity: info}\n", "shop.yaml"))
+        .hasMessageStartingWith("shop.yaml: rules[0].message: not a valid regex");
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID + "rules:\n  - {id: noise, category: slow, subcategory: m, severity: info}\n", "shop.yaml"))
+        .hasMessageStartingWith("shop.yaml: rules[0].category: \"slow\" is not one of");
+  }
+
+  @Test
   void reportsAMissingSpecFile() {
     assertThatThrownBy(() -> JobSpecLoader.load(java.nio.file.Path.of("no/such/job.yaml")))
         .hasMessage("job spec not found: no/such/job.yaml");
