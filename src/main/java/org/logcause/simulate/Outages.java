@@ -28,6 +28,19 @@ final class Outages {
     return sc.flavour == Flavour.POSTGRES;
   }
 
+  /**
+   * In half the scenarios (drawn from the seed), responders reboot the primary between {@code lo} and {@code hi}
+   * seconds after onset, and it changes nothing: a misleading lead with its remediation record.
+   */
+  private static void maybeUselessPrimaryRestart(Simulator.Scenario sc, double lo, double hi, String reason, String why) {
+    if (sc.rnd.nextBoolean()) {
+      double restart = sc.onset + sc.uniform(lo, hi);
+      sc.restartPrimary(restart, reason);
+      sc.misleading.add(new Labels.Signal("restart", sc.names.primary(), sc.iso(restart), why));
+      sc.remediation.add(new Labels.Remediation("restart " + sc.names.primary(), sc.names.primary(), sc.iso(restart), "no effect"));
+    }
+  }
+
   private static Map<String, Object> abortedConnection(Simulator.Scenario sc) {
     return Map.of("id", 1000 + sc.rnd.nextInt(90000), "db", "orders", "user", "app",
         "client", "10.0." + sc.rnd.nextInt(4) + "." + (10 + sc.rnd.nextInt(200)));
@@ -152,12 +165,7 @@ final class Outages {
         "release " + newV + " brought a query that cannot use an index");
     sc.misleading.add(new Labels.Signal("overload", n.primary(), sc.iso(sc.onset),
         "the database is slow because of the new release's query, not on its own"));
-    if (sc.rnd.nextBoolean()) {
-      double restart = sc.onset + sc.uniform(600, 1200);
-      sc.restartPrimary(restart, "database CPU at 100%");
-      sc.misleading.add(new Labels.Signal("restart", n.primary(), sc.iso(restart), "the reboot changed nothing"));
-      sc.remediation.add(new Labels.Remediation("restart " + n.primary(), n.primary(), sc.iso(restart), "no effect"));
-    }
+    maybeUselessPrimaryRestart(sc, 600, 1200, "database CPU at 100%", "the reboot changed nothing");
     sc.remediation.add(new Labels.Remediation("roll back " + id, n.app(), sc.iso(rollback), "recovered"));
   }
 
@@ -208,12 +216,7 @@ final class Outages {
     sc.change(cleanup, id, "ops", n.primary(), "disk", "100% used", "62% used", "oncall", "action", "removed old WAL archives and binlogs");
     sc.rootCause = new Labels.RootCause(n.primary(), "resource_exhaustion", sc.iso(sc.onset), null,
         "the primary's data volume is full");
-    if (sc.rnd.nextBoolean()) {
-      double restart = sc.onset + sc.uniform(300, 900);
-      sc.restartPrimary(restart, "database not responding");
-      sc.misleading.add(new Labels.Signal("restart", n.primary(), sc.iso(restart), "a reboot does not free disk space"));
-      sc.remediation.add(new Labels.Remediation("restart " + n.primary(), n.primary(), sc.iso(restart), "no effect"));
-    }
+    maybeUselessPrimaryRestart(sc, 300, 900, "database not responding", "a reboot does not free disk space");
     sc.remediation.add(new Labels.Remediation("free disk space (" + id + ")", n.primary(), sc.iso(cleanup), "recovered"));
   }
 
@@ -236,12 +239,7 @@ final class Outages {
         "change " + id + " cut the app's connection pool to " + bad);
     sc.misleading.add(new Labels.Signal("traffic_spike", n.web(), sc.iso(sc.onset + 60),
         "the extra requests are retries of the same clients"));
-    if (sc.rnd.nextBoolean()) {
-      double restart = sc.onset + sc.uniform(600, 1200);
-      sc.restartPrimary(restart, "app cannot get database connections");
-      sc.misleading.add(new Labels.Signal("restart", n.primary(), sc.iso(restart), "the database was never the problem"));
-      sc.remediation.add(new Labels.Remediation("restart " + n.primary(), n.primary(), sc.iso(restart), "no effect"));
-    }
+    maybeUselessPrimaryRestart(sc, 600, 1200, "app cannot get database connections", "the database was never the problem");
     sc.remediation.add(new Labels.Remediation("revert change " + id, n.app(), sc.iso(revert), "recovered"));
   }
 
