@@ -23,7 +23,8 @@ public final class SparkSessions {
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
             .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false");
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.debug.maxToStringFields", "200");
     if (effective.startsWith("local")) {
       b.config("spark.sql.shuffle.partitions", "8").config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1");
