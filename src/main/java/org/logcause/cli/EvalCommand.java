@@ -75,7 +75,13 @@ final class EvalCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** One scored case: its labels and what the run produced. */
-  record Case(Path dir, Labels labels, long events, long quarantined, boolean hasHypotheses) {}
+  record Case(Path dir, Labels labels, long events, long quarantined, boolean hasHypotheses, Detection detection) {}
+
+  /**
+   * How the detect stage did on one case: incidents found, those overlapping the labelled window, and the onset
+   * error of the root-cause component (earliest anomaly of that component in a matching incident), in seconds.
+   */
+  record Detection(int incidents, int matching, boolean detected, Double onsetErrorSeconds) {}
 
   @Override
   public Integer call() throws IOException {
@@ -92,7 +98,8 @@ final class EvalCommand implements Callable<Integer> {
             out.toString(), new Progress(new PrintWriter(new StringWriter()))).apply(spark);
         long events = o.files().stream().mapToLong(FileStat::events).sum();
         long quarantined = o.files().stream().mapToLong(FileStat::quarantined).sum();
-        cases.add(new Case(dir, labels, events, quarantined, Files.isDirectory(out.resolve("hypotheses"))));
+        cases.add(new Case(dir, labels, events, quarantined, Files.isDirectory(out.resolve("hypotheses")),
+            detection(spark, out, labels)));
       }
     } finally {
       if (!sessionExisted) {
@@ -100,6 +107,78 @@ final class EvalCommand implements Callable<Integer> {
       }
     }
     return report(cases, console);
+  }
+
+  static Detection detection(SparkSession spark, Path out, Labels labels) {
+    List<org.apache.spark.sql.Row> incidents = spark.read().parquet(out.resolve("incidents").toString())
+        .select("incident_id", "start", "end").collectAsList();
+    if (labels.incident() == null) {
+      return new Detection(incidents.size(), 0, false, null);
+    }
+    java.time.Instant from = java.time.Instant.parse(labels.incident().start());
+    java.time.Instant to = java.time.Instant.parse(labels.incident().end());
+    List<String> matching = new ArrayList<>();
+    for (org.apache.spark.sql.Row r : incidents) {
+      java.time.Instant s = r.getTimestamp(1).toInstant();
+      java.time.Instant e = r.getTimestamp(2).toInstant();
+      if (s.isBefore(to) && e.isAfter(from)) {
+        matching.add(r.getString(0));
+      }
+    }
+    Double onsetError = null;
+    if (!matching.isEmpty() && labels.rootCause() != null) {
+      java.time.Instant truth = java.time.Instant.parse(labels.rootCause().onset());
+      List<org.apache.spark.sql.Row> onsets = spark.read().parquet(out.resolve("anomalies").toString())
+          .filter(org.apache.spark.sql.functions.col("incident_id").isin(matching.toArray())
+              .and(org.apache.spark.sql.functions.col("component").equalTo(labels.rootCause().component())))
+          .agg(org.apache.spark.sql.functions.min("onset")).collectAsList();
+      if (!onsets.isEmpty() && !onsets.get(0).isNullAt(0)) {
+        onsetError = Math.abs(java.time.Duration.between(truth, onsets.get(0).getTimestamp(0).toInstant()).toMillis() / 1000.0);
+      }
+    }
+    return new Detection(incidents.size(), matching.size(), !matching.isEmpty(), onsetError);
+  }
+
+  /** Incident detection figures over a set of cases. */
+  record DetectionFigures(double precision, double recall, double falseIncidentsPerNoIncident, Double onsetErrorMedian, int cases) {
+    static DetectionFigures of(List<Case> cases) {
+      int incidents = 0;
+      int matching = 0;
+      int labelled = 0;
+      int detected = 0;
+      int quiet = 0;
+      int falseOnQuiet = 0;
+      List<Double> errors = new ArrayList<>();
+      for (Case c : cases) {
+        Detection d = c.detection();
+        incidents += d.incidents();
+        matching += d.matching();
+        if (c.labels().incident() != null) {
+          labelled++;
+          if (d.detected()) detected++;
+          if (d.onsetErrorSeconds() != null) errors.add(d.onsetErrorSeconds());
+        } else {
+          quiet++;
+          falseOnQuiet += d.incidents();
+        }
+      }
+      errors.sort(Double::compare);
+      Double median = errors.isEmpty() ? null : errors.size() % 2 == 1 ? errors.get(errors.size() / 2)
+          : (errors.get(errors.size() / 2 - 1) + errors.get(errors.size() / 2)) / 2;
+      return new DetectionFigures(incidents == 0 ? 1.0 : (double) matching / incidents,
+          labelled == 0 ? 1.0 : (double) detected / labelled, quiet == 0 ? 0 : (double) falseOnQuiet / quiet, median,
+          cases.size());
+    }
+
+    void into(ObjectNode n) {
+      n.put("incident_precision", BenchCommand.round(precision)).put("incident_recall", BenchCommand.round(recall))
+          .put("false_incidents_per_no_incident_case", BenchCommand.round(falseIncidentsPerNoIncident));
+      if (onsetErrorMedian != null) {
+        n.put("detection_onset_error_s_median", onsetErrorMedian);
+      } else {
+        n.putNull("detection_onset_error_s_median");
+      }
+    }
   }
 
   private int report(List<Case> cases, PrintWriter console) {
@@ -118,14 +197,18 @@ final class EvalCommand implements Callable<Integer> {
       }
       ObjectNode overall = root.putObject("overall");
       overall.put("cases", cases.size());
+      DetectionFigures.of(cases).into(overall.putObject("detection"));
       ObjectNode families = root.putObject("families");
-      byFamily.forEach((f, list) -> families.putObject(f).put("cases", list.size()));
+      byFamily.forEach((f, list) -> {
+        ObjectNode fam = families.putObject(f).put("cases", list.size());
+        DetectionFigures.of(list).into(fam.putObject("detection"));
+      });
       console.println(root.toString());
     } else {
-      console.printf("%-24s %6s %10s %12s %11s%n", "family", "cases", "events", "quarantined", "deliberate");
-      byFamily.forEach((f, list) -> console.printf("%-24s %6d %10d %12d %11d%n", f, list.size(),
-          list.stream().mapToLong(Case::events).sum(), list.stream().mapToLong(Case::quarantined).sum(),
-          list.stream().mapToLong(c -> c.labels().corruptedLines().size()).sum()));
+      console.printf("%-24s %6s %10s %12s %11s %10s %10s %12s %12s%n", "family", "cases", "events", "quarantined",
+          "deliberate", "inc.prec", "inc.recall", "false/quiet", "onset err s");
+      byFamily.forEach((f, list) -> row(console, f, list));
+      row(console, "overall", cases);
       if (!attribution) {
         console.println("eval: " + missing + ".");
       }
@@ -136,6 +219,14 @@ final class EvalCommand implements Callable<Integer> {
       return Main.FAILURE;
     }
     return 0;
+  }
+
+  private static void row(PrintWriter console, String name, List<Case> list) {
+    DetectionFigures d = DetectionFigures.of(list);
+    console.printf(java.util.Locale.ROOT, "%-24s %6d %10d %12d %11d %10.3f %10.3f %12.2f %12s%n", name, list.size(),
+        list.stream().mapToLong(Case::events).sum(), list.stream().mapToLong(Case::quarantined).sum(),
+        list.stream().mapToLong(c -> c.labels().corruptedLines().size()).sum(), d.precision(), d.recall(),
+        d.falseIncidentsPerNoIncident(), d.onsetErrorMedian() == null ? "-" : String.format(java.util.Locale.ROOT, "%.0f", d.onsetErrorMedian()));
   }
 
   private static List<Path> listScenarios(Path root) throws IOException {

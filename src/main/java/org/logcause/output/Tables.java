@@ -4,6 +4,9 @@ package org.logcause.output;
 public final class Tables {
   public static final String EVENTS = "events";
   public static final String QUARANTINE = "quarantine";
+  public static final String SIGNALS = "signals";
+  public static final String ANOMALIES = "anomalies";
+  public static final String INCIDENTS = "incidents";
   public static final String RUN_MANIFEST = "run_manifest";
   public static final String MANIFEST_JSON = "run_manifest.json";
 

@@ -1,6 +1,9 @@
 package org.logcause.run;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.sum;
 
 import java.io.IOException;
@@ -25,6 +28,11 @@ import org.logcause.classify.MineTemplates;
 import org.logcause.classify.Rules;
 import org.logcause.classify.TemplateMiner;
 import org.logcause.ingest.FileStat;
+import org.logcause.signals.AnomalyFinder;
+import org.logcause.signals.BuildSignals;
+import org.logcause.signals.DetectAnomalies;
+import org.logcause.signals.GroupIncidents;
+import org.logcause.signals.WriteDetections;
 import org.logcause.ingest.ReadSources;
 import org.logcause.job.JobSpecLoader.LoadedJob;
 import org.logcause.output.RunManifest;
@@ -82,10 +90,35 @@ public final class RunJob {
     long templates = mapping.select("template").distinct().count();
     stages.add(stage.end(templates, String.format("%,d templates", templates)));
 
+    Dataset<Row> templated = MineTemplates.apply(classified, mapping).select(Tables.EVENT_COLUMNS)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+
+    stage = progress.begin("detect");
+    spark.sparkContext().setJobDescription("signals, anomalies, incidents");
+    int window = job.spec().windows().forensicSeconds();
+    Row range = templated.agg(min(unix_micros(col("ts"))), max(unix_micros(col("ts")))).first();
+    long w = window * 1_000_000L;
+    long first = range.isNullAt(0) ? 0 : Math.floorDiv(range.getLong(0), w);
+    long last = range.isNullAt(1) ? 0 : Math.floorDiv(range.getLong(1), w);
+    // Forensic baseline: the first 30 minutes of the data, or its first 40% when it spans less than 75 minutes.
+    long baselineEnd = first + Math.max(1, Math.min(1800L / window, (long) ((last - first + 1) * 0.4)));
+    Dataset<Row> signals = new BuildSignals(window, baselineEnd * w).apply(templated);
+    Dataset<Row> scored = new DetectAnomalies(first, last, baselineEnd, AnomalyFinder.Settings.defaults())
+        .apply(spark, signals).persist(StorageLevel.MEMORY_AND_DISK());
+    WriteDetections.Tables detections = WriteDetections.apply(spark, scored, window,
+        new GroupIncidents(3, (int) Math.max(1, 300 / window), (int) Math.max(1, 600 / window)));
+    stages.add(stage.end(detections.incidentList().size(), String.format("%,d anomalies, %d incidents (windows of %d s)",
+        detections.anomalyCount(), detections.incidentList().size(), window)));
+
     stage = progress.begin("write");
-    write(spark, MineTemplates.apply(classified, mapping).select(Tables.EVENT_COLUMNS), Tables.EVENTS, "date");
+    write(spark, templated, Tables.EVENTS, "date");
+    write(spark, detections.signals(), Tables.SIGNALS, null);
+    write(spark, detections.anomalies(), Tables.ANOMALIES, null);
+    write(spark, detections.incidents(), Tables.INCIDENTS, null);
+    scored.unpersist();
     write(spark, ingested.quarantine(), Tables.QUARANTINE, null);
     List<FileStat> files = reconcile(spark, reader);
+    templated.unpersist();
     mapping.unpersist();
     classified.unpersist();
     ingested.release();

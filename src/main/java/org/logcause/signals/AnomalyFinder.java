@@ -1,0 +1,110 @@
+package org.logcause.signals;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the anomalies of one signal's series against its baseline. A window is anomalous when its robust score
+ * is at least {@code minScore}, it exceeds every baseline value, and (for counts) by at least {@code minExcess}.
+ * Anomalous windows separated by at most {@code maxGap} quiet windows form one anomaly. The onset is a
+ * change-point, not the first window over the threshold: a one-sided CUSUM of the score is walked back from the
+ * first alarm to where it left zero, so a ramp's onset is where the ramp began.
+ */
+public final class AnomalyFinder {
+  /** Tuning of the detector; the defaults are documented in the README. */
+  public record Settings(double minScore, double minExcess, int maxGap, int minWindows, double cusumSlack)
+      implements java.io.Serializable {
+    public static Settings defaults() {
+      return new Settings(5.0, 3.0, 2, 2, 2.0);
+    }
+  }
+
+  /** One anomaly, by window index into the analysed series. */
+  public record Anomaly(int onset, int peak, int end, double peakValue, double score, boolean newSignal) {}
+
+  private final Settings settings;
+
+  public AnomalyFinder(Settings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * @param values the analysed windows (zeros filled for counts)
+   * @param baseline the signal's baseline
+   * @param count whether the signal is a count (Poisson-like floor, minimum excess)
+   */
+  public List<Anomaly> find(double[] values, RobustBaseline baseline, boolean count) {
+    int n = values.length;
+    boolean[] hot = new boolean[n];
+    double[] score = new double[n];
+    boolean unseen = count && baseline.windows() >= RobustBaseline.MIN_WINDOWS && baseline.max() == 0;
+    for (int i = 0; i < n; i++) {
+      score[i] = baseline.score(values[i], count);
+      boolean excess = !count || values[i] - baseline.median() >= settings.minExcess();
+      hot[i] = score[i] >= settings.minScore() && values[i] > baseline.max() && excess;
+    }
+    List<Anomaly> out = new ArrayList<>();
+    int i = 0;
+    while (i < n) {
+      if (!hot[i]) {
+        i++;
+        continue;
+      }
+      int first = i;
+      int last = i;
+      int hotCount = 0;
+      int quiet = 0;
+      int j = i;
+      while (j < n && quiet <= settings.maxGap()) {
+        if (hot[j]) {
+          last = j;
+          hotCount++;
+          quiet = 0;
+        } else {
+          quiet++;
+        }
+        j++;
+      }
+      int peak = first;
+      for (int k = first; k <= last; k++) {
+        if (score[k] > score[peak]) peak = k;
+      }
+      boolean strongEnough = hotCount >= settings.minWindows() || score[peak] >= 2 * settings.minScore();
+      if (strongEnough) {
+        out.add(new Anomaly(onset(score, first), peak, last, values[peak], score[peak], false));
+      }
+      i = last + 1;
+    }
+    // A signal never seen in the baseline (a new template or category) is an anomaly from its first occurrence:
+    // rare events matter even when they are too few to pass the count thresholds.
+    if (unseen && out.isEmpty()) {
+      int firstSeen = -1;
+      int lastSeen = -1;
+      int peak = -1;
+      for (int k = 0; k < n; k++) {
+        if (values[k] > 0) {
+          if (firstSeen < 0) firstSeen = k;
+          lastSeen = k;
+          if (peak < 0 || values[k] > values[peak]) peak = k;
+        }
+      }
+      if (firstSeen >= 0) {
+        out.add(new Anomaly(firstSeen, peak, lastSeen, values[peak], score[peak], true));
+      }
+    }
+    return out;
+  }
+
+  /** Walks a one-sided CUSUM of the score back from the first alarm to where it last was zero. */
+  private int onset(double[] score, int firstAlarm) {
+    double s = 0;
+    int lastZero = -1;
+    for (int k = 0; k <= firstAlarm; k++) {
+      s = Math.max(0, s + score[k] - settings.cusumSlack());
+      if (s == 0) {
+        lastZero = k;
+      }
+    }
+    return Math.min(firstAlarm, lastZero + 1);
+  }
+}

@@ -1,0 +1,102 @@
+package org.logcause.signals;
+
+import static org.apache.spark.sql.functions.*;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Signals stage: turns classified events into time series, one value per component × signal × window.
+ * Count signals: {@code category:<c>}, {@code template:<id>} (templates of medium or higher severity),
+ * {@code requests}. Gauges: {@code error_ratio}, {@code latency_p95_ms}, {@code clients}, {@code new_client_share},
+ * {@code retry_share}, {@code slow_query_p95_ms}. Change records count on the component they target.
+ */
+public final class BuildSignals {
+  public static final String COUNT = "count";
+  public static final String GAUGE = "gauge";
+
+  private final int windowSeconds;
+  private final long baselineEndMicros;
+
+  /**
+   * @param windowSeconds window size
+   * @param baselineEndMicros end of the baseline period: clients seen before it are "known" clients
+   */
+  public BuildSignals(int windowSeconds, long baselineEndMicros) {
+    this.windowSeconds = windowSeconds;
+    this.baselineEndMicros = baselineEndMicros;
+  }
+
+  /** Rows: component, signal, kind, window (index), value. */
+  public Dataset<Row> apply(Dataset<Row> events) {
+    long w = windowSeconds * 1_000_000L;
+    Column component = when(col("format").equalTo("changes").and(col("attributes").getItem("target").isNotNull()),
+        col("attributes").getItem("target")).otherwise(col("component"));
+    Dataset<Row> e = events.select(
+        component.alias("component"),
+        floor(unix_micros(col("ts")).divide(w)).cast("long").alias("window"),
+        unix_micros(col("ts")).alias("micros"),
+        col("format"), col("level"), col("category"), col("severity"), col("template_id"), col("message"),
+        col("attributes"));
+
+    Dataset<Row> categories = e.groupBy(col("component"), concat(lit("category:"), col("category")).alias("signal"),
+            col("window")).agg(count(lit(1)).cast("double").alias("value"))
+        .withColumn("kind", lit(COUNT));
+    Dataset<Row> templates = e.filter(col("severity").isin("critical", "high", "medium"))
+        .groupBy(col("component"), concat(lit("template:"), col("template_id")).alias("signal"), col("window"))
+        .agg(count(lit(1)).cast("double").alias("value")).withColumn("kind", lit(COUNT));
+    Dataset<Row> errorRatio = e.groupBy(col("component"), col("window"))
+        .agg(avg(when(col("level").isin("ERROR", "FATAL"), 1.0).otherwise(0.0)).alias("value"))
+        .withColumn("signal", lit("error_ratio")).withColumn("kind", lit(GAUGE));
+
+    Dataset<Row> access = e.filter(col("format").equalTo("access"))
+        .withColumn("client", col("attributes").getItem("client_ip"))
+        .withColumn("path", col("attributes").getItem("path"))
+        .withColumn("status", col("attributes").getItem("status").cast("int"))
+        .withColumn("latency", try_cast(col("attributes").getItem("latency_ms"), "double"));
+    // A retry: the same client asks for the same path again within 10 s of a failed (5xx) answer.
+    var byClientPath = Window.partitionBy("component", "client", "path").orderBy("micros");
+    Dataset<Row> withRetry = access
+        .withColumn("start", col("micros").minus(coalesce(col("latency"), lit(0.0)).multiply(1000).cast("long")))
+        .withColumn("prev_end", lag("micros", 1).over(byClientPath))
+        .withColumn("prev_status", lag("status", 1).over(byClientPath))
+        .withColumn("retry", when(col("prev_status").geq(500)
+            .and(col("start").minus(col("prev_end")).leq(10_000_000L)), 1.0).otherwise(0.0));
+    Dataset<Row> known = access.filter(col("micros").lt(baselineEndMicros)).select(col("component"), col("client"))
+        .distinct().withColumn("known", lit(1.0));
+    Dataset<Row> accessSignals = withRetry.join(known, new String[] {"component", "client"}, "left")
+        .groupBy(col("component"), col("window"))
+        .agg(count(lit(1)).cast("double").alias("requests"),
+            percentile_approx(col("latency"), lit(0.95), lit(1000)).alias("latency_p95_ms"),
+            countDistinct(col("client")).cast("double").alias("clients"),
+            avg(when(col("known").isNull(), 1.0).otherwise(0.0)).alias("new_client_share"),
+            avg(col("retry")).alias("retry_share"));
+    Dataset<Row> requests = accessSignals.select(col("component"), lit("requests").alias("signal"), col("window"),
+        col("requests").alias("value"), lit(COUNT).alias("kind"));
+    Dataset<Row> gauges = accessSignals.select(col("component"), col("window"),
+        explode(map(lit("latency_p95_ms"), col("latency_p95_ms"), lit("clients"), col("clients"),
+            lit("new_client_share"), col("new_client_share"), lit("retry_share"), col("retry_share"))).as(new String[] {"signal", "value"}))
+        .filter(col("value").isNotNull())
+        .select(col("component"), col("signal"), col("window"), col("value"), lit(GAUGE).alias("kind"));
+    Dataset<Row> slow = e.filter(col("format").startsWith("postgres"))
+        .withColumn("ms", try_cast(regexp_extract(col("message"), "^duration: ([0-9.]+) ms", 1), "double"))
+        .filter(col("ms").isNotNull())
+        .groupBy(col("component"), col("window"))
+        .agg(percentile_approx(col("ms"), lit(0.95), lit(1000)).alias("value"))
+        .select(col("component"), lit("slow_query_p95_ms").alias("signal"), col("window"), col("value"), lit(GAUGE).alias("kind"));
+
+    String[] cols = {"component", "signal", "kind", "window", "value"};
+    return categories.select(cols[0], cols[1], cols[2], cols[3], cols[4])
+        .unionByName(templates.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
+        .unionByName(errorRatio.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
+        .unionByName(requests.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
+        .unionByName(gauges.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
+        .unionByName(slow.select(cols[0], cols[1], cols[2], cols[3], cols[4]));
+  }
+
+  private static Column try_cast(Column c, String type) {
+    return c.try_cast(type);
+  }
+}

@@ -1,0 +1,106 @@
+package org.logcause.signals;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+
+/**
+ * Detect stage: scores every series against its robust baseline (the windows before {@code baselineEnd}) and finds
+ * its anomalies with {@link AnomalyFinder}. One series per task group; the maths is plain Java.
+ */
+public final class DetectAnomalies {
+  static final StructType SCORED = new StructType()
+      .add("kind", DataTypes.StringType, false)
+      .add("component", DataTypes.StringType, false)
+      .add("signal", DataTypes.StringType, false)
+      .add("window", DataTypes.LongType, true)
+      .add("value", DataTypes.DoubleType, true)
+      .add("baseline", DataTypes.DoubleType, true)
+      .add("score", DataTypes.DoubleType, true)
+      .add("onset", DataTypes.LongType, true)
+      .add("peak", DataTypes.LongType, true)
+      .add("end", DataTypes.LongType, true)
+      .add("new_signal", DataTypes.BooleanType, true);
+
+  private final long firstWindow;
+  private final long lastWindow;
+  private final long baselineEndWindow;
+  private final AnomalyFinder.Settings settings;
+
+  public DetectAnomalies(long firstWindow, long lastWindow, long baselineEndWindow, AnomalyFinder.Settings settings) {
+    this.firstWindow = firstWindow;
+    this.lastWindow = lastWindow;
+    this.baselineEndWindow = baselineEndWindow;
+    this.settings = settings;
+  }
+
+  /** Rows of {@link #SCORED}: kind "signal" (one per window with data) or "anomaly". */
+  public Dataset<Row> apply(SparkSession spark, Dataset<Row> signals) {
+    long w0 = firstWindow;
+    long w1 = lastWindow;
+    long b = baselineEndWindow;
+    AnomalyFinder.Settings s = settings;
+    JavaRDD<Row> rows = signals.javaRDD()
+        .mapToPair(r -> new Tuple2<>(r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + r.getString(2),
+            new double[] {r.getLong(3), r.getDouble(4)}))
+        .groupByKey()
+        .flatMap(series -> score(series._1(), series._2(), w0, w1, b, s).iterator());
+    return spark.createDataFrame(rows, SCORED);
+  }
+
+  static List<Row> score(String key, Iterable<double[]> points, long w0, long w1, long baselineEnd,
+      AnomalyFinder.Settings settings) {
+    String[] k = key.split("\u0000");
+    String component = k[0];
+    String signal = k[1];
+    boolean count = k[2].equals(BuildSignals.COUNT);
+    int n = (int) (w1 - w0 + 1);
+    double[] values = new double[n];
+    boolean[] present = new boolean[n];
+    Arrays.fill(values, count ? 0 : Double.NaN);
+    for (double[] p : points) {
+      int i = (int) ((long) p[0] - w0);
+      if (i >= 0 && i < n) {
+        values[i] = p[1];
+        present[i] = true;
+      }
+    }
+    int split = (int) Math.max(0, Math.min(n, baselineEnd - w0));
+    double[] base = Arrays.stream(Arrays.copyOfRange(values, 0, split)).filter(v -> !Double.isNaN(v)).toArray();
+    RobustBaseline baseline = RobustBaseline.of(base);
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (present[i]) {
+        out.add(RowFactory.create("signal", component, signal, w0 + i, values[i], baseline.median(),
+            baseline.score(values[i], count), null, null, null, null));
+      }
+    }
+    double[] analysed = Arrays.copyOfRange(values, split, n);
+    for (int i = 0; i < analysed.length; i++) {
+      if (Double.isNaN(analysed[i])) {
+        analysed[i] = baseline.median(); // no data is no evidence either way
+      }
+    }
+    if (base.length > 0 || count) {
+      for (AnomalyFinder.Anomaly a : new AnomalyFinder(settings).find(analysed, baseline, count)) {
+        out.add(RowFactory.create("anomaly", component, signal, null, a.peakValue(), baseline.median(), a.score(),
+            w0 + split + a.onset(), w0 + split + a.peak(), w0 + split + a.end(), a.newSignal()));
+      }
+    }
+    return out;
+  }
+
+  public static Dataset<Row> anomalies(Dataset<Row> scored) {
+    return scored.filter(col("kind").equalTo("anomaly"));
+  }
+}

@@ -1,0 +1,78 @@
+package org.logcause.signals;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Groups anomalies into incidents (Spark-free: anomalies are few). Only a sustained anomaly of an error or
+ * service signal opens an incident: an error category count, the error ratio, latency, request rate, or slow
+ * queries, lasting at least {@code minOpeningWindows}. Routine noise (benign events, 4xx from scanners) and rare
+ * one-off events never open one, but any anomaly that starts within {@code lookbackWindows} before an incident,
+ * or during it, joins it: a configuration change a minute before the timeouts belongs to their incident.
+ */
+public final class GroupIncidents {
+  private static final Set<String> ERROR_CATEGORIES = Set.of("timeout", "replication_fault", "connection_saturation",
+      "overload", "lock_contention", "resource_exhaustion", "network", "auth_failure", "server_error", "app_exception");
+  private static final Set<String> SERVICE_SIGNALS = Set.of("error_ratio", "latency_p95_ms", "requests",
+      "slow_query_p95_ms");
+
+  /** An anomaly as grouping needs it (window indices). */
+  public record Item(String id, String component, String signal, long onset, long end, double score, boolean newSignal) {}
+
+  /** An incident: its windows, components, severity and the anomalies in it. */
+  public record Incident(String id, long start, long end, List<String> components, String severity, List<String> anomalyIds) {}
+
+  private final int minOpeningWindows;
+  private final int gapWindows;
+  private final int lookbackWindows;
+
+  public GroupIncidents(int minOpeningWindows, int gapWindows, int lookbackWindows) {
+    this.minOpeningWindows = minOpeningWindows;
+    this.gapWindows = gapWindows;
+    this.lookbackWindows = lookbackWindows;
+  }
+
+  static boolean opens(Item a, int minWindows) {
+    if (a.newSignal() || a.end() - a.onset() + 1 < minWindows) {
+      return false;
+    }
+    if (a.signal().startsWith("category:")) {
+      return ERROR_CATEGORIES.contains(a.signal().substring("category:".length()));
+    }
+    return SERVICE_SIGNALS.contains(a.signal());
+  }
+
+  public List<Incident> apply(List<Item> anomalies) {
+    List<Item> opening = anomalies.stream().filter(a -> opens(a, minOpeningWindows))
+        .sorted(Comparator.comparingLong(Item::onset).thenComparing(Item::id)).toList();
+    List<long[]> spans = new ArrayList<>();
+    for (Item a : opening) {
+      long[] last = spans.isEmpty() ? null : spans.get(spans.size() - 1);
+      if (last != null && a.onset() <= last[1] + gapWindows) {
+        last[1] = Math.max(last[1], a.end());
+      } else {
+        spans.add(new long[] {a.onset(), a.end()});
+      }
+    }
+    List<Incident> incidents = new ArrayList<>();
+    for (long[] span : spans) {
+      List<Item> members = anomalies.stream()
+          .filter(a -> a.onset() >= span[0] - lookbackWindows && a.onset() <= span[1])
+          .sorted(Comparator.comparing(Item::id)).toList();
+      long start = members.stream().filter(a -> opens(a, minOpeningWindows)).mapToLong(Item::onset).min().orElse(span[0]);
+      Set<String> components = new TreeSet<>();
+      double maxScore = 0;
+      for (Item m : members) {
+        components.add(m.component());
+        maxScore = Math.max(maxScore, m.score());
+      }
+      String severity = maxScore >= 20 || components.size() >= 3 ? "critical" : maxScore >= 10 ? "high" : "medium";
+      incidents.add(new Incident("inc-" + Long.toHexString(span[0]), start, span[1], List.copyOf(components), severity,
+          members.stream().map(Item::id).toList()));
+    }
+    return incidents;
+  }
+}

@@ -1,0 +1,94 @@
+package org.logcause.signals;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.timestamp_micros;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Shapes the detect stage's results into the {@code signals}, {@code anomalies} and {@code incidents} tables.
+ * Anomalies are collected to the driver to be grouped: there are few of them (tens to thousands), never
+ * event-sized data.
+ */
+public final class WriteDetections {
+  private static final StructType ANOMALY_ROWS = new StructType()
+      .add("anomaly_id", DataTypes.StringType, false).add("incident_id", DataTypes.StringType, true)
+      .add("component", DataTypes.StringType, false).add("signal", DataTypes.StringType, false)
+      .add("onset_us", DataTypes.LongType, false).add("peak_us", DataTypes.LongType, false)
+      .add("end_us", DataTypes.LongType, false).add("peak_value", DataTypes.DoubleType, false)
+      .add("baseline", DataTypes.DoubleType, false).add("score", DataTypes.DoubleType, false)
+      .add("new_signal", DataTypes.BooleanType, false);
+  private static final StructType INCIDENT_ROWS = new StructType()
+      .add("incident_id", DataTypes.StringType, false).add("start_us", DataTypes.LongType, false)
+      .add("end_us", DataTypes.LongType, false)
+      .add("components", DataTypes.createArrayType(DataTypes.StringType, false), false)
+      .add("severity", DataTypes.StringType, false).add("anomalies", DataTypes.IntegerType, false);
+
+  /** The three tables. */
+  public record Tables(Dataset<Row> signals, Dataset<Row> anomalies, Dataset<Row> incidents, int anomalyCount,
+      List<GroupIncidents.Incident> incidentList) {}
+
+  private WriteDetections() {}
+
+  public static Tables apply(SparkSession spark, Dataset<Row> scored, int windowSeconds, GroupIncidents grouping) {
+    long w = windowSeconds * 1_000_000L;
+    Dataset<Row> signals = scored.filter(col("kind").equalTo("signal")).select(
+        col("component"), col("signal"), timestamp_micros(col("window").multiply(w)).alias("window_start"),
+        lit(windowSeconds).alias("window_seconds"), col("value"), col("baseline"), col("score"));
+    List<Row> raw = DetectAnomalies.anomalies(scored).orderBy("component", "signal", "onset").collectAsList();
+    List<GroupIncidents.Item> items = new ArrayList<>();
+    Map<String, Row> byId = new HashMap<>();
+    for (Row r : raw) {
+      String id = id(r.getString(1) + "|" + r.getString(2) + "|" + r.getLong(7));
+      items.add(new GroupIncidents.Item(id, r.getString(1), r.getString(2), r.getLong(7), r.getLong(9), r.getDouble(6),
+          r.getBoolean(10)));
+      byId.put(id, r);
+    }
+    List<GroupIncidents.Incident> incidents = grouping.apply(items);
+    Map<String, String> incidentOf = new HashMap<>();
+    List<Row> incidentRows = new ArrayList<>();
+    for (GroupIncidents.Incident i : incidents) {
+      i.anomalyIds().forEach(a -> incidentOf.put(a, i.id()));
+      incidentRows.add(RowFactory.create(i.id(), i.start() * w, (i.end() + 1) * w,
+          scala.jdk.javaapi.CollectionConverters.asScala(i.components()).toSeq(), i.severity(), i.anomalyIds().size()));
+    }
+    List<Row> anomalyRows = new ArrayList<>();
+    for (GroupIncidents.Item a : items) {
+      Row r = byId.get(a.id());
+      anomalyRows.add(RowFactory.create(a.id(), incidentOf.get(a.id()), a.component(), a.signal(), a.onset() * w,
+          r.getLong(8) * w, (a.end() + 1) * w, r.getDouble(4), r.getDouble(5), a.score(), a.newSignal()));
+    }
+    Dataset<Row> anomalies = spark.createDataFrame(anomalyRows, ANOMALY_ROWS).select(
+        col("anomaly_id"), col("incident_id"), col("component"), col("signal"),
+        timestamp_micros(col("onset_us")).alias("onset"), timestamp_micros(col("peak_us")).alias("peak"),
+        timestamp_micros(col("end_us")).alias("end"), col("peak_value"), col("baseline"), col("score"),
+        col("new_signal"));
+    Dataset<Row> incidentTable = spark.createDataFrame(incidentRows, INCIDENT_ROWS).select(
+        col("incident_id"), timestamp_micros(col("start_us")).alias("start"), timestamp_micros(col("end_us")).alias("end"),
+        col("components"), col("severity"), col("anomalies"));
+    return new Tables(signals, anomalies, incidentTable, items.size(), incidents);
+  }
+
+  static String id(String text) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(h).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
