@@ -31,6 +31,10 @@ final class ForensicCommand implements Callable<Integer> {
       description = "Spark master (default: the submit's, else local[*])")
   String master;
 
+  @Option(names = "--baseline-history", paramLabel = "DIR",
+      description = "score against the signals of an earlier run under DIR (same hours of day) instead of the first 30 minutes of this run")
+  String baselineHistory;
+
   @Option(names = "--verbose", description = "show Spark's own logging")
   boolean verbose;
 
@@ -47,7 +51,12 @@ final class ForensicCommand implements Callable<Integer> {
     boolean sessionExisted = SparkSession.getDefaultSession().isDefined(); // embedded in a test or a notebook
     SparkSession spark = SparkSessions.start("logcause forensic " + loaded.spec().job(), master, verbose);
     try {
-      RunJob.Outcome outcome = new RunJob(loaded, "forensic", runId, outDir, new Progress(console)).apply(spark);
+      if (baselineHistory != null && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(baselineHistory, "signals"))
+          && !baselineHistory.contains("://")) {
+        throw new org.logcause.job.SpecException("--baseline-history: no signals table under " + baselineHistory);
+      }
+      RunJob.Outcome outcome = new RunJob(loaded, "forensic", runId, outDir, new Progress(console))
+          .withBaselineHistory(baselineHistory).apply(spark);
       console.printf("%-44s %10s %10s %12s %11s%n", "source / file", "lines", "events", "continuation", "quarantined");
       for (FileStat f : outcome.files()) {
         console.printf("%-44s %10d %10d %12d %11d%s%n", f.source() + " " + shortName(f.file()), f.linesRead(),

@@ -1,6 +1,7 @@
 package org.logcause.run;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.unix_micros;
@@ -53,6 +54,14 @@ public final class RunJob {
   private final String out;
   private final Progress progress;
 
+  private String baselineHistory;
+
+  /** Score against an earlier run's {@code signals} (same hours of day) instead of the start of this run's data. */
+  public RunJob withBaselineHistory(String outputDir) {
+    this.baselineHistory = outputDir;
+    return this;
+  }
+
   public RunJob(LoadedJob job, String mode, String runId, String out, Progress progress) {
     this.job = job;
     this.mode = mode;
@@ -103,8 +112,19 @@ public final class RunJob {
     // Forensic baseline: the first 30 minutes of the data, or its first 40% when it spans less than 75 minutes.
     long baselineEnd = first + Math.max(1, Math.min(1800L / window, (long) ((last - first + 1) * 0.4)));
     Dataset<Row> signals = new BuildSignals(window, baselineEnd * w).apply(templated);
-    Dataset<Row> scored = new DetectAnomalies(first, last, baselineEnd, AnomalyFinder.Settings.defaults())
-        .apply(spark, signals).persist(StorageLevel.MEMORY_AND_DISK());
+    DetectAnomalies detect = new DetectAnomalies(first, last, baselineEnd, AnomalyFinder.Settings.defaults());
+    Dataset<Row> scored;
+    if (baselineHistory == null) {
+      scored = detect.apply(spark, signals);
+    } else {
+      // Nightly-style baseline: earlier windows of the same hours of day, of the same window size.
+      Dataset<Row> past = spark.read().parquet(new Path(baselineHistory, Tables.SIGNALS).toString())
+          .filter(col("window_seconds").equalTo(window)
+              .and(hour(col("window_start")).isin(hoursOfDay(first, last, window).toArray())));
+      long historyWindows = past.select("window_start").distinct().count();
+      scored = detect.apply(spark, signals, past.select("component", "signal", "value"), historyWindows);
+    }
+    scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
     WriteDetections.Tables detections = WriteDetections.apply(spark, scored, window,
         new GroupIncidents(3, (int) Math.max(1, 300 / window), (int) Math.max(1, 600 / window)));
     stages.add(stage.end(detections.incidentList().size(), String.format("%,d anomalies, %d incidents (windows of %d s)",
@@ -163,6 +183,16 @@ public final class RunJob {
       files.add(f.withWritten(w[0], w[1]));
     }
     return files;
+  }
+
+  /** The UTC hours of day the analysed windows fall in. */
+  static java.util.List<Integer> hoursOfDay(long firstWindow, long lastWindow, int windowSeconds) {
+    java.util.TreeSet<Integer> hours = new java.util.TreeSet<>();
+    for (long s = firstWindow * windowSeconds; s <= lastWindow * windowSeconds && hours.size() < 24; s += 3600) {
+      hours.add((int) Math.floorMod(s / 3600, 24L));
+    }
+    hours.add((int) Math.floorMod(lastWindow * windowSeconds / 3600, 24L));
+    return java.util.List.copyOf(hours);
   }
 
   private void write(SparkSession spark, Dataset<Row> rows, String table, String partitionColumn) {

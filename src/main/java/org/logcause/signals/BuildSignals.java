@@ -29,6 +29,11 @@ public final class BuildSignals {
     this.baselineEndMicros = baselineEndMicros;
   }
 
+  /** Whether a signal (by name) is a count or a gauge. */
+  public static String kindOf(String signal) {
+    return signal.startsWith("category:") || signal.startsWith("template:") || signal.equals("requests") ? COUNT : GAUGE;
+  }
+
   /** Rows: component, signal, kind, window (index), value. */
   public Dataset<Row> apply(Dataset<Row> events) {
     long w = windowSeconds * 1_000_000L;

@@ -46,20 +46,36 @@ public final class DetectAnomalies {
 
   /** Rows of {@link #SCORED}: kind "signal" (one per window with data) or "anomaly". */
   public Dataset<Row> apply(SparkSession spark, Dataset<Row> signals) {
+    return apply(spark, signals, null, 0);
+  }
+
+  /**
+   * With a history (rows: component, signal, value of earlier runs' windows, already restricted to the same hours
+   * of day), every series is scored against its history and all its windows are analysed; a count signal absent
+   * from a history window counts as zero there ({@code historyWindows} windows in all).
+   */
+  public Dataset<Row> apply(SparkSession spark, Dataset<Row> signals, Dataset<Row> history, long historyWindows) {
     long w0 = firstWindow;
     long w1 = lastWindow;
     long b = baselineEndWindow;
     AnomalyFinder.Settings s = settings;
-    JavaRDD<Row> rows = signals.javaRDD()
+    var current = signals.javaRDD()
         .mapToPair(r -> new Tuple2<>(r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + r.getString(2),
-            new double[] {r.getLong(3), r.getDouble(4)}))
-        .groupByKey()
-        .flatMap(series -> score(series._1(), series._2(), w0, w1, b, s).iterator());
+            new double[] {r.getLong(3), r.getDouble(4)}));
+    JavaRDD<Row> rows;
+    if (history == null) {
+      rows = current.groupByKey().flatMap(series -> score(series._1(), series._2(), null, 0, w0, w1, b, s).iterator());
+    } else {
+      var past = history.javaRDD().mapToPair(r -> new Tuple2<>(
+          r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + BuildSignals.kindOf(r.getString(1)), r.getDouble(2)));
+      rows = current.cogroup(past).filter(g -> g._2()._1().iterator().hasNext())
+          .flatMap(g -> score(g._1(), g._2()._1(), g._2()._2(), historyWindows, w0, w1, w0, s).iterator());
+    }
     return spark.createDataFrame(rows, SCORED);
   }
 
-  static List<Row> score(String key, Iterable<double[]> points, long w0, long w1, long baselineEnd,
-      AnomalyFinder.Settings settings) {
+  static List<Row> score(String key, Iterable<double[]> points, Iterable<Double> history, long historyWindows,
+      long w0, long w1, long baselineEnd, AnomalyFinder.Settings settings) {
     String[] k = key.split("\u0000");
     String component = k[0];
     String signal = k[1];
@@ -76,7 +92,17 @@ public final class DetectAnomalies {
       }
     }
     int split = (int) Math.max(0, Math.min(n, baselineEnd - w0));
-    double[] base = Arrays.stream(Arrays.copyOfRange(values, 0, split)).filter(v -> !Double.isNaN(v)).toArray();
+    double[] base;
+    if (history != null) {
+      List<Double> past = new ArrayList<>();
+      history.forEach(past::add);
+      while (count && past.size() < historyWindows) {
+        past.add(0.0); // a count signal absent from a history window was zero there
+      }
+      base = past.stream().mapToDouble(Double::doubleValue).toArray();
+    } else {
+      base = Arrays.stream(Arrays.copyOfRange(values, 0, split)).filter(v -> !Double.isNaN(v)).toArray();
+    }
     RobustBaseline baseline = RobustBaseline.of(base);
     List<Row> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -1,0 +1,69 @@
+package org.logcause.signals;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.logcause.job.JobSpecLoader;
+import org.logcause.run.Progress;
+import org.logcause.run.RunJob;
+import org.logcause.simulate.Family;
+import org.logcause.simulate.Flavour;
+import org.logcause.simulate.Labels;
+import org.logcause.simulate.Simulator;
+import org.logcause.support.SharedSpark;
+
+/** The detect stage on small simulated scenarios: the incident window and the root cause's onset. */
+class DetectionSparkTest {
+  private static RunJob run(Path scenario, Path out) throws IOException {
+    return new RunJob(JobSpecLoader.load(scenario.resolve("job.yaml")), "forensic", "t", out.toString(),
+        new Progress(new PrintWriter(new StringWriter())));
+  }
+
+  @Test
+  void findsTheRedcrowIncidentAndDatesTheChangeThatCausedIt(@TempDir Path dir) throws IOException {
+    SparkSession spark = SharedSpark.get();
+    Labels labels = Simulator.write(new Simulator.Settings(Family.REPLICATION_MISCONFIG, 11, 0.3, null, Flavour.POSTGRES),
+        dir.resolve("s"));
+    run(dir.resolve("s"), dir.resolve("out")).apply(spark);
+
+    List<Row> incidents = spark.read().parquet(dir.resolve("out/incidents").toString()).collectAsList();
+    assertThat(incidents).hasSize(1);
+    Instant start = incidents.get(0).getTimestamp(1).toInstant();
+    Instant end = incidents.get(0).getTimestamp(2).toInstant();
+    Instant labelledStart = Instant.parse(labels.incident().start());
+    assertThat(Duration.between(labelledStart, start).abs()).isLessThan(Duration.ofMinutes(3));
+    assertThat(end).isAfter(Instant.parse(labels.incident().end()).minus(Duration.ofMinutes(5)));
+
+    Row first = spark.read().parquet(dir.resolve("out/anomalies").toString())
+        .filter(col("component").equalTo(labels.rootCause().component()).and(col("incident_id").isNotNull()))
+        .orderBy("onset").first();
+    Instant onset = first.<java.sql.Timestamp>getAs("onset").toInstant();
+    assertThat(Duration.between(Instant.parse(labels.rootCause().onset()), onset).abs())
+        .as("onset of %s", first.<String>getAs("signal")).isLessThanOrEqualTo(Duration.ofSeconds(20));
+    assertThat(spark.read().parquet(dir.resolve("out/signals").toString())
+        .filter(col("signal").equalTo("retry_share")).count()).isGreaterThan(0);
+  }
+
+  @Test
+  void opensNoIncidentOnNoiseAndAcceptsABaselineHistory(@TempDir Path dir) throws IOException {
+    SparkSession spark = SharedSpark.get();
+    Simulator.write(new Simulator.Settings(Family.NO_INCIDENT, 12, 0.3, null, null), dir.resolve("s"));
+    run(dir.resolve("s"), dir.resolve("out")).apply(spark);
+    assertThat(spark.read().parquet(dir.resolve("out/incidents").toString()).count()).isZero();
+    // The same quiet day scored against itself as history: still nothing.
+    run(dir.resolve("s"), dir.resolve("out2")).withBaselineHistory(dir.resolve("out").toString()).apply(spark);
+    assertThat(spark.read().parquet(dir.resolve("out2/incidents").toString()).count()).isZero();
+    assertThat(spark.read().parquet(dir.resolve("out2/signals").toString()).count()).isGreaterThan(1000);
+  }
+}

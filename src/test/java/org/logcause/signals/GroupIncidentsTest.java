@@ -1,0 +1,39 @@
+package org.logcause.signals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GroupIncidentsTest {
+  private final GroupIncidents grouping = new GroupIncidents(3, 30, 60);
+
+  @Test
+  void noiseNeverOpensAnIncident() {
+    List<GroupIncidents.Item> noise = List.of(
+        new GroupIncidents.Item("a", "web", "category:client_error", 100, 140, 30, false),
+        new GroupIncidents.Item("b", "db", "category:benign", 100, 200, 12, false),
+        new GroupIncidents.Item("c", "db", "template:abc", 150, 150, 9, true),
+        new GroupIncidents.Item("d", "app", "category:timeout", 150, 151, 40, false)); // two windows: too short
+    assertThat(grouping.apply(noise)).isEmpty();
+  }
+
+  @Test
+  void sustainedErrorsOpenAnIncidentThatTakesInThePrecedingChange() {
+    List<GroupIncidents.Item> items = List.of(
+        new GroupIncidents.Item("change", "db", "category:config_change", 95, 95, 3, true),
+        new GroupIncidents.Item("waits", "db", "category:replication_fault", 100, 300, 25, false),
+        new GroupIncidents.Item("timeouts", "app", "category:timeout", 110, 310, 18, false),
+        new GroupIncidents.Item("spike", "web", "requests", 120, 300, 9, false),
+        new GroupIncidents.Item("later", "db", "category:timeout", 900, 950, 11, false));
+    List<GroupIncidents.Incident> incidents = grouping.apply(items);
+    assertThat(incidents).hasSize(2);
+    GroupIncidents.Incident first = incidents.get(0);
+    assertThat(first.start()).isEqualTo(100);
+    assertThat(first.end()).isEqualTo(310);
+    assertThat(first.components()).containsExactly("app", "db", "web");
+    assertThat(first.anomalyIds()).contains("change", "waits", "timeouts", "spike");
+    assertThat(first.severity()).isEqualTo("critical");
+    assertThat(incidents.get(1).anomalyIds()).containsExactly("later");
+  }
+}
