@@ -10,7 +10,7 @@ import org.apache.spark.sql.expressions.Window;
 /**
  * Signals stage: turns classified events into time series, one value per component × signal × window.
  * Count signals: {@code category:<c>}, {@code template:<id>} (templates of medium or higher severity),
- * {@code requests}. Gauges: {@code error_ratio}, {@code latency_p95_ms}, {@code clients}, {@code new_client_share},
+ * {@code requests}. Gauges: {@code error_ratio}, {@code latency_p50_ms} / {@code _p95_ms} / {@code _p99_ms}, {@code clients}, {@code new_client_share},
  * {@code retry_share}, {@code slow_query_p95_ms}. Change records count on the component they target.
  */
 public final class BuildSignals {
@@ -74,14 +74,17 @@ public final class BuildSignals {
     Dataset<Row> accessSignals = withRetry.join(known, new String[] {"component", "client"}, "left")
         .groupBy(col("component"), col("window"))
         .agg(count(lit(1)).cast("double").alias("requests"),
+            percentile_approx(col("latency"), lit(0.5), lit(1000)).alias("latency_p50_ms"),
             percentile_approx(col("latency"), lit(0.95), lit(1000)).alias("latency_p95_ms"),
+            percentile_approx(col("latency"), lit(0.99), lit(1000)).alias("latency_p99_ms"),
             countDistinct(col("client")).cast("double").alias("clients"),
             avg(when(col("known").isNull(), 1.0).otherwise(0.0)).alias("new_client_share"),
             avg(col("retry")).alias("retry_share"));
     Dataset<Row> requests = accessSignals.select(col("component"), lit("requests").alias("signal"), col("window"),
         col("requests").alias("value"), lit(COUNT).alias("kind"));
     Dataset<Row> gauges = accessSignals.select(col("component"), col("window"),
-        explode(map(lit("latency_p95_ms"), col("latency_p95_ms"), lit("clients"), col("clients"),
+        explode(map(lit("latency_p50_ms"), col("latency_p50_ms"), lit("latency_p95_ms"), col("latency_p95_ms"),
+            lit("latency_p99_ms"), col("latency_p99_ms"), lit("clients"), col("clients"),
             lit("new_client_share"), col("new_client_share"), lit("retry_share"), col("retry_share"))).as(new String[] {"signal", "value"}))
         .filter(col("value").isNotNull())
         .select(col("component"), col("signal"), col("window"), col("value"), lit(GAUGE).alias("kind"));
