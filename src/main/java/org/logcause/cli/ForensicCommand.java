@@ -62,8 +62,8 @@ final class ForensicCommand implements Callable<Integer> {
         console.printf("%-44s %10d %10d %12d %11d%s%n", f.source() + " " + shortName(f.file()), f.linesRead(),
             f.events(), f.continuationLines(), f.quarantined(), f.error() == null ? "" : "  ERROR: " + f.error());
       }
-      console.printf("wrote %s/{events,quarantine,run_manifest} and %s/run_manifest.json (status %s)%n", outDir,
-          outDir, outcome.manifest().status());
+      console.printf("wrote %s/{events,quarantine,signals,anomalies,incidents,run_manifest} and %s/run_manifest.json"
+          + " (status %s)%n", outDir, outDir, outcome.manifest().status());
       return outcome.exitCode();
     } finally {
       console.flush();

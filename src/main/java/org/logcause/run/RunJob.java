@@ -104,11 +104,13 @@ public final class RunJob {
 
     stage = progress.begin("detect");
     spark.sparkContext().setJobDescription("signals, anomalies, incidents");
-    int window = job.spec().windows().forensicSeconds();
     Row range = templated.agg(min(unix_micros(col("ts"))), max(unix_micros(col("ts")))).first();
+    long fromMicros = range.isNullAt(0) ? 0 : range.getLong(0);
+    long toMicros = range.isNullAt(1) ? 0 : range.getLong(1);
+    int window = windowFor(job.spec().windows().forensicSeconds(), toMicros - fromMicros);
     long w = window * 1_000_000L;
-    long first = range.isNullAt(0) ? 0 : Math.floorDiv(range.getLong(0), w);
-    long last = range.isNullAt(1) ? 0 : Math.floorDiv(range.getLong(1), w);
+    long first = Math.floorDiv(fromMicros, w);
+    long last = Math.floorDiv(toMicros, w);
     // Forensic baseline: the first 30 minutes of the data, or its first 40% when it spans less than 75 minutes.
     long baselineEnd = first + Math.max(1, Math.min(1800L / window, (long) ((last - first + 1) * 0.4)));
     Dataset<Row> signals = new BuildSignals(window, baselineEnd * w).apply(templated);
@@ -183,6 +185,23 @@ public final class RunJob {
       files.add(f.withWritten(w[0], w[1]));
     }
     return files;
+  }
+
+  /** Most windows one run analyses; a longer span gets wider windows (series are dense arrays in memory). */
+  static final long MAX_WINDOWS = 200_000;
+
+  /** The configured window, or the smallest wider standard window that keeps the run within {@link #MAX_WINDOWS}. */
+  static int windowFor(int configured, long spanMicros) {
+    long spanSeconds = spanMicros / 1_000_000L + 1;
+    if (spanSeconds / configured < MAX_WINDOWS) {
+      return configured;
+    }
+    for (int candidate : new int[] {60, 300, 900, 3600, 21_600, 86_400, 604_800}) {
+      if (candidate > configured && spanSeconds / candidate < MAX_WINDOWS) {
+        return candidate;
+      }
+    }
+    return (int) Math.max(604_800, spanSeconds / MAX_WINDOWS + 1);
   }
 
   /** The UTC hours of day the analysed windows fall in. */

@@ -67,6 +67,8 @@ class MainTest {
     assertThat(target.resolve("events")).isDirectory();
     assertThat(target.resolve("quarantine")).isDirectory();
     assertThat(target.resolve("run_manifest")).isDirectory();
+    assertThat(target.resolve("incidents")).isDirectory();
+    assertThat(out.toString()).contains("[detect]", "1 incidents");
     assertThat(target.resolve("run_manifest.json")).content().contains("\"status\" : \"succeeded\"");
   }
 }
