@@ -56,13 +56,11 @@ public final class ReadSources {
     private final Dataset<Row> records;
     private final Dataset<Row> events;
     private final Dataset<Row> quarantine;
-    private final List<FileTask> tasks;
 
-    Ingested(Dataset<Row> records, Dataset<Row> events, Dataset<Row> quarantine, List<FileTask> tasks) {
+    Ingested(Dataset<Row> records, Dataset<Row> events, Dataset<Row> quarantine) {
       this.records = records;
       this.events = events;
       this.quarantine = quarantine;
-      this.tasks = tasks;
     }
 
     public Dataset<Row> events() {
@@ -71,10 +69,6 @@ public final class ReadSources {
 
     public Dataset<Row> quarantine() {
       return quarantine;
-    }
-
-    public int files() {
-      return tasks.size();
     }
 
     /**
@@ -144,7 +138,7 @@ public final class ReadSources {
                 col("line"),
                 col("raw"),
                 col("reason"));
-    return new Ingested(records, events, quarantine, tasks);
+    return new Ingested(records, events, quarantine);
   }
 
   private List<FileTask> listFiles(Configuration hadoop) {

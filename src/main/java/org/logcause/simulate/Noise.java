@@ -57,8 +57,7 @@ final class Noise {
         sc.db(sc.primary, backup + i * 60, "backup_warning", Map.of("secs", 60 * (i + 1)));
       }
     } else {
-      for (Simulator.Scenario.Db db : new Simulator.Scenario.Db[] {Simulator.Scenario.Db.PRIMARY, Simulator.Scenario.Db.REPLICA}) {
-        var sink = db == Simulator.Scenario.Db.PRIMARY ? sc.primary : sc.replica;
+      for (LogSink sink : java.util.List.of(sc.primary, sc.replica)) {
         sc.every(0, end, 0.3, t -> sc.db(sink, t, "connection_warning", Map.of("client", "10.0." + sc.rnd.nextInt(4) + "." + (10 + sc.rnd.nextInt(200)))));
         sc.every(0, end, 0.25, t -> sc.db(sink, t, "aborted_connection", Map.of("id", 1000 + sc.rnd.nextInt(90000),
             "db", "orders", "user", "app", "client", "10.0." + sc.rnd.nextInt(4) + "." + (10 + sc.rnd.nextInt(200)))));

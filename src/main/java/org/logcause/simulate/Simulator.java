@@ -135,9 +135,6 @@ public final class Simulator {
 
     // ---- database helpers that hide the flavour
 
-    /** Which database log. */
-    enum Db { PRIMARY, REPLICA }
-
     int pid() {
       return 1000 + rnd.nextInt(60000);
     }

@@ -37,17 +37,6 @@ final class Options {
     return v;
   }
 
-  Integer integer(String key) {
-    String v = values.get(key);
-    if (v == null || v.isEmpty()) {
-      return null;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option " + key + ": not an integer: \"" + v + "\"");
-    }
-  }
 
   IllegalArgumentException bad(String key, String problem) {
     return new IllegalArgumentException("option " + key + ": " + problem);
