@@ -44,6 +44,7 @@ public final class AnomalyFinder {
       hot[i] = score[i] >= settings.minScore() && values[i] > baseline.max() && excess;
     }
     List<Anomaly> out = new ArrayList<>();
+    int floor = 0; // an onset never reaches back into the previous anomaly
     int i = 0;
     while (i < n) {
       if (!hot[i]) {
@@ -71,7 +72,12 @@ public final class AnomalyFinder {
       }
       boolean strongEnough = hotCount >= settings.minWindows() || score[peak] >= 2 * settings.minScore();
       if (strongEnough) {
-        out.add(new Anomaly(onset(score, first), peak, last, values[peak], score[peak], false));
+        int onset = Math.min(onset(score, first), backExtend(values, first, baseline.max(), floor));
+        if (count) {
+          onset = Math.min(onset, runUp(values, first, baseline.mean(), floor));
+        }
+        out.add(new Anomaly(Math.max(floor, onset), peak, last, values[peak], score[peak], false));
+        floor = last + 1;
       }
       i = last + 1;
     }
@@ -93,6 +99,59 @@ public final class AnomalyFinder {
       }
     }
     return out;
+  }
+
+  /** Windows of quiet a walk back over the run-up of an anomaly may cross. */
+  static final int RUN_UP_GAP = 6;
+
+  /**
+   * The start of an anomaly's run-up: walking back from its first alarm, the earliest window above everything the
+   * baseline ever saw, with at most {@link #RUN_UP_GAP} quiet windows between such windows. Sparse events (a lock
+   * timeout every few seconds) cross the score threshold only once they pile up; their onset is the first of them.
+   */
+  private static int backExtend(double[] values, int firstAlarm, double baselineMax, int floor) {
+    int onset = firstAlarm;
+    int quiet = 0;
+    for (int k = firstAlarm - 1; k >= floor && quiet <= RUN_UP_GAP; k--) {
+      if (values[k] > baselineMax) {
+        onset = k;
+        quiet = 0;
+      } else {
+        quiet++;
+      }
+    }
+    return onset;
+  }
+
+  /** How far back (in windows) a run-up is looked for. */
+  static final int RUN_UP_WINDOWS = 60;
+
+  /**
+   * The start of a dense run-up of a count: walking back from the first alarm while at least 3 of every 4
+   * consecutive windows (4 of 4 when the baseline itself is busy) exceed the baseline mean. A fault logged once or
+   * twice per window sits at the baseline's maximum, window by window, yet its unbroken run stands out long before
+   * the counts pile up; the scattered hits of ordinary noise rarely make such a run.
+   */
+  static int runUp(double[] values, int firstAlarm, double mean, int floor) {
+    double p0 = 1 - Math.exp(-mean); // how often a baseline window exceeds its mean (Poisson)
+    if (p0 > 0.7) {
+      return firstAlarm;
+    }
+    int need = p0 + 0.3 > 0.75 ? 4 : 3;
+    int best = firstAlarm;
+    for (int k = firstAlarm - 1; k >= Math.max(floor, firstAlarm - RUN_UP_WINDOWS); k--) {
+      int hits = 0;
+      for (int j = k; j < Math.min(values.length, k + 4); j++) {
+        if (values[j] > mean) hits++;
+      }
+      if (hits < need) {
+        break;
+      }
+      if (values[k] > mean) {
+        best = k;
+      }
+    }
+    return best;
   }
 
   /** Walks a one-sided CUSUM of the score back from the first alarm to where it last was zero. */

@@ -118,10 +118,60 @@ public final class DetectAnomalies {
       }
     }
     if (base.length > 0 || count) {
-      for (AnomalyFinder.Anomaly a : new AnomalyFinder(settings).find(analysed, baseline, count)) {
+      List<AnomalyFinder.Anomaly> found = new AnomalyFinder(settings).find(analysed, baseline, count);
+      if (count) {
+        found = withCoarse(found, analysed, base, baseline, settings);
+      }
+      for (AnomalyFinder.Anomaly a : found) {
         out.add(RowFactory.create("anomaly", component, signal, null, a.peakValue(), baseline.median(), a.score(),
             w0 + split + a.onset(), w0 + split + a.peak(), w0 + split + a.end(), a.newSignal()));
       }
+    }
+    return out;
+  }
+
+  /** Windows summed into one by the coarse pass. */
+  static final int COARSE = 6;
+
+  /**
+   * The coarse pass of a count: the same test on sums of {@link #COARSE} windows finds faults logged steadily but
+   * too sparsely for any single window (one disk-full error every few seconds). Its anomalies are added where the fine
+   * pass found none, on fine window indices, their onsets refined by the run-up of the fine series.
+   */
+  static List<AnomalyFinder.Anomaly> withCoarse(List<AnomalyFinder.Anomaly> fine, double[] analysed, double[] base,
+      RobustBaseline baseline, AnomalyFinder.Settings settings) {
+    if (base.length < 4 * COARSE || analysed.length < 2 * COARSE) {
+      return fine;
+    }
+    double[] coarseAnalysed = sums(analysed);
+    RobustBaseline coarseBaseline = RobustBaseline.of(sums(base));
+    List<AnomalyFinder.Anomaly> out = new ArrayList<>(fine);
+    for (AnomalyFinder.Anomaly c : new AnomalyFinder(settings).find(coarseAnalysed, coarseBaseline, true)) {
+      if (c.newSignal()) {
+        continue; // the fine pass already reports a signal never seen in the baseline
+      }
+      int coarseOnset = c.onset() * COARSE;
+      int end = Math.min(analysed.length - 1, c.end() * COARSE + COARSE - 1);
+      boolean overlaps = fine.stream().anyMatch(f -> f.onset() <= end && f.end() >= coarseOnset);
+      if (overlaps) {
+        continue;
+      }
+      int floor = out.stream().filter(f -> f.end() < coarseOnset).mapToInt(f -> f.end() + 1).max().orElse(0);
+      int onset = Math.min(coarseOnset, AnomalyFinder.runUp(analysed, coarseOnset, baseline.mean(), floor));
+      int peak = onset;
+      for (int k = onset; k <= end; k++) {
+        if (analysed[k] > analysed[peak]) peak = k;
+      }
+      out.add(new AnomalyFinder.Anomaly(onset, peak, end, analysed[peak], c.score(), false));
+    }
+    out.sort(java.util.Comparator.comparingInt(AnomalyFinder.Anomaly::onset));
+    return out;
+  }
+
+  private static double[] sums(double[] values) {
+    double[] out = new double[values.length / COARSE];
+    for (int i = 0; i < out.length * COARSE; i++) {
+      out[i / COARSE] += values[i];
     }
     return out;
   }

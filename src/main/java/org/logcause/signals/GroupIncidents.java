@@ -11,7 +11,8 @@ import java.util.TreeSet;
  * service signal opens an incident: an error category count, the error ratio, latency, request rate, or slow
  * queries, lasting at least {@code minOpeningWindows}. Routine noise (benign events, 4xx from scanners) and rare
  * one-off events never open one, but any anomaly that starts within {@code lookbackWindows} before an incident,
- * or during it, joins it: a configuration change a minute before the timeouts belongs to their incident.
+ * or during it, or is still going when it begins, joins it: a configuration change a minute before the timeouts belongs
+ * to their incident, and so do archive failures that began half an hour before the disk filled.
  */
 public final class GroupIncidents {
   private static final Set<String> ERROR_CATEGORIES = Set.of("timeout", "replication_fault", "connection_saturation",
@@ -60,7 +61,7 @@ public final class GroupIncidents {
     List<Incident> incidents = new ArrayList<>();
     for (long[] span : spans) {
       List<Item> members = anomalies.stream()
-          .filter(a -> a.onset() >= span[0] - lookbackWindows && a.onset() <= span[1])
+          .filter(a -> a.end() >= span[0] - lookbackWindows && a.onset() <= span[1]) // begun in it, or still going
           .sorted(Comparator.comparing(Item::id)).toList();
       long start = members.stream().filter(a -> opens(a, minOpeningWindows)).mapToLong(Item::onset).min().orElse(span[0]);
       Set<String> components = new TreeSet<>();

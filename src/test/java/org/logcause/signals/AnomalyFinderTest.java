@@ -30,6 +30,37 @@ class AnomalyFinderTest {
   }
 
   @Test
+  void aLaterBurstNeverDatesItsOnsetIntoAnEarlierOne() {
+    double[] base = new double[100]; // a signal that is zero in the baseline
+    double[] series = new double[60];
+    for (int i : new int[] {10, 11, 12, 20, 21, 22, 35, 36, 37}) series[i] = 6;
+    for (int i = 13; i < 35; i++) series[i] = 1; // never back to zero: the CUSUM does not reset between bursts
+    List<AnomalyFinder.Anomaly> a = finder.find(series, RobustBaseline.of(base), true);
+    assertThat(a).hasSizeGreaterThan(1);
+    for (int k = 1; k < a.size(); k++) {
+      assertThat(a.get(k).onset()).isGreaterThan(a.get(k - 1).end());
+    }
+  }
+
+  @Test
+  void datesASparseFaultFromItsUnbrokenRunNotFromWhenItPiledUp() {
+    Random r = new Random(7);
+    double[] base = new double[300];
+    for (int i = 0; i < base.length; i++) base[i] = r.nextDouble() < 0.3 ? 1 : 0; // an error now and then
+    double[] series = new double[120];
+    for (int i = 0; i < 40; i++) series[i] = r.nextDouble() < 0.3 ? 1 : 0;
+    for (int i = 40; i < 55; i++) series[i] = 1; // the fault: once per window, like the noise, but every window
+    for (int i = 55; i < 120; i++) series[i] = 8;
+    List<AnomalyFinder.Anomaly> a = finder.find(series, RobustBaseline.of(base), true);
+    assertThat(a).hasSize(1);
+    assertThat(a.get(0).onset()).isBetween(38, 41);
+    assertThat(AnomalyFinder.runUp(series, 55, 0.3, 0)).isBetween(38, 41);
+    double[] noise = new double[120];
+    for (int i = 0; i < noise.length; i++) noise[i] = r.nextDouble() < 0.3 ? 1 : 0;
+    assertThat(55 - AnomalyFinder.runUp(noise, 55, 0.3, 0)).as("noise has no long dense run").isLessThan(4);
+  }
+
+  @Test
   void datesARampFromWhereItBeganNotWhereItCrossedTheThreshold() {
     double[] base = noise(100, 10, 3);
     double[] series = noise(80, 10, 4);

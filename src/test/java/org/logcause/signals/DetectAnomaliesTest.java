@@ -34,7 +34,11 @@ class DetectAnomaliesTest {
   @Test
   void withAHistoryEveryWindowIsAnalysedAndMissingCountsAreZeros() {
     List<Double> history = List.of(1.0, 2.0, 1.0); // three windows with data out of 100: the rest were zeros
-    List<Row> rows = DetectAnomalies.score("db\u0000category:timeout\u0000count", step(50, 10, 0, 40), history, 100,
+    List<double[]> series = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      series.add(new double[] {1000 + i, i >= 10 ? 40 : i == 4 ? 1 : 0}); // as sparse as the history, then a step
+    }
+    List<Row> rows = DetectAnomalies.score("db\u0000category:timeout\u0000count", series, history, 100,
         1000, 1049, 1000, AnomalyFinder.Settings.defaults());
     assertThat(anomalies(rows)).singleElement().satisfies(a -> {
       assertThat(a.getLong(7)).isEqualTo(1010L);

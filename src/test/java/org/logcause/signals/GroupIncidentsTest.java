@@ -36,4 +36,16 @@ class GroupIncidentsTest {
     assertThat(first.severity()).isEqualTo("critical");
     assertThat(incidents.get(1).anomalyIds()).containsExactly("later");
   }
+
+  @Test
+  void aSparseSignalStillGoingWhenTheIncidentBeginsJoinsItWithoutMovingItsStart() {
+    List<GroupIncidents.Item> items = List.of(
+        new GroupIncidents.Item("archive", "db", "category:resource_exhaustion", 10, 400, 4, true), // began long before
+        new GroupIncidents.Item("old", "db", "category:restart", 5, 8, 3, true), // over long before: stays out
+        new GroupIncidents.Item("errors", "app", "category:app_exception", 200, 300, 25, false));
+    List<GroupIncidents.Incident> incidents = grouping.apply(items);
+    assertThat(incidents).hasSize(1);
+    assertThat(incidents.get(0).anomalyIds()).containsExactlyInAnyOrder("archive", "errors");
+    assertThat(incidents.get(0).start()).isEqualTo(200);
+  }
 }
