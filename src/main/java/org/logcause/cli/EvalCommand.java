@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code logcause eval}: runs the pipeline on labelled scenarios and scores its root-cause attribution against the
- * labels. Where a stage the score needs does not exist yet, it says so and exits 3: it never invents figures.
+ * labels (AC@1, AC@3, Avg@5, misleading precision/recall, root causes on no-incident scenarios, onset error,
+ * calibration of the confidence), per family and overall.
  */
 @Command(
     name = "eval",
@@ -66,6 +67,9 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--scale", defaultValue = "1", paramLabel = "X", description = "request-rate multiplier of generated scenarios")
   double scale;
 
+  @Option(names = "--parallel", defaultValue = "2", paramLabel = "N", description = "scenarios run side by side (default 2)")
+  int parallel;
+
   @Option(names = "--json", description = "print the figures as one JSON object")
   boolean json;
 
@@ -75,13 +79,22 @@ final class EvalCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** One scored case: its labels and what the run produced. */
-  record Case(Path dir, Labels labels, long events, long quarantined, boolean hasHypotheses, Detection detection) {}
+  record Case(Path dir, Labels labels, long events, long quarantined, Detection detection, Attribution attribution) {}
 
   /**
    * How the detect stage did on one case: incidents found, those overlapping the labelled window, and the onset
    * error of the root-cause component (earliest anomaly of that component in a matching incident), in seconds.
    */
   record Detection(int incidents, int matching, boolean detected, Double onsetErrorSeconds) {}
+
+  /**
+   * How attribution did on one case. {@code rank}: rank of the labelled root cause (component and category) among
+   * the hypotheses of the incident that overlaps the labelled window most (0: not found). {@code rootCauses}: ROOT_CAUSE
+   * verdicts in the whole run. Misleading: predicted MISLEADING (component, category) pairs in the run, those that are
+   * labelled, and the labelled ones. {@code topConfidence}: the rank-1 confidence of the matching incident.
+   */
+  record Attribution(int rank, int rootCauses, int misleadingPredicted, int misleadingCorrect, int misleadingLabelled,
+      Double topConfidence, Double onsetErrorSeconds, List<String> wrongMisleading, List<String> missedMisleading, String top) {}
 
   @Override
   public Integer call() throws IOException {
@@ -90,23 +103,105 @@ final class EvalCommand implements Callable<Integer> {
     boolean sessionExisted = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = SparkSessions.start("logcause eval", master, false);
     List<Case> cases = new ArrayList<>();
+    // Scenarios are small: Spark's per-job latency dominates, so a few run side by side on the one session.
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, parallel));
     try {
+      List<java.util.concurrent.Future<Case>> futures = new ArrayList<>();
       for (Path dir : dirs) {
-        Labels labels = JSON.readValue(dir.resolve("labels.json").toFile(), Labels.class);
-        Path out = work.resolve(dir.getFileName().toString()).resolve("out"); // scenario folders stay untouched
-        RunJob.Outcome o = new RunJob(JobSpecLoader.load(dir.resolve("job.yaml")), "eval", "eval-" + labels.scenario(),
-            out.toString(), new Progress(new PrintWriter(new StringWriter()))).apply(spark);
-        long events = o.files().stream().mapToLong(FileStat::events).sum();
-        long quarantined = o.files().stream().mapToLong(FileStat::quarantined).sum();
-        cases.add(new Case(dir, labels, events, quarantined, Files.isDirectory(out.resolve("hypotheses")),
-            detection(spark, out, labels)));
+        futures.add(pool.submit(() -> evaluate(spark, dir)));
       }
+      for (java.util.concurrent.Future<Case> f : futures) {
+        cases.add(f.get()); // in the order of the scenarios, whatever order they finished in
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("eval interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw new IllegalStateException(e.getCause());
     } finally {
+      pool.shutdownNow();
       if (!sessionExisted) {
         spark.stop();
       }
     }
     return report(cases, console);
+  }
+
+  private Case evaluate(SparkSession spark, Path dir) throws IOException {
+    Labels labels = JSON.readValue(dir.resolve("labels.json").toFile(), Labels.class);
+    Path out = work.resolve(dir.getFileName().toString()).resolve("out"); // scenario folders stay untouched
+    RunJob.Outcome o = new RunJob(JobSpecLoader.load(dir.resolve("job.yaml")), "eval", "eval-" + labels.scenario(),
+        out.toString(), new Progress(new PrintWriter(new StringWriter()))).apply(spark);
+    long events = o.files().stream().mapToLong(FileStat::events).sum();
+    long quarantined = o.files().stream().mapToLong(FileStat::quarantined).sum();
+    return new Case(dir, labels, events, quarantined, detection(spark, out, labels), attribution(spark, out, labels));
+  }
+
+  /** The labelled incident's best-overlapping detected incident, or null. */
+  static String matchingIncident(List<org.apache.spark.sql.Row> incidents, Labels labels) {
+    if (labels.incident() == null) {
+      return null;
+    }
+    long from = java.time.Instant.parse(labels.incident().start()).toEpochMilli();
+    long to = java.time.Instant.parse(labels.incident().end()).toEpochMilli();
+    String best = null;
+    long bestOverlap = 0;
+    for (org.apache.spark.sql.Row r : incidents) {
+      long s = r.getTimestamp(1).getTime();
+      long e = r.getTimestamp(2).getTime();
+      long overlap = Math.min(e, to) - Math.max(s, from);
+      if (overlap > bestOverlap) {
+        bestOverlap = overlap;
+        best = r.getString(0);
+      }
+    }
+    return best;
+  }
+
+  static Attribution attribution(SparkSession spark, Path out, Labels labels) {
+    List<org.apache.spark.sql.Row> incidents = spark.read().parquet(out.resolve("incidents").toString())
+        .select("incident_id", "start", "end").orderBy("incident_id").collectAsList();
+    List<org.apache.spark.sql.Row> hyps = spark.read().parquet(out.resolve("hypotheses").toString())
+        .select("incident_id", "rank", "component", "category", "verdict", "confidence", "onset", "change_id")
+        .orderBy("incident_id", "rank").collectAsList();
+    String match = matchingIncident(incidents, labels);
+    int rank = 0;
+    Double topConfidence = null;
+    Double onsetError = null;
+    String top = null;
+    Labels.RootCause rc = labels.rootCause();
+    for (org.apache.spark.sql.Row h : hyps) {
+      if (!h.getString(0).equals(match)) continue;
+      if (h.getInt(1) == 1) {
+        topConfidence = h.getDouble(5);
+        top = h.getString(3) + "@" + h.getString(2);
+      }
+      boolean hit = rc != null && rc.component().equals(h.getString(2)) && rc.category().equals(h.getString(3));
+      if (hit && rank == 0) {
+        rank = h.getInt(1);
+        if (rank == 1) {
+          onsetError = Math.abs(java.time.Duration.between(java.time.Instant.parse(rc.onset()),
+              h.getTimestamp(6).toInstant()).toMillis() / 1000.0);
+        }
+      }
+    }
+    int rootCauses = (int) hyps.stream().filter(h -> h.getString(4).equals("ROOT_CAUSE")).count();
+    java.util.Set<String> labelled = new java.util.TreeSet<>();
+    for (Labels.Signal m : labels.misleading()) {
+      labelled.add(m.category() + "@" + m.component());
+    }
+    java.util.Set<String> predicted = new java.util.TreeSet<>();
+    for (org.apache.spark.sql.Row h : hyps) {
+      if (h.getString(4).equals("MISLEADING")) {
+        predicted.add(h.getString(3) + "@" + h.getString(2));
+      }
+    }
+    List<String> wrong = predicted.stream().filter(p -> !labelled.contains(p)).toList();
+    int correct = (int) predicted.stream().filter(labelled::contains).count();
+    List<String> missed = labelled.stream().filter(l -> !predicted.contains(l)).toList();
+    return new Attribution(rank, rootCauses, predicted.size(), correct, labelled.size(), topConfidence, onsetError, wrong,
+        missed, top);
   }
 
   static Detection detection(SparkSession spark, Path out, Labels labels) {
@@ -139,6 +234,12 @@ final class EvalCommand implements Callable<Integer> {
     return new Detection(incidents.size(), matching.size(), !matching.isEmpty(), onsetError);
   }
 
+  private static Double median(List<Double> values) {
+    List<Double> v = new ArrayList<>(values);
+    v.sort(Double::compare);
+    return v.isEmpty() ? null : v.size() % 2 == 1 ? v.get(v.size() / 2) : (v.get(v.size() / 2 - 1) + v.get(v.size() / 2)) / 2;
+  }
+
   /** Incident detection figures over a set of cases. */
   record DetectionFigures(double precision, double recall, double falseIncidentsPerNoIncident, Double onsetErrorMedian, int cases) {
     static DetectionFigures of(List<Case> cases) {
@@ -162,11 +263,8 @@ final class EvalCommand implements Callable<Integer> {
           falseOnQuiet += d.incidents();
         }
       }
-      errors.sort(Double::compare);
-      Double median = errors.isEmpty() ? null : errors.size() % 2 == 1 ? errors.get(errors.size() / 2)
-          : (errors.get(errors.size() / 2 - 1) + errors.get(errors.size() / 2)) / 2;
       return new DetectionFigures(incidents == 0 ? 1.0 : (double) matching / incidents,
-          labelled == 0 ? 1.0 : (double) detected / labelled, quiet == 0 ? 0 : (double) falseOnQuiet / quiet, median,
+          labelled == 0 ? 1.0 : (double) detected / labelled, quiet == 0 ? 0 : (double) falseOnQuiet / quiet, median(errors),
           cases.size());
     }
 
@@ -181,52 +279,144 @@ final class EvalCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Attribution figures over a set of cases. AC@k: share of incident cases whose labelled root cause is among the top k
+   * hypotheses; Avg@5: mean of AC@1..AC@5. Misleading precision/recall over (component, category) pairs. Calibration
+   * of the rank-1 confidence: its mean, the Brier score and the expected calibration error (5 bins).
+   */
+  record AttributionFigures(int incidentCases, double ac1, double ac3, double avg5, double misleadingPrecision,
+      double misleadingRecall, int rootCausesOnNoIncident, Double onsetErrorMedian, Double meanTopConfidence,
+      Double brier, Double ece) {
+    static AttributionFigures of(List<Case> cases) {
+      int n = 0;
+      int[] atK = new int[6];
+      int pred = 0;
+      int correct = 0;
+      int labelled = 0;
+      int quietRoots = 0;
+      List<Double> errors = new ArrayList<>();
+      List<double[]> calib = new ArrayList<>();
+      for (Case c : cases) {
+        Attribution a = c.attribution();
+        pred += a.misleadingPredicted();
+        correct += a.misleadingCorrect();
+        labelled += a.misleadingLabelled();
+        if (c.labels().rootCause() == null) {
+          quietRoots += a.rootCauses();
+          continue;
+        }
+        n++;
+        for (int k = 1; k <= 5; k++) {
+          if (a.rank() >= 1 && a.rank() <= k) atK[k]++;
+        }
+        if (a.onsetErrorSeconds() != null) errors.add(a.onsetErrorSeconds());
+        if (a.topConfidence() != null) calib.add(new double[] {a.topConfidence(), a.rank() == 1 ? 1 : 0});
+      }
+      double avg5 = 0;
+      for (int k = 1; k <= 5; k++) avg5 += n == 0 ? 0 : (double) atK[k] / n;
+      Double mean = calib.isEmpty() ? null : calib.stream().mapToDouble(x -> x[0]).average().orElse(0);
+      Double brier = calib.isEmpty() ? null : calib.stream().mapToDouble(x -> (x[0] - x[1]) * (x[0] - x[1])).average().orElse(0);
+      Double ece = null;
+      if (!calib.isEmpty()) {
+        double e = 0;
+        for (int b = 0; b < 5; b++) {
+          double lo = b / 5.0;
+          double hi = (b + 1) / 5.0;
+          final int bin = b;
+          List<double[]> in = calib.stream().filter(x -> x[0] >= lo && (x[0] < hi || (bin == 4 && x[0] <= 1))).toList();
+          if (in.isEmpty()) continue;
+          double conf = in.stream().mapToDouble(x -> x[0]).average().orElse(0);
+          double acc = in.stream().mapToDouble(x -> x[1]).average().orElse(0);
+          e += in.size() * Math.abs(conf - acc) / calib.size();
+        }
+        ece = e;
+      }
+      return new AttributionFigures(n, n == 0 ? 1 : (double) atK[1] / n, n == 0 ? 1 : (double) atK[3] / n, avg5 / 5,
+          pred == 0 ? 1 : (double) correct / pred, labelled == 0 ? 1 : (double) correct / labelled, quietRoots,
+          median(errors), mean, brier, ece);
+    }
+
+    void into(ObjectNode n) {
+      n.put("incident_cases", incidentCases).put("ac_at_1", BenchCommand.round(ac1)).put("ac_at_3", BenchCommand.round(ac3))
+          .put("avg_at_5", BenchCommand.round(avg5)).put("misleading_precision", BenchCommand.round(misleadingPrecision))
+          .put("misleading_recall", BenchCommand.round(misleadingRecall)).put("root_causes_on_no_incident", rootCausesOnNoIncident);
+      put(n, "root_cause_onset_error_s_median", onsetErrorMedian);
+      put(n, "mean_top_confidence", meanTopConfidence);
+      put(n, "brier", brier);
+      put(n, "ece", ece);
+    }
+
+    private static void put(ObjectNode n, String key, Double v) {
+      if (v == null) n.putNull(key); else n.put(key, BenchCommand.round(v));
+    }
+  }
+
   private int report(List<Case> cases, PrintWriter console) {
     Map<String, List<Case>> byFamily = new TreeMap<>();
     for (Case c : cases) {
       byFamily.computeIfAbsent(c.labels().family(), k -> new ArrayList<>()).add(c);
     }
-    boolean attribution = !cases.isEmpty() && cases.stream().allMatch(Case::hasHypotheses);
-    String missing = "attribution is missing: the runs wrote no hypotheses table, so AC@1, AC@3, Avg@5, "
-        + "misleading precision/recall, false-alarm rate and onset error cannot be scored";
     if (json) {
       ObjectNode root = JSON.createObjectNode();
-      root.put("status", attribution ? "scored" : "attribution_missing");
-      if (!attribution) {
-        root.put("error", missing);
-      }
+      root.put("status", "scored");
       ObjectNode overall = root.putObject("overall");
       overall.put("cases", cases.size());
+      AttributionFigures.of(cases).into(overall);
       DetectionFigures.of(cases).into(overall.putObject("detection"));
       ObjectNode families = root.putObject("families");
       byFamily.forEach((f, list) -> {
         ObjectNode fam = families.putObject(f).put("cases", list.size());
+        AttributionFigures.of(list).into(fam);
         DetectionFigures.of(list).into(fam.putObject("detection"));
       });
+      var misses = root.putArray("misses");
+      for (Case c : cases) {
+        Attribution a = c.attribution();
+        if ((c.labels().rootCause() != null && a.rank() != 1) || !a.wrongMisleading().isEmpty() || !a.missedMisleading().isEmpty()
+            || (c.labels().rootCause() == null && a.rootCauses() > 0)) {
+          misses.addObject().put("scenario", c.labels().scenario()).put("rank", a.rank()).put("top", a.top())
+              .put("truth", c.labels().rootCause() == null ? null : c.labels().rootCause().category() + "@" + c.labels().rootCause().component())
+              .put("wrong_misleading", String.join(",", a.wrongMisleading()))
+              .put("missed_misleading", String.join(",", a.missedMisleading()));
+        }
+      }
       console.println(root.toString());
     } else {
-      console.printf("%-24s %6s %10s %12s %11s %10s %10s %12s %12s%n", "family", "cases", "events", "quarantined",
-          "deliberate", "inc.prec", "inc.recall", "false/quiet", "onset err s");
+      console.printf("%-22s %5s %6s %6s %6s %7s %7s %6s %8s %8s %9s %9s%n", "family", "cases", "AC@1", "AC@3", "Avg@5",
+          "mis.P", "mis.R", "RC/no", "onset s", "conf", "inc.recall", "false/quiet");
       byFamily.forEach((f, list) -> row(console, f, list));
       row(console, "overall", cases);
-      if (!attribution) {
-        console.println("eval: " + missing + ".");
+      AttributionFigures all = AttributionFigures.of(cases);
+      if (all.brier() != null) {
+        console.printf(java.util.Locale.ROOT, "calibration of the rank-1 confidence: mean %.3f vs AC@1 %.3f, Brier %.3f, ECE %.3f%n",
+            all.meanTopConfidence(), all.ac1(), all.brier(), all.ece());
+      }
+      for (Case c : cases) {
+        Attribution a = c.attribution();
+        if (c.labels().rootCause() != null && a.rank() != 1) {
+          console.printf("miss: %s: truth %s@%s at rank %s, top %s%n", c.labels().scenario(), c.labels().rootCause().category(),
+              c.labels().rootCause().component(), a.rank() == 0 ? "none" : a.rank(), a.top());
+        }
+        if (!a.wrongMisleading().isEmpty()) {
+          console.printf("wrong MISLEADING: %s: %s%n", c.labels().scenario(), String.join(", ", a.wrongMisleading()));
+        }
+        if (!a.missedMisleading().isEmpty()) {
+          console.printf("missed MISLEADING: %s: %s%n", c.labels().scenario(), String.join(", ", a.missedMisleading()));
+        }
       }
     }
     console.flush();
-    if (!attribution) {
-      spec.commandLine().getErr().println("logcause eval: " + missing);
-      return Main.FAILURE;
-    }
     return 0;
   }
 
   private static void row(PrintWriter console, String name, List<Case> list) {
+    AttributionFigures a = AttributionFigures.of(list);
     DetectionFigures d = DetectionFigures.of(list);
-    console.printf(java.util.Locale.ROOT, "%-24s %6d %10d %12d %11d %10.3f %10.3f %12.2f %12s%n", name, list.size(),
-        list.stream().mapToLong(Case::events).sum(), list.stream().mapToLong(Case::quarantined).sum(),
-        list.stream().mapToLong(c -> c.labels().corruptedLines().size()).sum(), d.precision(), d.recall(),
-        d.falseIncidentsPerNoIncident(), d.onsetErrorMedian() == null ? "-" : String.format(java.util.Locale.ROOT, "%.0f", d.onsetErrorMedian()));
+    console.printf(java.util.Locale.ROOT, "%-22s %5d %6.3f %6.3f %6.3f %7.3f %7.3f %6d %8s %8s %9.3f %9.2f%n", name, list.size(),
+        a.ac1(), a.ac3(), a.avg5(), a.misleadingPrecision(), a.misleadingRecall(), a.rootCausesOnNoIncident(),
+        a.onsetErrorMedian() == null ? "-" : String.format(java.util.Locale.ROOT, "%.0f", a.onsetErrorMedian()),
+        a.meanTopConfidence() == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f", a.meanTopConfidence()),
+        d.recall(), d.falseIncidentsPerNoIncident());
   }
 
   private static List<Path> listScenarios(Path root) throws IOException {

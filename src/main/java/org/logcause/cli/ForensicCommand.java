@@ -62,14 +62,40 @@ final class ForensicCommand implements Callable<Integer> {
         console.printf("%-44s %10d %10d %12d %11d%s%n", f.source() + " " + shortName(f.file()), f.linesRead(),
             f.events(), f.continuationLines(), f.quarantined(), f.error() == null ? "" : "  ERROR: " + f.error());
       }
-      console.printf("wrote %s/{events,quarantine,signals,anomalies,incidents,run_manifest} and %s/run_manifest.json"
-          + " (status %s)%n", outDir, outDir, outcome.manifest().status());
+      console.printf("wrote %s/{events,quarantine,signals,anomalies,incidents,hypotheses,incident_summary,run_manifest} and "
+          + "%s/run_manifest.json (status %s)%n", outDir, outDir, outcome.manifest().status());
+      printSummary(console, outcome.attribution(), outDir);
       return outcome.exitCode();
     } finally {
       console.flush();
       if (!sessionExisted) {
         spark.stop();
       }
+    }
+  }
+
+  /** The incident summary a responder reads first: root cause, misleading leads, where the draft is. */
+  static void printSummary(PrintWriter console, java.util.List<org.logcause.attribution.Attributor.Result> results, String outDir) {
+    if (results.isEmpty()) {
+      console.println("no incident found");
+      return;
+    }
+    java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+        .withZone(java.time.ZoneOffset.UTC);
+    for (var r : results) {
+      var s = r.summary();
+      console.printf("%nincident %s: %s – %s UTC, severity %s, components %s%n", s.incidentId(),
+          f.format(java.time.Instant.ofEpochSecond(s.start() / 1_000_000L)), f.format(java.time.Instant.ofEpochSecond(s.end() / 1_000_000L)),
+          s.severity(), String.join(", ", s.components()));
+      var rc = s.rootCause();
+      if (rc != null) {
+        console.printf(java.util.Locale.ROOT, "  ROOT CAUSE (confidence %.2f): %s on %s%n    %s%n", rc.confidence(),
+            rc.cause().equals(rc.category()) ? rc.category() : rc.cause() + " (" + rc.category() + ")", rc.component(), rc.explanation());
+      }
+      for (var m : s.misleading()) {
+        console.printf("  MISLEADING \"%s\" (%s on %s)%n    %s%n", m.lead(), m.category(), m.component(), m.explanation());
+      }
+      console.printf("  postmortem draft: %s/%s/%s.md%n", outDir, RunJob.POSTMORTEMS, s.incidentId());
     }
   }
 

@@ -24,6 +24,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.logcause.attribution.Attribute;
+import org.logcause.attribution.Attributor;
+import org.logcause.attribution.CausalKnowledge;
+import org.logcause.attribution.Postmortem;
 import org.logcause.classify.ClassifyEvents;
 import org.logcause.classify.MineTemplates;
 import org.logcause.classify.Rules;
@@ -55,6 +59,7 @@ public final class RunJob {
   private final Progress progress;
 
   private String baselineHistory;
+  private CausalKnowledge knowledge = CausalKnowledge.builtIn();
 
   /** Score against an earlier run's {@code signals} (same hours of day) instead of the start of this run's data. */
   public RunJob withBaselineHistory(String outputDir) {
@@ -71,7 +76,7 @@ public final class RunJob {
   }
 
   /** How the run ended, and where its numbers are. */
-  public record Outcome(int exitCode, RunManifest manifest, List<FileStat> files) {}
+  public record Outcome(int exitCode, RunManifest manifest, List<FileStat> files, List<Attributor.Result> attribution) {}
 
   public Outcome apply(SparkSession spark) {
     Instant started = Instant.now();
@@ -132,11 +137,25 @@ public final class RunJob {
     stages.add(stage.end(detections.incidentList().size(), String.format("%,d anomalies, %d incidents (windows of %d s)",
         detections.anomalyCount(), detections.incidentList().size(), window)));
 
+    stage = progress.begin("attribute");
+    spark.sparkContext().setJobDescription("attribute: hypotheses per incident");
+    boolean drafts = mode.equals("forensic");
+    Attribute.Output attribution = new Attribute(job.spec(), knowledge, runId).apply(spark, templated,
+        detections.signals(), detections.anomalies(), detections.incidents(),
+        drafts ? id -> new Path(new Path(out, POSTMORTEMS), id + ".md").toString() : null);
+    long hypotheses = attribution.results().stream().mapToLong(r -> r.hypotheses().size()).sum();
+    stages.add(stage.end(hypotheses, String.format("%,d hypotheses over %d incidents", hypotheses, attribution.results().size())));
+
     stage = progress.begin("write");
     write(spark, templated, Tables.EVENTS, "date");
     write(spark, detections.signals(), Tables.SIGNALS, null);
     write(spark, detections.anomalies(), Tables.ANOMALIES, null);
     write(spark, detections.incidents(), Tables.INCIDENTS, null);
+    write(spark, attribution.hypotheses(), Tables.HYPOTHESES, null);
+    write(spark, attribution.summary(), Tables.INCIDENT_SUMMARY, null);
+    if (drafts) {
+      writePostmortems(spark, attribution.results());
+    }
     scored.unpersist();
     write(spark, ingested.quarantine(), Tables.QUARANTINE, null);
     List<FileStat> files = reconcile(spark, reader);
@@ -161,7 +180,28 @@ public final class RunJob {
             Instant.now().toString(), fileErrors ? "completed_with_file_errors" : "succeeded", exit,
             files.stream().map(RunManifest.FileEntry::of).toList(), stages);
     writeManifest(spark, manifest);
-    return new Outcome(exit, manifest, files);
+    return new Outcome(exit, manifest, files, attribution.results());
+  }
+
+  /** Folder of the postmortem drafts (Markdown, one per incident) under the output folder. */
+  public static final String POSTMORTEMS = "postmortems";
+
+  private void writePostmortems(SparkSession spark, List<Attributor.Result> results) {
+    for (Attributor.Result r : results) {
+      writeText(spark, new Path(new Path(out, POSTMORTEMS), r.summary().incidentId() + ".md"),
+          Postmortem.markdown(job.spec().job(), runId, r, null));
+    }
+  }
+
+  private static void writeText(SparkSession spark, Path path, String text) {
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (FSDataOutputStream o = fs.create(path, true)) {
+        o.write(text.getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + path, e);
+    }
   }
 
   /**
@@ -225,15 +265,7 @@ public final class RunJob {
 
   private void writeManifest(SparkSession spark, RunManifest manifest) {
     String json = manifest.toJson();
-    Path jsonPath = new Path(out, Tables.MANIFEST_JSON);
-    try {
-      FileSystem fs = jsonPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (FSDataOutputStream o = fs.create(jsonPath, true)) {
-        o.write(json.getBytes(StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + jsonPath, e);
-    }
+    writeText(spark, new Path(out, Tables.MANIFEST_JSON), json);
     spark.sparkContext().setJobDescription("write " + Tables.RUN_MANIFEST);
     Dataset<String> one = spark.createDataset(List.of(json.replace('\n', ' ')), Encoders.STRING());
     spark.read().json(one).coalesce(1).write().mode(SaveMode.Overwrite)

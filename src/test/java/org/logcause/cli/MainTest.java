@@ -58,17 +58,4 @@ class MainTest {
     assertThat(err.toString()).startsWith("logcause: sources[0].path: no file matches \"nothing-*.log\"");
   }
 
-  @Test
-  void forensicRunsTheShippedSampleAndPrintsWhatItWrote(@TempDir Path dir) {
-    SharedSpark.get();
-    Path target = dir.resolve("out");
-    assertThat(run("forensic", "--job", "jobs/redcrow.yaml", "--out", target.toString())).isZero();
-    assertThat(out.toString()).contains("[ingest]", "wrote " + target);
-    assertThat(target.resolve("events")).isDirectory();
-    assertThat(target.resolve("quarantine")).isDirectory();
-    assertThat(target.resolve("run_manifest")).isDirectory();
-    assertThat(target.resolve("incidents")).isDirectory();
-    assertThat(out.toString()).contains("[detect]", "1 incidents");
-    assertThat(target.resolve("run_manifest.json")).content().contains("\"status\" : \"succeeded\"");
-  }
 }

@@ -1,0 +1,216 @@
+package org.logcause.attribution;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.unix_micros;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.logcause.job.JobSpec;
+import org.logcause.job.SourceSpec;
+
+/**
+ * Attribute stage: for every incident, gathers its facts (anomalies, change records and requested restarts around
+ * it, the traffic of access-log components) and ranks its hypotheses with {@link Attributor}. What is collected to
+ * the driver is small by construction: the anomalies, the change/restart events near incidents (capped), and a
+ * few traffic gauges per window of the incidents' spans.
+ */
+public final class Attribute {
+  /** Most change/restart events gathered per run; more would mean a change log, not an incident. */
+  static final int MAX_ACTIONS = 20_000;
+
+  static final StructType EVIDENCE = new StructType().add("kind", DataTypes.StringType, false)
+      .add("ts", DataTypes.TimestampType, true).add("detail", DataTypes.StringType, false)
+      .add("event_id", DataTypes.StringType, true);
+  public static final StructType HYPOTHESES = new StructType()
+      .add("run_id", DataTypes.StringType, false).add("incident_id", DataTypes.StringType, false)
+      .add("rank", DataTypes.IntegerType, false).add("component", DataTypes.StringType, false)
+      .add("category", DataTypes.StringType, false).add("cause", DataTypes.StringType, false)
+      .add("change_id", DataTypes.StringType, true).add("verdict", DataTypes.StringType, false)
+      .add("score", DataTypes.DoubleType, false).add("confidence", DataTypes.DoubleType, false)
+      .add("onset", DataTypes.TimestampType, false).add("explanation", DataTypes.StringType, false)
+      .add("lead", DataTypes.StringType, true)
+      .add("signals", DataTypes.createArrayType(DataTypes.StringType, false), false)
+      .add("evidence", DataTypes.createArrayType(EVIDENCE, false), false)
+      .add("knowledge_version", DataTypes.IntegerType, false);
+  static final StructType LEAD = new StructType().add("component", DataTypes.StringType, false)
+      .add("category", DataTypes.StringType, false).add("lead", DataTypes.StringType, true)
+      .add("explanation", DataTypes.StringType, false);
+  static final StructType TIMELINE = new StructType().add("ts", DataTypes.TimestampType, false)
+      .add("kind", DataTypes.StringType, false).add("text", DataTypes.StringType, false);
+  public static final StructType SUMMARY = new StructType()
+      .add("run_id", DataTypes.StringType, false).add("incident_id", DataTypes.StringType, false)
+      .add("start", DataTypes.TimestampType, false).add("end", DataTypes.TimestampType, false)
+      .add("components", DataTypes.createArrayType(DataTypes.StringType, false), false)
+      .add("severity", DataTypes.StringType, false)
+      .add("root_cause", DataTypes.StringType, true).add("root_cause_component", DataTypes.StringType, true)
+      .add("root_cause_category", DataTypes.StringType, true).add("change_id", DataTypes.StringType, true)
+      .add("confidence", DataTypes.DoubleType, true).add("root_cause_onset", DataTypes.TimestampType, true)
+      .add("explanation", DataTypes.StringType, true)
+      .add("misleading", DataTypes.createArrayType(LEAD, false), false)
+      .add("timeline", DataTypes.createArrayType(TIMELINE, false), false)
+      .add("postmortem", DataTypes.StringType, true);
+
+  /** The tables and the per-incident results (the console summary and the postmortems are written from them). */
+  public record Output(Dataset<Row> hypotheses, Dataset<Row> summary, List<Attributor.Result> results) {}
+
+  private final JobSpec job;
+  private final CausalKnowledge knowledge;
+  private final String runId;
+
+  public Attribute(JobSpec job, CausalKnowledge knowledge, String runId) {
+    this.job = job;
+    this.knowledge = knowledge;
+    this.runId = runId;
+  }
+
+  /** The topology of the job, with each component's kind from its sources' formats. */
+  public Topology topology() {
+    Map<String, List<String>> formats = new LinkedHashMap<>();
+    for (SourceSpec s : job.sources()) {
+      formats.computeIfAbsent(s.component(), k -> new ArrayList<>()).add(s.format());
+    }
+    Map<String, String> kinds = new HashMap<>();
+    formats.forEach((c, f) -> kinds.put(c, knowledge.kindOf(f)));
+    return new Topology(job.topology(), kinds);
+  }
+
+  /**
+   * @param events the classified events
+   * @param signals the {@code signals} table
+   * @param anomalies the {@code anomalies} table
+   * @param incidents the {@code incidents} table
+   * @param postmortemPath incident id → where its postmortem draft goes (null: none)
+   */
+  public Output apply(SparkSession spark, Dataset<Row> events, Dataset<Row> signals, Dataset<Row> anomalies,
+      Dataset<Row> incidents, java.util.function.Function<String, String> postmortemPath) {
+    Topology topology = topology();
+    List<Row> incidentRows = incidents.select(col("incident_id"), unix_micros(col("start")), unix_micros(col("end")),
+        col("severity")).orderBy("incident_id").collectAsList();
+    List<Attributor.Result> results = new ArrayList<>();
+    if (!incidentRows.isEmpty()) {
+      long from = incidentRows.stream().mapToLong(r -> r.getLong(1)).min().orElseThrow() - Attributor.LOOKBACK_SECONDS * 1_000_000L;
+      long to = incidentRows.stream().mapToLong(r -> r.getLong(2)).max().orElseThrow() + 3_600_000_000L;
+      Map<String, List<Facts.Anomaly>> byIncident = new TreeMap<>();
+      for (Row r : anomalies.filter(col("incident_id").isNotNull()).select(col("incident_id"), col("anomaly_id"),
+          col("component"), col("signal"), unix_micros(col("onset")), unix_micros(col("peak")), unix_micros(col("end")),
+          col("peak_value"), col("baseline"), col("score")).collectAsList()) {
+        byIncident.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Facts.Anomaly(r.getString(1),
+            r.getString(2), r.getString(3), r.getLong(4), r.getLong(5), r.getLong(6), r.getDouble(7), r.getDouble(8), r.getDouble(9)));
+      }
+      List<Facts.Action> actions = actions(events, from, to);
+      List<Facts.TrafficWindow> traffic = traffic(signals, topology, from, to);
+      Attributor attributor = new Attributor(knowledge, topology);
+      for (Row r : incidentRows) {
+        String id = r.getString(0);
+        long start = r.getLong(1);
+        long end = r.getLong(2);
+        List<Facts.Action> near = actions.stream()
+            .filter(a -> a.ts() >= start - Attributor.LOOKBACK_SECONDS * 1_000_000L && a.ts() <= end + 600_000_000L).toList();
+        List<Facts.TrafficWindow> tw = traffic.stream()
+            .filter(w -> w.windowStart() >= start - Attributor.LOOKBACK_SECONDS * 1_000_000L && w.windowStart() <= end).toList();
+        results.add(attributor.apply(new Facts(id, start, end, r.getString(3), byIncident.getOrDefault(id, List.of()), near, tw)));
+      }
+    }
+    List<Row> hypothesisRows = new ArrayList<>();
+    List<Row> summaryRows = new ArrayList<>();
+    for (Attributor.Result res : results) {
+      for (Attributor.Hypothesis h : res.hypotheses()) {
+        hypothesisRows.add(RowFactory.create(runId, h.incidentId(), h.rank(), h.component(), h.category(), h.cause(),
+            h.changeId(), h.verdict(), h.score(), h.confidence(), ts(h.onset()), h.explanation(), h.lead(),
+            seq(h.signals()), seq(h.evidence().stream().map(e -> RowFactory.create(e.kind(), e.ts() == null ? null : ts(e.ts()),
+                e.detail(), e.eventId())).toList()), knowledge.version()));
+      }
+      Attributor.Summary s = res.summary();
+      Attributor.Hypothesis rc = s.rootCause();
+      summaryRows.add(RowFactory.create(runId, s.incidentId(), ts(s.start()), ts(s.end()), seq(s.components()), s.severity(),
+          rc == null ? null : rc.cause() + (rc.changeId() != null ? " (" + rc.category() + ")" : "") + " on " + rc.component(),
+          rc == null ? null : rc.component(), rc == null ? null : rc.category(), rc == null ? null : rc.changeId(),
+          rc == null ? null : rc.confidence(), rc == null ? null : ts(rc.onset()), rc == null ? null : rc.explanation(),
+          seq(s.misleading().stream().map(m -> RowFactory.create(m.component(), m.category(), m.lead(), m.explanation())).toList()),
+          seq(s.timeline().stream().map(t -> RowFactory.create(ts(t.ts()), t.kind(), t.text())).toList()),
+          postmortemPath == null ? null : postmortemPath.apply(s.incidentId())));
+    }
+    return new Output(spark.createDataFrame(hypothesisRows, HYPOTHESES), spark.createDataFrame(summaryRows, SUMMARY), results);
+  }
+
+  /** Change records and requested shutdowns between {@code from} and {@code to}. */
+  static List<Facts.Action> actions(Dataset<Row> events, long from, long to) {
+    Dataset<Row> picked = events
+        .filter(unix_micros(col("ts")).between(from, to))
+        .filter(col("format").equalTo("changes")
+            .or(col("category").equalTo("restart").and(col("subcategory").isin("shutdown", "requested"))))
+        .select(col("event_id"), unix_micros(col("ts")).alias("us"),
+            coalesce(col("attributes").getItem("target"), col("component")).alias("component"),
+            col("format"), col("attributes").getItem("change_type").alias("type"),
+            col("attributes").getItem("change_id").alias("change_id"), col("message"),
+            coalesce(col("attributes").getItem("reverts"), col("attributes").getItem("revert_of"),
+                col("attributes").getItem("rollback_of"), lit(null).cast("string")).alias("reverts"),
+            col("attributes").getItem("parameter").alias("parameter"), col("category"),
+            col("attributes").getItem("new_value").alias("new_value"), col("attributes").getItem("actor").alias("actor"))
+        .orderBy("us", "event_id").limit(MAX_ACTIONS);
+    List<Facts.Action> out = new ArrayList<>();
+    for (Row r : picked.collectAsList()) {
+      boolean change = "changes".equals(r.getString(3));
+      String type = change ? (r.isNullAt(4) ? fromCategory(r.getString(9)) : r.getString(4)) : "restart";
+      String text = change ? r.getString(6) : r.getString(2) + " logged \"" + abbreviate(r.getString(6)) + "\"";
+      out.add(new Facts.Action(r.getString(0), r.getLong(1), r.getString(2), type, r.getString(5), text, r.getString(7),
+          r.getString(8), r.getString(10), r.getString(11)));
+    }
+    return out;
+  }
+
+  private static String fromCategory(String category) {
+    return category == null || category.equals("unknown") ? "config_change" : category;
+  }
+
+  /** Requests, clients, new-client and retry shares of access-log components, per window. */
+  static List<Facts.TrafficWindow> traffic(Dataset<Row> signals, Topology topology, long from, long to) {
+    Map<String, double[]> byWindow = new TreeMap<>();
+    for (Row r : signals.filter(col("signal").isin("requests", "clients", "new_client_share", "retry_share")
+            .and(unix_micros(col("window_start")).between(from, to)))
+        .select(col("component"), unix_micros(col("window_start")), col("signal"), col("value")).collectAsList()) {
+      if (!topology.kind(r.getString(0)).equals("edge")) continue;
+      double[] v = byWindow.computeIfAbsent(r.getString(0) + "\u0000" + r.getLong(1), k -> new double[4]);
+      int i = switch (r.getString(2)) {
+        case "requests" -> 0;
+        case "clients" -> 1;
+        case "new_client_share" -> 2;
+        default -> 3;
+      };
+      v[i] = r.getDouble(3);
+    }
+    List<Facts.TrafficWindow> out = new ArrayList<>();
+    byWindow.forEach((k, v) -> {
+      String[] p = k.split("\u0000");
+      out.add(new Facts.TrafficWindow(p[0], Long.parseLong(p[1]), v[0], v[1], v[2], v[3]));
+    });
+    return out;
+  }
+
+  private static String abbreviate(String s) {
+    String one = s == null ? "" : s.replace('\n', ' ');
+    return one.length() > 120 ? one.substring(0, 117) + "..." : one;
+  }
+
+  private static java.sql.Timestamp ts(long micros) {
+    java.sql.Timestamp t = new java.sql.Timestamp(Math.floorDiv(micros, 1000L));
+    t.setNanos((int) Math.floorMod(micros, 1_000_000L) * 1000);
+    return t;
+  }
+
+  private static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(list).toSeq();
+  }
+}

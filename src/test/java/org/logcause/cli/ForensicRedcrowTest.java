@@ -1,0 +1,154 @@
+package org.logcause.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.logcause.simulate.Labels;
+import org.logcause.support.SharedSpark;
+
+/**
+ * The forensic command on the shipped Redcrow sample, run once: the README's first command. The root cause, the
+ * misleading leads and the postmortem are checked against the sample's labels; the query command reads the result.
+ */
+class ForensicRedcrowTest {
+  @TempDir static Path dir;
+  static Path target;
+  static String console;
+  static Labels labels;
+
+  @BeforeAll
+  static void runTheSample() throws Exception {
+    SharedSpark.get();
+    target = dir.resolve("out");
+    StringWriter out = new StringWriter();
+    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+        "forensic", "--job", "jobs/redcrow.yaml", "--out", target.toString());
+    assertThat(exit).isZero();
+    console = out.toString();
+    labels = EvalCommand.JSON.readValue(Path.of("sample-data/redcrow-2024-06-20/labels.json").toFile(), Labels.class);
+  }
+
+  @Test
+  void writesEveryTableAndPrintsWhatItWrote() {
+    for (String t : List.of("events", "quarantine", "signals", "anomalies", "incidents", "hypotheses", "incident_summary", "run_manifest")) {
+      assertThat(target.resolve(t).resolve("_SUCCESS")).as(t).exists();
+    }
+    assertThat(console).contains("[ingest]", "[detect]", "1 incidents", "[attribute]", "wrote " + target);
+    assertThat(target.resolve("run_manifest.json")).content().contains("\"status\" : \"succeeded\"");
+  }
+
+  @Test
+  void namesTheReplicationChangeAsRootCauseAndTheThreeLeadsAsMisleading() {
+    SparkSession spark = SharedSpark.get();
+    List<Row> hyps = spark.read().parquet(target.resolve("hypotheses").toString()).orderBy("rank").collectAsList();
+    Row root = hyps.get(0);
+    assertThat(root.<String>getAs("verdict")).isEqualTo("ROOT_CAUSE");
+    assertThat(root.<String>getAs("component")).isEqualTo(labels.rootCause().component());
+    assertThat(root.<String>getAs("category")).isEqualTo(labels.rootCause().category());
+    assertThat(root.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
+    assertThat(root.<Double>getAs("confidence")).isGreaterThan(0.5);
+    assertThat(hyps.stream().filter(h -> h.getAs("verdict").equals("ROOT_CAUSE"))).hasSize(1);
+
+    List<String> misleading = hyps.stream().filter(h -> h.getAs("verdict").equals("MISLEADING"))
+        .map(h -> h.<String>getAs("category") + "@" + h.<String>getAs("component")).sorted().toList();
+    List<String> labelled = labels.misleading().stream().map(m -> m.category() + "@" + m.component()).sorted().toList();
+    assertThat(misleading).isEqualTo(labelled);
+    for (Row h : hyps) {
+      if (h.getAs("verdict").equals("MISLEADING")) {
+        List<Row> evidence = h.getList(h.fieldIndex("evidence"));
+        assertThat(evidence).as("evidence of %s", h.<String>getAs("category"))
+            .anyMatch(e -> e.getString(0).startsWith("test:"));
+      }
+    }
+    assertThat(console).contains("ROOT CAUSE", labels.rootCause().changeId(), "MISLEADING \"it is an attack (DDoS)\"",
+        "MISLEADING \"the database is overloaded\"", "MISLEADING \"restart it\"", "postmortem draft:");
+  }
+
+  @Test
+  void summarisesTheIncidentAndDraftsItsPostmortem() throws Exception {
+    SparkSession spark = SharedSpark.get();
+    Row s = spark.read().parquet(target.resolve("incident_summary").toString()).first();
+    assertThat(s.<String>getAs("root_cause_category")).isEqualTo("config_change");
+    assertThat(s.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
+    assertThat(s.getList(s.fieldIndex("misleading"))).hasSize(3);
+    List<Row> timeline = s.getList(s.fieldIndex("timeline"));
+    assertThat(timeline).extracting(r -> r.getString(1))
+        .contains("first_alert", "root_cause_onset", "misleading_lead", "remediation", "recovery");
+    Path draft = Path.of(s.<String>getAs("postmortem"));
+    assertThat(draft).exists();
+    String md = Files.readString(draft);
+    assertThat(md).contains("## Summary", "## Impact", "## Root cause", "## Misleading leads", "## Timeline (UTC)",
+        labels.rootCause().changeId(), "the database is overloaded");
+  }
+
+  @Test
+  void queryReadsTheTablesByNameInEveryFormat() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "query", "--out", target.toString(),
+        "SELECT verdict, count(*) AS n FROM hypotheses GROUP BY verdict ORDER BY verdict");
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("verdict", "MISLEADING", "ROOT_CAUSE", "rows)");
+
+    out.getBuffer().setLength(0);
+    exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "query", "--out", target.toString(), "--format", "csv",
+        "SELECT root_cause_component, change_id FROM incident_summary");
+    assertThat(exit).isZero();
+    assertThat(out.toString().lines().toList()).containsExactly("root_cause_component,change_id",
+        labels.rootCause().component() + "," + labels.rootCause().changeId());
+
+    out.getBuffer().setLength(0);
+    exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "query", "--out", target.toString(), "--format", "json",
+        "SELECT count(*) AS n FROM events WHERE category = 'config_change'");
+    assertThat(exit).isZero();
+    assertThat(EvalCommand.JSON.readTree(out.toString().strip()).get("n").asLong()).isPositive();
+  }
+
+  @Test
+  void queryErrorsAreOneLineWithExitTwo() {
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "query", "--out", target.toString(),
+        "SELECT * FROM nonsense");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).startsWith("logcause: SQL error:").contains("tables under", "hypotheses").doesNotContain("\tat ");
+    assertThat(err.toString().lines().count()).isEqualTo(1);
+
+    StringWriter err2 = new StringWriter();
+    exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err2, true), "query", "--out", target.toString(),
+        "SELEC oops FROM");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err2.toString()).startsWith("logcause: SQL syntax error:").doesNotContain("\tat ");
+
+    StringWriter err3 = new StringWriter();
+    exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err3, true), "query", "--out",
+        dir.resolve("missing").toString(), "SELECT 1");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err3.toString()).contains("--out: not a folder");
+  }
+
+  @Test
+  void onlyCommittedTablesAreVisibleToQuery() throws Exception {
+    Path half = dir.resolve("half");
+    Files.createDirectories(half);
+    org.apache.commons.io.FileUtils.copyDirectory(target.resolve("incidents").toFile(), half.resolve("incidents").toFile());
+    org.apache.commons.io.FileUtils.copyDirectory(target.resolve("hypotheses").toFile(), half.resolve("hypotheses").toFile());
+    Files.delete(half.resolve("hypotheses/_SUCCESS")); // as if the run died while writing it
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "query", "--out", half.toString(),
+        "SELECT * FROM hypotheses");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("tables under " + half + ": incidents");
+    assertThat(SharedSpark.get().read().parquet(target.resolve("incidents").toString()).filter(col("severity").isNotNull()).count())
+        .isEqualTo(1);
+  }
+}
