@@ -285,8 +285,8 @@ final class EvalCommand implements Callable<Integer> {
    * of the rank-1 confidence: its mean, the Brier score and the expected calibration error (5 bins).
    */
   record AttributionFigures(int incidentCases, double ac1, double ac3, double avg5, double misleadingPrecision,
-      double misleadingRecall, int rootCausesOnNoIncident, Double onsetErrorMedian, Double meanTopConfidence,
-      Double brier, Double ece) {
+      double misleadingRecall, int rootCausesOnNoIncident, double falseAlarmRate, Double onsetErrorMedian,
+      Double meanTopConfidence, Double brier, Double ece) {
     static AttributionFigures of(List<Case> cases) {
       int n = 0;
       int[] atK = new int[6];
@@ -294,6 +294,8 @@ final class EvalCommand implements Callable<Integer> {
       int correct = 0;
       int labelled = 0;
       int quietRoots = 0;
+      int quiet = 0;
+      int quietAlarms = 0;
       List<Double> errors = new ArrayList<>();
       List<double[]> calib = new ArrayList<>();
       for (Case c : cases) {
@@ -303,6 +305,8 @@ final class EvalCommand implements Callable<Integer> {
         labelled += a.misleadingLabelled();
         if (c.labels().rootCause() == null) {
           quietRoots += a.rootCauses();
+          quiet++;
+          if (a.rootCauses() > 0) quietAlarms++;
           continue;
         }
         n++;
@@ -333,14 +337,15 @@ final class EvalCommand implements Callable<Integer> {
       }
       return new AttributionFigures(n, n == 0 ? 1 : (double) atK[1] / n, n == 0 ? 1 : (double) atK[3] / n, avg5 / 5,
           pred == 0 ? 1 : (double) correct / pred, labelled == 0 ? 1 : (double) correct / labelled, quietRoots,
-          median(errors), mean, brier, ece);
+          quiet == 0 ? 0 : (double) quietAlarms / quiet, median(errors), mean, brier, ece);
     }
 
     void into(ObjectNode n) {
-      n.put("incident_cases", incidentCases).put("ac_at_1", BenchCommand.round(ac1)).put("ac_at_3", BenchCommand.round(ac3))
-          .put("avg_at_5", BenchCommand.round(avg5)).put("misleading_precision", BenchCommand.round(misleadingPrecision))
-          .put("misleading_recall", BenchCommand.round(misleadingRecall)).put("root_causes_on_no_incident", rootCausesOnNoIncident);
-      put(n, "root_cause_onset_error_s_median", onsetErrorMedian);
+      n.put("incident_cases", incidentCases).put("ac1", BenchCommand.round(ac1)).put("ac3", BenchCommand.round(ac3))
+          .put("avg5", BenchCommand.round(avg5)).put("misleading_precision", BenchCommand.round(misleadingPrecision))
+          .put("misleading_recall", BenchCommand.round(misleadingRecall)).put("root_causes_on_no_incident", rootCausesOnNoIncident)
+          .put("false_alarm_rate", BenchCommand.round(falseAlarmRate));
+      put(n, "onset_error_s_median", onsetErrorMedian);
       put(n, "mean_top_confidence", meanTopConfidence);
       put(n, "brier", brier);
       put(n, "ece", ece);
