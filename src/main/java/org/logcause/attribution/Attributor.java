@@ -211,9 +211,15 @@ public final class Attributor {
         persisted(r, f);
         continue;
       }
-      if (type.equals("revert") || a.ts() > f.start() + 2 * tolUs) {
+      if (type.equals("revert")) {
         remediations.add(a);
         continue;
+      }
+      if (a.ts() > f.start() + 2 * tolUs) {
+        remediations.add(a); // made during the incident: a fix, usually, but an incident dated early by unrelated
+        if (a.ts() > f.end()) { // noise may begin before its real cause, so it stays a candidate until the end
+          continue;
+        }
       }
       if (a.ts() < f.start() - LOOKBACK_SECONDS * 1_000_000L) {
         continue;

@@ -8,7 +8,7 @@ import java.util.TreeSet;
 
 /**
  * Groups anomalies into incidents (Spark-free: anomalies are few). Only a sustained anomaly of an error or
- * service signal opens an incident: an error category count, the error ratio, latency, request rate, or slow
+ * service signal opens an incident: an error category count, the error ratio, latency or slow
  * queries, lasting at least {@code minOpeningWindows}. Routine noise (benign events, 4xx from scanners) and rare
  * one-off events never open one, but any anomaly that starts within {@code lookbackWindows} before an incident,
  * or during it, or is still going when it begins, joins it: a configuration change a minute before the timeouts belongs
@@ -17,8 +17,8 @@ import java.util.TreeSet;
 public final class GroupIncidents {
   private static final Set<String> ERROR_CATEGORIES = Set.of("timeout", "replication_fault", "connection_saturation",
       "overload", "lock_contention", "resource_exhaustion", "network", "auth_failure", "server_error", "app_exception");
-  private static final Set<String> SERVICE_SIGNALS = Set.of("error_ratio", "latency_p95_ms", "requests",
-      "slow_query_p95_ms");
+  /** Impact signals: more traffic alone is not an outage (a scanner's burst of 404s is not), it only joins one. */
+  private static final Set<String> SERVICE_SIGNALS = Set.of("error_ratio", "latency_p95_ms", "slow_query_p95_ms");
 
   /** An anomaly as grouping needs it (window indices). */
   public record Item(String id, String component, String signal, long onset, long end, double score, boolean newSignal) {}
@@ -63,7 +63,9 @@ public final class GroupIncidents {
       List<Item> members = anomalies.stream()
           .filter(a -> a.end() >= span[0] - lookbackWindows && a.onset() <= span[1]) // begun in it, or still going
           .sorted(Comparator.comparing(Item::id)).toList();
-      long start = members.stream().filter(a -> opens(a, minOpeningWindows)).mapToLong(Item::onset).min().orElse(span[0]);
+      // an opener still going from an earlier incident joins this one but does not move its start
+      long start = members.stream().filter(a -> opens(a, minOpeningWindows) && a.onset() >= span[0] - lookbackWindows)
+          .mapToLong(Item::onset).min().orElse(span[0]);
       Set<String> components = new TreeSet<>();
       double maxScore = 0;
       for (Item m : members) {

@@ -169,4 +169,19 @@ class AttributorTest {
     assertThat(r.hypotheses()).isEmpty();
     assertThat(r.summary().rootCause()).isNull();
   }
+
+  @Test
+  void aChangeAfterAnIncidentDatedEarlyByNoiseIsStillACandidate() {
+    // an unrelated latency blip on the edge dates the incident three minutes before the change that caused it
+    List<Facts.Anomaly> anomalies = List.of(anomaly("lb", "latency_p95_ms", 0, 40, 8),
+        anomaly("orders-api", "category:connection_saturation", 200, 1200, 30),
+        anomaly("lb", "error_ratio", 210, 1200, 500),
+        anomaly("lb", "category:timeout", 215, 1200, 40));
+    Facts.Action change = new Facts.Action("c", at(180), "orders-api", "config_change", "chg-pool", "x", null,
+        "maximum-pool-size", "2", "dev");
+    Attributor.Result r = new Attributor(KNOWLEDGE, TOPOLOGY).apply(new Facts("inc-7", at(0), at(1210), "high", anomalies,
+        List.of(change), List.of()));
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("chg-pool");
+    assertThat(r.hypotheses().get(0).verdict()).isEqualTo(Attributor.ROOT_CAUSE);
+  }
 }

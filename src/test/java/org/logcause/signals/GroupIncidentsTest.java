@@ -14,7 +14,8 @@ class GroupIncidentsTest {
         new GroupIncidents.Item("a", "web", "category:client_error", 100, 140, 30, false),
         new GroupIncidents.Item("b", "db", "category:benign", 100, 200, 12, false),
         new GroupIncidents.Item("c", "db", "template:abc", 150, 150, 9, true),
-        new GroupIncidents.Item("d", "app", "category:timeout", 150, 151, 40, false)); // two windows: too short
+        new GroupIncidents.Item("d", "app", "category:timeout", 150, 151, 40, false), // two windows: too short
+        new GroupIncidents.Item("e", "web", "requests", 300, 320, 9, false)); // more traffic, no errors: not an outage
     assertThat(grouping.apply(noise)).isEmpty();
   }
 
@@ -47,5 +48,22 @@ class GroupIncidentsTest {
     assertThat(incidents).hasSize(1);
     assertThat(incidents.get(0).anomalyIds()).containsExactlyInAnyOrder("archive", "errors");
     assertThat(incidents.get(0).start()).isEqualTo(200);
+  }
+
+  @Test
+  void anOpenerStillGoingFromAnEarlierIncidentDoesNotMoveTheNextOnesStart() {
+    List<GroupIncidents.Item> items = List.of(
+        new GroupIncidents.Item("long", "db", "category:timeout", 100, 500, 20, false),
+        new GroupIncidents.Item("later", "app", "category:app_exception", 300, 400, 20, false));
+    GroupIncidents narrow = new GroupIncidents(3, 5, 10);
+    List<GroupIncidents.Incident> incidents = narrow.apply(items);
+    assertThat(incidents).hasSize(1); // the later one starts inside the first: one incident
+    assertThat(incidents.get(0).start()).isEqualTo(100);
+    List<GroupIncidents.Incident> apart = narrow.apply(List.of(
+        new GroupIncidents.Item("first", "db", "category:timeout", 100, 292, 20, false), // ends within the lookback
+        new GroupIncidents.Item("second", "app", "category:app_exception", 300, 400, 20, false)));
+    assertThat(apart).hasSize(2);
+    assertThat(apart.get(1).anomalyIds()).contains("first", "second");
+    assertThat(apart.get(1).start()).isEqualTo(300);
   }
 }
