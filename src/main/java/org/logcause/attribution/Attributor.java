@@ -96,6 +96,7 @@ public final class Attributor {
     double tests;
     boolean testSaysNotCause;
     String testSentence;
+    Evidence recovery; // the revert after which the incident ended, if any
     String lead;
     Set<Candidate> explains = new HashSet<>();
     String verdict;
@@ -308,7 +309,7 @@ public final class Attributor {
 
   /** Whether the change's own component logged it, or the incident ended when it was undone. */
   private static boolean corroborated(Candidate c) {
-    return c.evidence.stream().anyMatch(e -> e.kind().equals("logs")) || c.evidence.stream().anyMatch(e -> e.kind().equals("remediation") && e.detail().contains("recovered"));
+    return c.recovery != null || c.evidence.stream().anyMatch(e -> e.kind().equals("logs"));
   }
 
   // ---------------------------------------------------------------- discriminating tests
@@ -341,9 +342,10 @@ public final class Attributor {
         long gap = (f.end() - r.ts()) / 1_000_000L;
         if (gap >= -knowledge.clockSkewToleranceSeconds() && gap <= RECOVERY_SECONDS) {
           c.tests += 0.3;
-          c.evidence.add(new Evidence("remediation", r.ts(), String.format(Locale.ROOT,
+          c.recovery = new Evidence("remediation", r.ts(), String.format(Locale.ROOT,
               "reverted at %s (%s) and the incident ended %s later: recovered after the revert", hm(r.ts()),
-              r.changeId() == null ? r.text() : r.changeId(), duration(Math.max(0, gap))), r.eventId()));
+              r.changeId() == null ? r.text() : r.changeId(), duration(Math.max(0, gap))), r.eventId());
+          c.evidence.add(c.recovery);
         } else if (gap > RECOVERY_SECONDS) {
           c.tests -= 0.15;
           c.evidence.add(new Evidence("remediation", r.ts(), String.format(Locale.ROOT,
@@ -542,8 +544,9 @@ public final class Attributor {
     long others = all.stream().filter(c -> !c.anomalies.isEmpty() && c != root).count();
     b.append(String.format(Locale.ROOT, "; it came first and explains %d of the %d other anomalous signals along the topology",
         root.explains.size(), others));
-    root.evidence.stream().filter(e -> e.kind().equals("remediation") && e.detail().contains("recovered")).findFirst()
-        .ifPresent(e -> b.append("; ").append(e.detail()));
+    if (root.recovery != null) {
+      b.append("; ").append(root.recovery.detail());
+    }
     return b.append('.').toString();
   }
 
