@@ -284,7 +284,6 @@ public final class Attributor {
       }
     }
     for (Candidate c : out) {
-      c.lead = null;
       CausalKnowledge.FalseLead lead = knowledge.falseLead(c.category, topology.kind(c.component));
       if (lead != null && lead.test().equals("precursor")) {
         precursor(c, out);

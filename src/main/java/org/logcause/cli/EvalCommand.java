@@ -135,7 +135,10 @@ final class EvalCommand implements Callable<Integer> {
         out.toString(), new Progress(new PrintWriter(new StringWriter()))).apply(spark);
     long events = o.files().stream().mapToLong(FileStat::events).sum();
     long quarantined = o.files().stream().mapToLong(FileStat::quarantined).sum();
-    return new Case(dir, labels, events, quarantined, detection(spark, out, labels), attribution(spark, out, labels));
+    List<org.apache.spark.sql.Row> incidents = spark.read().parquet(out.resolve("incidents").toString())
+        .select("incident_id", "start", "end").orderBy("incident_id").collectAsList(); // read once, scored twice
+    return new Case(dir, labels, events, quarantined, detection(spark, out, incidents, labels),
+        attribution(spark, out, incidents, labels));
   }
 
   /** The labelled incident's best-overlapping detected incident, or null. */
@@ -159,9 +162,7 @@ final class EvalCommand implements Callable<Integer> {
     return best;
   }
 
-  static Attribution attribution(SparkSession spark, Path out, Labels labels) {
-    List<org.apache.spark.sql.Row> incidents = spark.read().parquet(out.resolve("incidents").toString())
-        .select("incident_id", "start", "end").orderBy("incident_id").collectAsList();
+  static Attribution attribution(SparkSession spark, Path out, List<org.apache.spark.sql.Row> incidents, Labels labels) {
     List<org.apache.spark.sql.Row> hyps = spark.read().parquet(out.resolve("hypotheses").toString())
         .select("incident_id", "rank", "component", "category", "verdict", "confidence", "onset", "change_id")
         .orderBy("incident_id", "rank").collectAsList();
@@ -204,9 +205,7 @@ final class EvalCommand implements Callable<Integer> {
         missed, top);
   }
 
-  static Detection detection(SparkSession spark, Path out, Labels labels) {
-    List<org.apache.spark.sql.Row> incidents = spark.read().parquet(out.resolve("incidents").toString())
-        .select("incident_id", "start", "end").collectAsList();
+  static Detection detection(SparkSession spark, Path out, List<org.apache.spark.sql.Row> incidents, Labels labels) {
     if (labels.incident() == null) {
       return new Detection(incidents.size(), 0, false, null);
     }
