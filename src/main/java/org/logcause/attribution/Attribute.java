@@ -63,7 +63,7 @@ public final class Attribute {
       .add("postmortem", DataTypes.StringType, true);
 
   /** The tables and the per-incident results (the console summary and the postmortems are written from them). */
-  public record Output(Dataset<Row> hypotheses, Dataset<Row> summary, List<Attributor.Result> results) {}
+  public record Output(Dataset<Row> hypotheses, Dataset<Row> summary, List<Attributor.Result> results, List<Facts> facts) {}
 
   private final JobSpec job;
   private final CausalKnowledge knowledge;
@@ -99,6 +99,7 @@ public final class Attribute {
     List<Row> incidentRows = incidents.select(col("incident_id"), unix_micros(col("start")), unix_micros(col("end")),
         col("severity")).orderBy("incident_id").collectAsList();
     List<Attributor.Result> results = new ArrayList<>();
+    List<Facts> facts = new ArrayList<>();
     if (!incidentRows.isEmpty()) {
       long from = incidentRows.stream().mapToLong(r -> r.getLong(1)).min().orElseThrow() - Attributor.LOOKBACK_SECONDS * 1_000_000L;
       long to = incidentRows.stream().mapToLong(r -> r.getLong(2)).max().orElseThrow() + 3_600_000_000L;
@@ -120,7 +121,9 @@ public final class Attribute {
             .filter(a -> a.ts() >= start - Attributor.LOOKBACK_SECONDS * 1_000_000L && a.ts() <= end + 600_000_000L).toList();
         List<Facts.TrafficWindow> tw = traffic.stream()
             .filter(w -> w.windowStart() >= start - Attributor.LOOKBACK_SECONDS * 1_000_000L && w.windowStart() <= end).toList();
-        results.add(attributor.apply(new Facts(id, start, end, r.getString(3), byIncident.getOrDefault(id, List.of()), near, tw)));
+        Facts f = new Facts(id, start, end, r.getString(3), byIncident.getOrDefault(id, List.of()), near, tw);
+        facts.add(f);
+        results.add(attributor.apply(f));
       }
     }
     List<Row> hypothesisRows = new ArrayList<>();
@@ -142,7 +145,7 @@ public final class Attribute {
           seq(s.timeline().stream().map(t -> RowFactory.create(ts(t.ts()), t.kind(), t.text())).toList()),
           postmortemPath == null ? null : postmortemPath.apply(s.incidentId())));
     }
-    return new Output(spark.createDataFrame(hypothesisRows, HYPOTHESES), spark.createDataFrame(summaryRows, SUMMARY), results);
+    return new Output(spark.createDataFrame(hypothesisRows, HYPOTHESES), spark.createDataFrame(summaryRows, SUMMARY), results, facts);
   }
 
   /** Change records and requested shutdowns between {@code from} and {@code to}. */

@@ -42,6 +42,8 @@ import org.logcause.ingest.ReadSources;
 import org.logcause.job.JobSpecLoader.LoadedJob;
 import org.logcause.output.RunManifest;
 import org.logcause.output.Tables;
+import org.logcause.report.ChartRenderer;
+import org.logcause.report.IncidentChart;
 
 /**
  * One run of the pipeline over a job's sources, written under one output folder. The body reads like the
@@ -154,7 +156,7 @@ public final class RunJob {
     write(spark, attribution.hypotheses(), Tables.HYPOTHESES, null);
     write(spark, attribution.summary(), Tables.INCIDENT_SUMMARY, null);
     if (drafts) {
-      writePostmortems(spark, attribution.results());
+      writePostmortems(spark, attribution, detections.signals(), window);
     }
     scored.unpersist();
     write(spark, ingested.quarantine(), Tables.QUARANTINE, null);
@@ -186,18 +188,54 @@ public final class RunJob {
   /** Folder of the postmortem drafts (Markdown, one per incident) under the output folder. */
   public static final String POSTMORTEMS = "postmortems";
 
-  private void writePostmortems(SparkSession spark, List<Attributor.Result> results) {
-    for (Attributor.Result r : results) {
-      writeText(spark, new Path(new Path(out, POSTMORTEMS), r.summary().incidentId() + ".md"),
-          Postmortem.markdown(job.spec().job(), runId, r, null));
+  /** The postmortem draft of each incident, and beside it the timeline chart it shows (PNG and SVG). */
+  private void writePostmortems(SparkSession spark, Attribute.Output attribution, Dataset<Row> signals, int window) {
+    List<IncidentChart.Plan> plans = new ArrayList<>();
+    for (int i = 0; i < attribution.results().size(); i++) {
+      plans.add(IncidentChart.plan(job.spec().job(), attribution.facts().get(i), attribution.results().get(i)));
+    }
+    Map<String, Map<Long, Double>> values = chartValues(spark, signals, plans);
+    Path folder = new Path(out, POSTMORTEMS);
+    for (int i = 0; i < plans.size(); i++) {
+      Attributor.Result r = attribution.results().get(i);
+      String id = r.summary().incidentId();
+      IncidentChart.Data data = IncidentChart.fill(plans.get(i), values, window);
+      writeBytes(spark, new Path(folder, id + ".png"), ChartRenderer.png(data));
+      writeBytes(spark, new Path(folder, id + ".svg"), ChartRenderer.svg(data));
+      writeText(spark, new Path(folder, id + ".md"), Postmortem.markdown(job.spec().job(), runId, r, id + ".png"));
     }
   }
 
+  /** The values of the charts' key signals over their ranges: a few series of a few hundred windows each. */
+  private static Map<String, Map<Long, Double>> chartValues(SparkSession spark, Dataset<Row> signals, List<IncidentChart.Plan> plans) {
+    Map<String, Map<Long, Double>> values = new HashMap<>();
+    java.util.Set<String> needed = IncidentChart.needed(plans);
+    if (needed.isEmpty()) {
+      return values;
+    }
+    spark.sparkContext().setJobDescription("chart series");
+    long from = plans.stream().mapToLong(IncidentChart.Plan::from).min().orElseThrow();
+    long to = plans.stream().mapToLong(IncidentChart.Plan::to).max().orElseThrow();
+    List<String> names = needed.stream().map(k -> k.substring(k.indexOf('\u0000') + 1)).distinct().toList();
+    for (Row r : signals.filter(col("signal").isin(names.toArray()).and(unix_micros(col("window_start")).between(from, to)))
+        .select(col("component"), col("signal"), unix_micros(col("window_start")), col("value")).collectAsList()) {
+      String key = r.getString(0) + "\u0000" + r.getString(1);
+      if (needed.contains(key)) {
+        values.computeIfAbsent(key, k -> new HashMap<>()).put(r.getLong(2), r.getDouble(3));
+      }
+    }
+    return values;
+  }
+
   private static void writeText(SparkSession spark, Path path, String text) {
+    writeBytes(spark, path, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void writeBytes(SparkSession spark, Path path, byte[] bytes) {
     try {
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
       try (FSDataOutputStream o = fs.create(path, true)) {
-        o.write(text.getBytes(StandardCharsets.UTF_8));
+        o.write(bytes);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + path, e);

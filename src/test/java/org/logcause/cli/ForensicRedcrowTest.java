@@ -92,6 +92,21 @@ class ForensicRedcrowTest {
   }
 
   @Test
+  void drawsTheIncidentChartBesideThePostmortem() throws Exception {
+    Row s = SharedSpark.get().read().parquet(target.resolve("incident_summary").toString()).first();
+    String id = s.getAs("incident_id");
+    Path png = target.resolve("postmortems").resolve(id + ".png");
+    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+    assertThat(image).as("a PNG javax.imageio can read").isNotNull();
+    assertThat(image.getWidth()).isEqualTo(1200);
+    assertThat(image.getHeight()).isBetween(600, 2000);
+    assertThat(Files.size(png)).isBetween(20_000L, 2_000_000L);
+    String svg = Files.readString(target.resolve("postmortems").resolve(id + ".svg"));
+    assertThat(svg).contains("<svg", labels.rootCause().changeId() + " change " + labels.rootCause().component(), "time (UTC)");
+    assertThat(Files.readString(target.resolve("postmortems").resolve(id + ".md"))).contains("](" + id + ".png)");
+  }
+
+  @Test
   void queryReadsTheTablesByNameInEveryFormat() throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
