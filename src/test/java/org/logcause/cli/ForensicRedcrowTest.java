@@ -166,4 +166,32 @@ class ForensicRedcrowTest {
     assertThat(SharedSpark.get().read().parquet(target.resolve("incidents").toString()).filter(col("severity").isNotNull()).count())
         .isEqualTo(1);
   }
+
+  /** The output contract analysts rely on: UTC TIMESTAMP_MICROS (never INT96) and snake_case names, in every table. */
+  @Test
+  void everyTableHasUtcMicrosTimestampsAndSnakeCaseColumns() throws Exception {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    for (String t : List.of("events", "quarantine", "signals", "anomalies", "incidents", "hypotheses", "incident_summary", "run_manifest")) {
+      Path file;
+      try (var files = Files.walk(target.resolve(t))) {
+        file = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+      }
+      org.apache.parquet.schema.MessageType schema;
+      try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), conf))) {
+        schema = reader.getFooter().getFileMetaData().getSchema();
+      }
+      List<org.apache.parquet.schema.PrimitiveType> leaves = schema.getColumns().stream().map(c -> c.getPrimitiveType()).toList();
+      assertThat(leaves).as(t).noneMatch(p -> p.getPrimitiveTypeName() == org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT96);
+      for (var leaf : leaves) {
+        if (leaf.getLogicalTypeAnnotation() instanceof org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts) {
+          assertThat(ts.getUnit()).as(t + "." + leaf.getName()).isEqualTo(org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit.MICROS);
+          assertThat(ts.isAdjustedToUTC()).as(t + "." + leaf.getName()).isTrue();
+        }
+      }
+      for (String column : SharedSpark.get().read().parquet(target.resolve(t).toString()).columns()) {
+        assertThat(column).as(t).matches("[a-z][a-z0-9_]*");
+      }
+    }
+  }
 }
