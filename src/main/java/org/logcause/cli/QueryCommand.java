@@ -52,7 +52,9 @@ final class QueryCommand implements Callable<Integer> {
       throw new SpecException("--out: not a folder: " + out);
     }
     boolean sessionExisted = SparkSession.getDefaultSession().isDefined();
-    SparkSession spark = SparkSessions.start("logcause query", master, false);
+    SparkSession started = SparkSessions.start("logcause query", master, false);
+    // Its own views: a session shared with other work (a test, a notebook) may hold views of another folder.
+    SparkSession spark = started.newSession();
     PrintWriter console = spec.commandLine().getOut();
     try {
       List<String> views = Tables.registerViews(spark, out);

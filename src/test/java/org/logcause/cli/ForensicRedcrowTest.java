@@ -194,4 +194,28 @@ class ForensicRedcrowTest {
       }
     }
   }
+
+  /** The README's example queries run, as written, against the sample run. */
+  @Test
+  void theReadmeExampleQueriesRun() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    String section = readme.substring(readme.indexOf("### Example queries"), readme.indexOf("### `events/`"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("```sql\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(section);
+    List<String> queries = new java.util.ArrayList<>();
+    while (m.find()) {
+      queries.add(m.group(1));
+    }
+    assertThat(queries).hasSize(3);
+    List<Integer> rows = new java.util.ArrayList<>();
+    for (String q : queries) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "query", "--out", target.toString(), "--format", "csv", q);
+      assertThat(exit).as(q + "\n" + err).isZero();
+      rows.add((int) out.toString().lines().count() - 1);
+    }
+    // The sample's incident is from 2024, so "last week" is empty; its three leads; its error categories per hour.
+    assertThat(rows.get(1)).isEqualTo(labels.misleading().size());
+    assertThat(rows.get(2)).isGreaterThan(3);
+  }
 }
