@@ -5,12 +5,13 @@ package org.logcause.ingest;
  * the reader counted equal the lines found in the written events plus the quarantined lines.
  */
 public record FileStat(String source, String file, long linesRead, long bytes, long events, long continuationLines,
-    long quarantined, long invalidUtf8Lines, String error, long eventLinesWritten, long quarantineRowsWritten) {
+    long quarantined, long invalidUtf8Lines, String error, long maskedValues, long eventLinesWritten,
+    long quarantineRowsWritten) {
 
   /** The same file with what the written tables hold for it. */
   public FileStat withWritten(long eventLines, long quarantineRows) {
     return new FileStat(source, file, linesRead, bytes, events, continuationLines, quarantined, invalidUtf8Lines,
-        error, eventLines, quarantineRows);
+        error, maskedValues, eventLines, quarantineRows);
   }
 
   public boolean reconciled() {

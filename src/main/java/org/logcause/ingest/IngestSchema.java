@@ -39,7 +39,8 @@ final class IngestSchema {
               createStructField("continuation_lines", LongType, true),
               createStructField("quarantined", LongType, true),
               createStructField("invalid_utf8_lines", LongType, true),
-              createStructField("error", StringType, true)));
+              createStructField("error", StringType, true),
+              createStructField("masked_values", LongType, true)));
 
   private IngestSchema() {}
 }

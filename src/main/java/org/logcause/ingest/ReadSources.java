@@ -81,13 +81,13 @@ public final class ReadSources {
           records
               .filter(col("kind").equalTo(IngestSchema.FILE))
               .select("source", "file", "lines_read", "bytes", "events", "continuation_lines", "quarantined",
-                  "invalid_utf8_lines", "error")
+                  "invalid_utf8_lines", "error", "masked_values")
               .orderBy(col("source"), col("file"))
               .collectAsList();
       List<FileStat> stats = new ArrayList<>();
       for (Row r : rows) {
         stats.add(new FileStat(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4),
-            r.getLong(5), r.getLong(6), r.getLong(7), r.getString(8), -1, -1));
+            r.getLong(5), r.getLong(6), r.getLong(7), r.getString(8), r.getLong(9), -1, -1));
       }
       return stats;
     }
@@ -196,6 +196,7 @@ public final class ReadSources {
     Iterator<IngestRecord> records =
         ingestor.ingest(task.displayPath(), () -> path.getFileSystem(conf.get()).open(path), parser);
     String sourceHost = source.host();
+    SecretMasker masker = new SecretMasker(spec.masking()); // one per file: its count goes in the file's row
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -204,27 +205,30 @@ public final class ReadSources {
 
       @Override
       public Row next() {
-        return toRow(source, sourceHost, records.next());
+        return toRow(source, sourceHost, records.next(), masker);
       }
     };
   }
 
-  private static Row toRow(SourceSpec s, String sourceHost, IngestRecord r) {
+  /** A record as a row; secrets in what it keeps of the line are masked here, before anything is written. */
+  private static Row toRow(SourceSpec s, String sourceHost, IngestRecord r, SecretMasker masker) {
     if (r instanceof IngestRecord.Event e) {
+      SecretMasker.Masked m = masker.mask(e.message(), e.attributes());
       return RowFactory.create(
           IngestSchema.EVENT, s.name(), s.component(), s.format(), e.file(), e.line(), e.lineCount(), e.tsMicros(),
-          e.level(), e.message(), e.host() == null || e.host().isEmpty() ? sourceHost : e.host(),
-          scala.jdk.javaapi.CollectionConverters.asScala(e.attributes()), null, null, null, null, null, null, null, null, null);
+          e.level(), m.message(), e.host() == null || e.host().isEmpty() ? sourceHost : e.host(),
+          scala.jdk.javaapi.CollectionConverters.asScala(m.attributes()), null, null, null, null, null, null,
+          null, null, null, null);
     }
     if (r instanceof IngestRecord.Quarantined q) {
       return RowFactory.create(
           IngestSchema.QUARANTINE, s.name(), s.component(), s.format(), q.file(), q.line(), null, null, null, null,
-          null, null, q.raw(), q.reason(), null, null, null, null, null, null, null);
+          null, null, masker.mask(q.raw()), masker.mask(q.reason()), null, null, null, null, null, null, null, null);
     }
     IngestRecord.FileStats f = (IngestRecord.FileStats) r;
     return RowFactory.create(
         IngestSchema.FILE, s.name(), s.component(), s.format(), f.file(), null, null, null, null, null, null, null,
         null, null, f.linesRead(), f.bytes(), f.events(), f.continuationLines(), f.quarantined(),
-        f.invalidUtf8Lines(), f.error());
+        f.invalidUtf8Lines(), f.error(), masker.masked());
   }
 }

@@ -16,6 +16,7 @@ import org.logcause.classify.RuleSpec;
  * @param windows window sizes of the signal stage
  * @param limits ingest limits
  * @param rules classification rules checked before the built-in ones (same id: replaces the built-in rule)
+ * @param masking secret and personal-data masking applied before anything is written (on by default)
  */
 public record JobSpec(
     String job,
@@ -24,7 +25,8 @@ public record JobSpec(
     Map<String, List<String>> topology,
     Windows windows,
     Limits limits,
-    List<RuleSpec> rules)
+    List<RuleSpec> rules,
+    Masking masking)
     implements Serializable {
 
   public JobSpec {
@@ -34,6 +36,25 @@ public record JobSpec(
     windows = windows == null ? new Windows(null, null) : windows;
     limits = limits == null ? new Limits(null, null) : limits;
     output = output == null ? "out" : output;
+    masking = masking == null ? new Masking(null, null, null) : masking;
+  }
+
+  /**
+   * What ingest masks in messages, attributes and quarantined lines before anything is written.
+   *
+   * @param enabled false turns masking off (default true)
+   * @param emails mask e-mail addresses too (default true)
+   * @param extra more patterns (Java regular expressions), each match replaced by {@code [REDACTED]}
+   */
+  public record Masking(Boolean enabled, Boolean emails, List<Extra> extra) implements Serializable {
+    public Masking {
+      enabled = enabled == null || enabled;
+      emails = emails == null || emails;
+      extra = extra == null ? List.of() : List.copyOf(extra);
+    }
+
+    /** A site-specific pattern: its name (for error messages) and the regular expression. */
+    public record Extra(String name, String pattern) implements Serializable {}
   }
 
   /** Window sizes in seconds: nightly runs default to 1 minute, forensic runs to 10 seconds. */

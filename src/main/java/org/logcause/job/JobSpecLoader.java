@@ -136,6 +136,17 @@ public final class JobSpecLoader {
         require(!dep.equals(e.getKey()), origin, "topology." + e.getKey(), "a component cannot depend on itself");
       }
     }
+    for (int i = 0; i < spec.masking().extra().size(); i++) {
+      JobSpec.Masking.Extra e = spec.masking().extra().get(i);
+      String at = "masking.extra[" + i + "]";
+      require(e != null && notBlank(e.name()), origin, at + ".name", "a name is required");
+      require(notBlank(e.pattern()), origin, at + ".pattern", "a pattern is required");
+      try {
+        java.util.regex.Pattern.compile(e.pattern());
+      } catch (java.util.regex.PatternSyntaxException ex) {
+        fail(origin, at + ".pattern", "not a valid regular expression: " + ex.getDescription());
+      }
+    }
     require(spec.windows().nightlySeconds() > 0, origin, "windows.nightly_seconds",
         "must be at least 1, cannot be: " + spec.windows().nightlySeconds());
     require(spec.windows().forensicSeconds() > 0, origin, "windows.forensic_seconds",

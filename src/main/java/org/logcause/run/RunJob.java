@@ -180,7 +180,7 @@ public final class RunJob {
     RunManifest manifest =
         new RunManifest(runId, mode, job.spec().job(), job.specHash(), codeVersion(), started.toString(),
             Instant.now().toString(), fileErrors ? "completed_with_file_errors" : "succeeded", exit,
-            files.stream().map(RunManifest.FileEntry::of).toList(), stages);
+            files.stream().mapToLong(FileStat::maskedValues).sum(), files.stream().map(RunManifest.FileEntry::of).toList(), stages);
     writeManifest(spark, manifest);
     return new Outcome(exit, manifest, files, attribution.results());
   }

@@ -42,6 +42,19 @@ class JobSpecLoaderTest {
   }
 
   @Test
+  void maskingIsOnByDefaultAndItsExtraPatternsAreChecked() {
+    JobSpec spec = JobSpecLoader.parse(VALID, "shop.yaml");
+    assertThat(spec.masking().enabled()).isTrue();
+    assertThat(spec.masking().emails()).isTrue();
+    JobSpec custom = JobSpecLoader.parse(VALID + "masking:\n  emails: false\n  extra:\n    - name: customer\n      pattern: 'CUST-\\d+'\n",
+        "shop.yaml");
+    assertThat(custom.masking().emails()).isFalse();
+    assertThat(custom.masking().extra()).extracting(JobSpec.Masking.Extra::pattern).containsExactly("CUST-\\d+");
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID + "masking:\n  extra:\n    - name: bad\n      pattern: '(unclosed'\n", "shop.yaml"))
+        .hasMessageStartingWith("shop.yaml: masking.extra[0].pattern: not a valid regular expression");
+  }
+
+  @Test
   void rejectsAnUnknownKeyNamingItsPath() {
     assertThatThrownBy(() -> JobSpecLoader.parse(VALID.replace("clock_offset: -2.5s", "colour: red"), "shop.yaml"))
         .isInstanceOf(SpecException.class)

@@ -1,0 +1,179 @@
+package org.logcause.ingest;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.logcause.job.JobSpec;
+
+/**
+ * Masks secrets and personal data in what ingest keeps of a line (message, attributes, quarantined raw text) before
+ * anything is written: passwords in SQL ({@code PASSWORD '...'}, {@code IDENTIFIED BY '...'}), credentials in
+ * connection strings and key=value pairs ({@code password=}, {@code api_key:} ...), the password of a URL's
+ * {@code user:pass@}, bearer and basic authorization tokens, AWS access key ids, JSON web tokens and well-known
+ * token shapes, and e-mail addresses. Each rule runs only when the text holds its trigger, so clean lines cost a
+ * lower-casing and a few {@code contains}. One instance per file: it counts what it masked.
+ */
+public final class SecretMasker implements Serializable {
+  public static final String REDACTED = "[REDACTED]";
+  public static final String EMAIL = "[EMAIL]";
+
+  /** A rule: a pattern, what replaces a match, and the lower-case substrings of which one must be present. */
+  record Rule(String name, Pattern pattern, String replacement, List<String> triggers) implements Serializable {}
+
+  private static final String KEY_WORDS = "password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
+      + "private[_-]?key|client[_-]?secret|credentials?|auth[_-]?token|session[_-]?id";
+  private static final List<String> KEY_TRIGGERS =
+      List.of("pass", "pwd", "secret", "token", "key", "credential", "session");
+
+  static final List<Rule> BUILT_IN = List.of(
+      new Rule("sql_password", Pattern.compile("(?i)\\b(PASSWORD\\s*(?:=\\s*)?|IDENTIFIED\\s+BY\\s+)('(?:[^'\\\\]|\\\\.|'')*'|\"[^\"]*\")"),
+          "$1'" + REDACTED + "'", List.of("password", "identified")),
+      new Rule("url_password", Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s:@\"']+):[^@\\s/\"']+@"),
+          "$1:" + REDACTED + "@", List.of("://")),
+      new Rule("authorization", Pattern.compile("(?i)(\\bauthorization\"?\\s*[:=]\\s*\"?(?:Bearer|Basic|Token|Digest)?\\s*|\\bBearer\\s+)"
+          + "[A-Za-z0-9\\-._~+/]{8,}=*"), "$1" + REDACTED, List.of("authorization", "bearer")),
+      new Rule("key_value", Pattern.compile("(?i)((?:[\\w.-]*?)(?:" + KEY_WORDS + ")[\\w.-]*\"?\\s*(?:=|:|=>)\\s*)"
+          + "(\"[^\"]*\"|'[^']*'|[^\\s&;,\"'}\\]]+)"), "$1" + REDACTED, KEY_TRIGGERS),
+      new Rule("aws_access_key_id", Pattern.compile("\\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\\b"), REDACTED,
+          List.of("akia", "asia", "agpa", "aida", "aroa")),
+      new Rule("jwt", Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"), REDACTED, List.of("eyj")),
+      new Rule("token_shape", Pattern.compile("\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}|"
+          + "sk_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20})"), REDACTED,
+          List.of("gh", "xox", "sk_", "aiza", "glpat")));
+
+  static final Rule EMAIL_RULE = new Rule("email",
+      Pattern.compile("(?<![\\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b"), EMAIL, List.of("@"));
+  /** An attribute whose key names a secret keeps no part of its value. */
+  private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(?:" + KEY_WORDS + ").*");
+
+  private final List<Rule> rules;
+  private final boolean enabled;
+  private long masked;
+
+  public SecretMasker(JobSpec.Masking spec) {
+    this.enabled = spec.enabled();
+    List<Rule> r = new ArrayList<>(BUILT_IN);
+    if (spec.emails()) {
+      r.add(EMAIL_RULE);
+    }
+    for (JobSpec.Masking.Extra e : spec.extra()) {
+      r.add(new Rule(e.name(), Pattern.compile(e.pattern()), REDACTED, List.of()));
+    }
+    this.rules = List.copyOf(r);
+  }
+
+  /** Values masked so far. */
+  public long masked() {
+    return masked;
+  }
+
+  /** The text with its secrets replaced; null stays null. */
+  public String mask(String text) {
+    if (!enabled || text == null || text.isEmpty()) {
+      return text;
+    }
+    String lower = null;
+    String out = text;
+    for (Rule rule : rules) {
+      if (!rule.triggers().isEmpty()) {
+        if (lower == null) lower = text.toLowerCase(Locale.ROOT);
+        boolean present = false;
+        for (String t : rule.triggers()) {
+          if (lower.contains(t)) {
+            present = true;
+            break;
+          }
+        }
+        if (!present) continue;
+      }
+      Matcher m = rule.pattern().matcher(out);
+      if (!m.find()) continue;
+      StringBuilder b = new StringBuilder(out.length());
+      do {
+        // A match already masked by an earlier rule is left as it is (and not counted twice).
+        if (m.group().endsWith(REDACTED) || m.group().endsWith(REDACTED + "'") || m.group().endsWith(REDACTED + "@")) {
+          m.appendReplacement(b, Matcher.quoteReplacement(m.group()));
+        } else {
+          m.appendReplacement(b, rule.replacement());
+          masked++;
+        }
+      } while (m.find());
+      m.appendTail(b);
+      out = b.toString();
+    }
+    return out;
+  }
+
+  /** An event's message and attributes, masked. */
+  public record Masked(String message, Map<String, String> attributes) {}
+
+  /** Attribute keys that name the setting a change record changes. */
+  private static final List<String> PARAMETER_KEYS = List.of("parameter", "setting", "param", "name", "key", "variable");
+
+  /**
+   * Masks an event. Attributes with a secret-named key ({@code password}, {@code api_key}, ...) lose their value,
+   * and so do the value attributes of a change to a secret-named setting ({@code parameter: replication_password},
+   * {@code new_value: ...}); the values removed there are also removed from the message, wherever they appear in
+   * it. Then the patterns run over the message and every other value.
+   */
+  public Masked mask(String message, Map<String, String> attributes) {
+    if (!enabled) {
+      return new Masked(message, attributes);
+    }
+    if (attributes == null || attributes.isEmpty()) {
+      return new Masked(mask(message), attributes);
+    }
+    boolean secretSetting = false;
+    for (String k : PARAMETER_KEYS) {
+      String v = attributes.get(k);
+      if (v != null && SECRET_KEY.matcher(v).matches()) secretSetting = true;
+    }
+    // First the secret values (by key, or as the value of a secret setting), then every attribute holding one of
+    // them (a parser may keep the raw field beside its canonical name), then the patterns over the rest.
+    java.util.Set<String> secrets = new java.util.HashSet<>();
+    for (Map.Entry<String, String> e : attributes.entrySet()) {
+      String k = e.getKey();
+      String v = e.getValue();
+      boolean secret = (SECRET_KEY.matcher(k).matches() && !isCounter(k))
+          || (secretSetting && k.toLowerCase(Locale.ROOT).contains("value"));
+      if (secret && v != null && !v.isEmpty() && !v.equals(REDACTED)) {
+        secrets.add(v);
+      }
+    }
+    Map<String, String> out = new LinkedHashMap<>(attributes.size() * 2);
+    for (Map.Entry<String, String> e : attributes.entrySet()) {
+      String v = e.getValue();
+      if (v != null && secrets.contains(v)) {
+        out.put(e.getKey(), REDACTED);
+        masked++;
+      } else {
+        out.put(e.getKey(), mask(v));
+      }
+    }
+    List<String> removed = new ArrayList<>();
+    for (String v : secrets) {
+      if (v.length() >= 3) removed.add(v);
+    }
+    String m = message;
+    if (m != null) {
+      removed.sort((a, b) -> b.length() - a.length()); // longest first: a value may contain another
+      for (String v : removed) {
+        if (m.contains(v)) {
+          m = m.replace(v, REDACTED);
+        }
+      }
+    }
+    return new Masked(mask(m), out);
+  }
+
+  /** Keys that name a secret but hold a count or a flag ({@code token_count}, {@code password_expired}). */
+  private static boolean isCounter(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.endsWith("_count") || k.endsWith("_expired") || k.endsWith("_length") || k.endsWith("_ms");
+  }
+}
