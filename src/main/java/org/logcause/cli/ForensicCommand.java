@@ -35,15 +35,40 @@ final class ForensicCommand implements Callable<Integer> {
       description = "score against the signals of an earlier run under DIR (same hours of day) instead of the first 30 minutes of this run")
   String baselineHistory;
 
+  @Option(names = "--from", paramLabel = "TIME",
+      description = "start of the window to analyse, UTC (2024-06-20T13:30:00Z or '2024-06-20 13:30'); with --to")
+  String from;
+
+  @Option(names = "--to", paramLabel = "TIME", description = "end of the window (exclusive), UTC; with --from")
+  String to;
+
   @Option(names = "--verbose", description = "show Spark's own logging")
   boolean verbose;
+
+  /** Baseline before a --from/--to window: as long as the window, at least 30 minutes and at most 6 hours. */
+  static long lookbackMicros(long from, long to) {
+    return Math.max(1_800_000_000L, Math.min(21_600_000_000L, to - from));
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     LoadedJob loaded = JobSpecLoader.load(job); // validated before Spark starts
+    if ((from == null) != (to == null)) {
+      throw new org.logcause.job.SpecException(from == null ? "--to needs --from" : "--from needs --to");
+    }
+    RunJob.Window window = null;
     String runId = "forensic-" + loaded.specHash().substring(0, 12);
+    if (from != null) {
+      long f = Times.parse("--from", from);
+      long t = Times.parse("--to", to);
+      if (t <= f) {
+        throw new org.logcause.job.SpecException("--to must be after --from (" + from + " .. " + to + ")");
+      }
+      window = new RunJob.Window(f, t, f - lookbackMicros(f, t), null);
+      runId += "-" + Times.compact(f) + "-" + Times.compact(t);
+    }
     String outDir = out != null ? out : loaded.resolve(loaded.spec().output()) + "/forensic/" + runId;
     PrintWriter console = spec.commandLine().getOut();
     console.printf("logcause forensic: job %s, run %s%n", loaded.spec().job(), runId);
@@ -56,12 +81,8 @@ final class ForensicCommand implements Callable<Integer> {
         throw new org.logcause.job.SpecException("--baseline-history: no signals table under " + baselineHistory);
       }
       RunJob.Outcome outcome = new RunJob(loaded, "forensic", runId, outDir, new Progress(console))
-          .withBaselineHistory(baselineHistory).apply(spark);
-      console.printf("%-44s %10s %10s %12s %11s%n", "source / file", "lines", "events", "continuation", "quarantined");
-      for (FileStat f : outcome.files()) {
-        console.printf("%-44s %10d %10d %12d %11d%s%n", f.source() + " " + shortName(f.file()), f.linesRead(),
-            f.events(), f.continuationLines(), f.quarantined(), f.error() == null ? "" : "  ERROR: " + f.error());
-      }
+          .withBaselineHistory(baselineHistory).withWindow(window).withNotes(n -> console.println("note: " + n)).apply(spark);
+      printFiles(console, outcome.files(), window != null);
       console.printf("wrote %s/{events,quarantine,signals,anomalies,incidents,hypotheses,incident_summary,run_manifest} and "
           + "%s/run_manifest.json (status %s)%n", outDir, outDir, outcome.manifest().status());
       printSummary(console, outcome.attribution(), outDir);
@@ -76,6 +97,11 @@ final class ForensicCommand implements Callable<Integer> {
 
   /** The incident summary a responder reads first: root cause, misleading leads, where the draft is. */
   static void printSummary(PrintWriter console, java.util.List<org.logcause.attribution.Attributor.Result> results, String outDir) {
+    printSummary(console, results, outDir, true);
+  }
+
+  static void printSummary(PrintWriter console, java.util.List<org.logcause.attribution.Attributor.Result> results, String outDir,
+      boolean drafts) {
     if (results.isEmpty()) {
       console.println("no incident found");
       return;
@@ -95,7 +121,20 @@ final class ForensicCommand implements Callable<Integer> {
       for (var m : s.misleading()) {
         console.printf("  MISLEADING \"%s\" (%s on %s)%n    %s%n", m.lead(), m.category(), m.component(), m.explanation());
       }
-      console.printf("  postmortem draft: %s/%s/%s.md%n", outDir, RunJob.POSTMORTEMS, s.incidentId());
+      if (drafts) {
+        console.printf("  postmortem draft: %s/%s/%s.md%n", outDir, RunJob.POSTMORTEMS, s.incidentId());
+      }
+    }
+  }
+
+  /** The per-file accounting table; with a window, the lines of events outside it get their own column. */
+  static void printFiles(PrintWriter console, java.util.List<FileStat> files, boolean windowed) {
+    console.printf("%-44s %10s %10s %12s %11s%s%n", "source / file", "lines", "events", "continuation", "quarantined",
+        windowed ? String.format(" %14s", "outside window") : "");
+    for (FileStat f : files) {
+      console.printf("%-44s %10d %10d %12d %11d%s%s%n", f.source() + " " + shortName(f.file()), f.linesRead(),
+          f.events(), f.continuationLines(), f.quarantined(), windowed ? String.format(" %14d", f.outOfWindowLines()) : "",
+          f.error() == null ? "" : "  ERROR: " + f.error());
     }
   }
 

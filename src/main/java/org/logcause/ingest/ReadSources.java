@@ -87,7 +87,7 @@ public final class ReadSources {
       List<FileStat> stats = new ArrayList<>();
       for (Row r : rows) {
         stats.add(new FileStat(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4),
-            r.getLong(5), r.getLong(6), r.getLong(7), r.getString(8), r.getLong(9), -1, -1));
+            r.getLong(5), r.getLong(6), r.getLong(7), r.getString(8), r.getLong(9), -1, 0, -1));
       }
       return stats;
     }

@@ -24,6 +24,8 @@ public record RunManifest(
     String finishedAt,
     String status,
     int exitCode,
+    String windowFrom,
+    String windowTo,
     long maskedValues,
     List<FileEntry> files,
     List<StageEntry> stages) {
@@ -35,10 +37,10 @@ public record RunManifest(
 
   /** One input file: lines read, events, continuation lines, quarantined, and the file-level error if any. */
   public record FileEntry(String source, String file, long linesRead, long bytes, long events, long continuationLines,
-      long quarantined, long invalidUtf8Lines, long maskedValues, boolean reconciled, String error) {
+      long quarantined, long invalidUtf8Lines, long outOfWindowLines, long maskedValues, boolean reconciled, String error) {
     public static FileEntry of(FileStat s) {
       return new FileEntry(s.source(), s.file(), s.linesRead(), s.bytes(), s.events(), s.continuationLines(),
-          s.quarantined(), s.invalidUtf8Lines(), s.maskedValues(), s.reconciled(), s.error());
+          s.quarantined(), s.invalidUtf8Lines(), s.outOfWindowLines(), s.maskedValues(), s.reconciled(), s.error());
     }
   }
 

@@ -2,6 +2,7 @@ package org.logcause.run;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.unix_micros;
@@ -18,6 +19,7 @@ import java.util.Map;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -62,10 +64,36 @@ public final class RunJob {
 
   private String baselineHistory;
   private CausalKnowledge knowledge = CausalKnowledge.builtIn();
+  private Window window;
+  private java.util.function.Consumer<String> notes = n -> {};
+
+  /**
+   * The span a run analyses. Events in [{@code from}, {@code to}) are written; events in [{@code baselineFrom},
+   * {@code from}) only feed the baseline; the rest of the files' lines are counted as out of the window. A nightly run
+   * has a {@code date}: every table gets it as its partition column, and a rerun replaces that date only.
+   */
+  public record Window(long from, long to, long baselineFrom, java.time.LocalDate date) {
+    public static Window night(java.time.LocalDate date) {
+      long from = date.atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond() * 1_000_000L;
+      return new Window(from, from + 86_400_000_000L, from, date);
+    }
+  }
 
   /** Score against an earlier run's {@code signals} (same hours of day) instead of the start of this run's data. */
   public RunJob withBaselineHistory(String outputDir) {
     this.baselineHistory = outputDir;
+    return this;
+  }
+
+  /** Analyse only this window (see {@link Window}). */
+  public RunJob withWindow(Window window) {
+    this.window = window;
+    return this;
+  }
+
+  /** Where to report what the commit protocol found on opening the folder (a stale lock, a half commit undone). */
+  public RunJob withNotes(java.util.function.Consumer<String> notes) {
+    this.notes = notes;
     return this;
   }
 
@@ -81,24 +109,41 @@ public final class RunJob {
   public record Outcome(int exitCode, RunManifest manifest, List<FileStat> files, List<Attributor.Result> attribution) {}
 
   public Outcome apply(SparkSession spark) {
+    try (OutputCommit commit = OutputCommit.open(spark.sparkContext().hadoopConfiguration(), out, runId)) {
+      commit.notes().forEach(notes);
+      return apply(spark, commit);
+    }
+  }
+
+  private Outcome apply(SparkSession spark, OutputCommit commit) {
     Instant started = Instant.now();
     List<RunManifest.StageEntry> stages = new ArrayList<>();
+    boolean nightly = window != null && window.date() != null;
 
     Progress.Stage stage = progress.begin("ingest");
     ReadSources.Ingested ingested = new ReadSources(job, runId).apply(spark);
     List<FileStat> reader = ingested.readerStats();
+    Dataset<Row> allEvents = ingested.events();
+    Map<String, Long> outOfWindow = Map.of();
+    if (window != null) {
+      Column inSpan = unix_micros(col("ts")).geq(window.baselineFrom()).and(unix_micros(col("ts")).lt(window.to()));
+      outOfWindow = outOfWindowLines(spark, allEvents, unix_micros(col("ts")).geq(window.from()).and(unix_micros(col("ts")).lt(window.to())));
+      allEvents = allEvents.filter(inSpan);
+    }
     long events = reader.stream().mapToLong(FileStat::events).sum();
     long quarantined = reader.stream().mapToLong(FileStat::quarantined).sum();
     long lines = reader.stream().mapToLong(FileStat::linesRead).sum();
-    stages.add(stage.end(events, String.format("%,d lines from %d files: %,d events, %,d quarantined",
-        lines, reader.size(), events, quarantined)));
+    long outside = outOfWindow.values().stream().mapToLong(Long::longValue).sum();
+    stages.add(stage.end(events, String.format("%,d lines from %d files: %,d events, %,d quarantined%s",
+        lines, reader.size(), events, quarantined, window == null ? "" : String.format(", %,d lines outside the window", outside))));
 
     stage = progress.begin("classify");
     spark.sparkContext().setJobDescription("classify events");
-    Dataset<Row> classified = new ClassifyEvents(Rules.withOverrides(job.spec().rules())).apply(ingested.events())
+    Dataset<Row> classified = new ClassifyEvents(Rules.withOverrides(job.spec().rules())).apply(allEvents)
         .persist(StorageLevel.MEMORY_AND_DISK());
+    long classifiedCount = classified.count();
     long unknown = classified.filter(col("category").equalTo("unknown")).count();
-    stages.add(stage.end(events, String.format("%,d events classified, %,d matched no rule", events, unknown)));
+    stages.add(stage.end(classifiedCount, String.format("%,d events classified, %,d matched no rule", classifiedCount, unknown)));
 
     stage = progress.begin("templates");
     spark.sparkContext().setJobDescription("mine templates");
@@ -114,30 +159,34 @@ public final class RunJob {
     Row range = templated.agg(min(unix_micros(col("ts"))), max(unix_micros(col("ts")))).first();
     long fromMicros = range.isNullAt(0) ? 0 : range.getLong(0);
     long toMicros = range.isNullAt(1) ? 0 : range.getLong(1);
-    int window = windowFor(job.spec().windows().forensicSeconds(), toMicros - fromMicros);
-    long w = window * 1_000_000L;
+    int configured = nightly ? job.spec().windows().nightlySeconds() : job.spec().windows().forensicSeconds();
+    int windowSeconds = windowFor(configured, toMicros - fromMicros);
+    long w = windowSeconds * 1_000_000L;
     long first = Math.floorDiv(fromMicros, w);
     long last = Math.floorDiv(toMicros, w);
-    // Forensic baseline: the first 30 minutes of the data, or its first 40% when it spans less than 75 minutes.
-    long baselineEnd = first + Math.max(1, Math.min(1800L / window, (long) ((last - first + 1) * 0.4)));
-    Dataset<Row> signals = new BuildSignals(window, baselineEnd * w).apply(templated);
+    long baselineEnd;
+    if (window != null && window.from() > window.baselineFrom() && Math.floorDiv(window.from(), w) > first) {
+      baselineEnd = Math.floorDiv(window.from(), w); // a forensic window: the baseline is what came before it
+    } else {
+      // The first 30 minutes of the data, or its first 40% when it spans less than 75 minutes.
+      baselineEnd = first + Math.max(1, Math.min(1800L / windowSeconds, (long) ((last - first + 1) * 0.4)));
+    }
+    Dataset<Row> signals = new BuildSignals(windowSeconds, baselineEnd * w).apply(templated);
     DetectAnomalies detect = new DetectAnomalies(first, last, baselineEnd, AnomalyFinder.Settings.defaults());
+    Dataset<Row> past = history(spark, windowSeconds, first, last);
     Dataset<Row> scored;
-    if (baselineHistory == null) {
+    if (past == null) {
       scored = detect.apply(spark, signals);
     } else {
-      // Nightly-style baseline: earlier windows of the same hours of day, of the same window size.
-      Dataset<Row> past = spark.read().parquet(new Path(baselineHistory, Tables.SIGNALS).toString())
-          .filter(col("window_seconds").equalTo(window)
-              .and(hour(col("window_start")).isin(hoursOfDay(first, last, window).toArray())));
       long historyWindows = past.select("window_start").distinct().count();
-      scored = detect.apply(spark, signals, past.select("component", "signal", "value"), historyWindows);
+      scored = historyWindows == 0 ? detect.apply(spark, signals)
+          : detect.apply(spark, signals, past.select("component", "signal", "value"), historyWindows);
     }
     scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
-    WriteDetections.Tables detections = WriteDetections.apply(spark, scored, window,
-        new GroupIncidents(3, (int) Math.max(1, 300 / window), (int) Math.max(1, 600 / window)));
+    WriteDetections.Tables detections = WriteDetections.apply(spark, scored, windowSeconds,
+        new GroupIncidents(3, (int) Math.max(1, 300 / windowSeconds), (int) Math.max(1, 600 / windowSeconds)));
     stages.add(stage.end(detections.incidentList().size(), String.format("%,d anomalies, %d incidents (windows of %d s)",
-        detections.anomalyCount(), detections.incidentList().size(), window)));
+        detections.anomalyCount(), detections.incidentList().size(), windowSeconds)));
 
     stage = progress.begin("attribute");
     spark.sparkContext().setJobDescription("attribute: hypotheses per incident");
@@ -149,53 +198,106 @@ public final class RunJob {
     stages.add(stage.end(hypotheses, String.format("%,d hypotheses over %d incidents", hypotheses, attribution.results().size())));
 
     stage = progress.begin("write");
-    write(spark, templated, Tables.EVENTS, "date");
-    write(spark, detections.signals(), Tables.SIGNALS, null);
-    write(spark, detections.anomalies(), Tables.ANOMALIES, null);
-    write(spark, detections.incidents(), Tables.INCIDENTS, null);
-    write(spark, attribution.hypotheses(), Tables.HYPOTHESES, null);
-    write(spark, attribution.summary(), Tables.INCIDENT_SUMMARY, null);
+    Dataset<Row> written = window == null ? templated
+        : templated.filter(unix_micros(col("ts")).geq(window.from()).and(unix_micros(col("ts")).lt(window.to())));
+    write(spark, commit, written, Tables.EVENTS);
+    write(spark, commit, detections.signals(), Tables.SIGNALS);
+    write(spark, commit, detections.anomalies(), Tables.ANOMALIES);
+    write(spark, commit, detections.incidents(), Tables.INCIDENTS);
+    write(spark, commit, attribution.hypotheses(), Tables.HYPOTHESES);
+    write(spark, commit, attribution.summary(), Tables.INCIDENT_SUMMARY);
     if (drafts) {
-      writePostmortems(spark, attribution, detections.signals(), window);
+      writePostmortems(spark, commit, attribution, detections.signals(), windowSeconds);
     }
     scored.unpersist();
-    write(spark, ingested.quarantine(), Tables.QUARANTINE, null);
-    List<FileStat> files = reconcile(spark, reader);
+    write(spark, commit, ingested.quarantine(), Tables.QUARANTINE);
+    List<FileStat> files = reconcile(spark, commit, reader, outOfWindow);
     templated.unpersist();
     mapping.unpersist();
     classified.unpersist();
     ingested.release();
-    stages.add(stage.end(events + quarantined, String.format("%,d events, %,d quarantined lines", events, quarantined)));
+    long eventsWritten = files.stream().mapToLong(FileStat::events).sum();
+    stages.add(stage.end(eventsWritten + quarantined, String.format("staged: %,d quarantined lines, events of %,d lines",
+        quarantined, files.stream().mapToLong(FileStat::eventLinesWritten).sum())));
 
     for (FileStat f : files) {
       if (!f.reconciled()) {
         // A bug, not bad input: the run must not claim outputs that lost lines.
         throw new IllegalStateException(
             "line accounting mismatch for " + f.file() + ": read " + f.linesRead() + " lines, but events hold "
-                + f.eventLinesWritten() + " and quarantine " + f.quarantineRowsWritten());
+                + f.eventLinesWritten() + ", " + f.outOfWindowLines() + " are outside the window and quarantine holds "
+                + f.quarantineRowsWritten());
       }
     }
     boolean fileErrors = files.stream().anyMatch(f -> f.error() != null);
     int exit = fileErrors ? FILE_ERRORS : OK;
+
+    stage = progress.begin("commit");
+    for (String table : List.of(Tables.EVENTS, Tables.QUARANTINE, Tables.SIGNALS, Tables.ANOMALIES, Tables.INCIDENTS,
+        Tables.HYPOTHESES, Tables.INCIDENT_SUMMARY)) {
+      commit.commitTable(table, partitionOf(table));
+    }
+    for (String f : commit.stagedFiles(POSTMORTEMS)) {
+      commit.commitFile(f);
+    }
+    stages.add(stage.end(0, "tables moved into place"));
     RunManifest manifest =
         new RunManifest(runId, mode, job.spec().job(), job.specHash(), codeVersion(), started.toString(),
             Instant.now().toString(), fileErrors ? "completed_with_file_errors" : "succeeded", exit,
+            window == null ? null : micros(window.from()), window == null ? null : micros(window.to()),
             files.stream().mapToLong(FileStat::maskedValues).sum(), files.stream().map(RunManifest.FileEntry::of).toList(), stages);
-    writeManifest(spark, manifest);
+    writeManifest(spark, commit, manifest);
     return new Outcome(exit, manifest, files, attribution.results());
   }
+
+  private static String micros(long us) {
+    return Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1000L).toString();
+  }
+
+  /** Lines per file ({@code source \0 file}) of the events outside the window: read, counted, not written. */
+  private static Map<String, Long> outOfWindowLines(SparkSession spark, Dataset<Row> events, Column inWindow) {
+    spark.sparkContext().setJobDescription("ingest: lines outside the window");
+    Map<String, Long> out = new HashMap<>();
+    for (Row r : events.filter(org.apache.spark.sql.functions.not(inWindow)).groupBy("source", "file").agg(sum("line_count"))
+        .collectAsList()) {
+      out.put(r.getString(0) + "\u0000" + r.getString(1), r.getLong(2));
+    }
+    return out;
+  }
+
+  /**
+   * Earlier signals to score against, same window size and hours of day: those of {@code --baseline-history}, or for
+   * a nightly run the previous nights (up to {@link #HISTORY_NIGHTS}) in this output folder. Null when there are none.
+   */
+  private Dataset<Row> history(SparkSession spark, int windowSeconds, long first, long last) {
+    Dataset<Row> past;
+    if (baselineHistory != null) {
+      past = spark.read().parquet(new Path(baselineHistory, Tables.SIGNALS).toString());
+    } else if (window != null && window.date() != null && Tables.committed(spark, out, Tables.SIGNALS)) {
+      past = spark.read().parquet(new Path(out, Tables.SIGNALS).toString())
+          .filter(col("date").geq(lit(java.sql.Date.valueOf(window.date().minusDays(HISTORY_NIGHTS))))
+              .and(col("date").lt(lit(java.sql.Date.valueOf(window.date())))));
+    } else {
+      return null;
+    }
+    return past.filter(col("window_seconds").equalTo(windowSeconds)
+        .and(hour(col("window_start")).isin(hoursOfDay(first, last, windowSeconds).toArray())));
+  }
+
+  /** Nights of signal history a nightly run scores against. */
+  public static final int HISTORY_NIGHTS = 7;
 
   /** Folder of the postmortem drafts (Markdown, one per incident) under the output folder. */
   public static final String POSTMORTEMS = "postmortems";
 
   /** The postmortem draft of each incident, and beside it the timeline chart it shows (PNG and SVG). */
-  private void writePostmortems(SparkSession spark, Attribute.Output attribution, Dataset<Row> signals, int window) {
+  private void writePostmortems(SparkSession spark, OutputCommit commit, Attribute.Output attribution, Dataset<Row> signals, int window) {
     List<IncidentChart.Plan> plans = new ArrayList<>();
     for (int i = 0; i < attribution.results().size(); i++) {
       plans.add(IncidentChart.plan(job.spec().job(), attribution.facts().get(i), attribution.results().get(i)));
     }
     Map<String, Map<Long, Double>> values = chartValues(spark, signals, plans);
-    Path folder = new Path(out, POSTMORTEMS);
+    Path folder = new Path(commit.staged(POSTMORTEMS));
     for (int i = 0; i < plans.size(); i++) {
       Attributor.Result r = attribution.results().get(i);
       String id = r.summary().incidentId();
@@ -246,21 +348,21 @@ public final class RunJob {
    * Reads the written tables back (three narrow columns) and sets, per file, the lines its events span and its
    * quarantine rows: the second, independent count that {@link FileStat#reconciled()} compares with the reader's.
    */
-  private List<FileStat> reconcile(SparkSession spark, List<FileStat> reader) {
+  private List<FileStat> reconcile(SparkSession spark, OutputCommit commit, List<FileStat> reader, Map<String, Long> outOfWindow) {
     spark.sparkContext().setJobDescription("reconcile: line accounting of the written tables");
     Map<String, long[]> written = new HashMap<>();
-    for (Row r : spark.read().parquet(new Path(out, Tables.EVENTS).toString())
+    for (Row r : spark.read().parquet(commit.staged(Tables.EVENTS))
         .groupBy("source", "file").agg(sum("line_count")).collectAsList()) {
       written.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1), k -> new long[2])[0] = r.getLong(2);
     }
-    for (Row r : spark.read().parquet(new Path(out, Tables.QUARANTINE).toString())
+    for (Row r : spark.read().parquet(commit.staged(Tables.QUARANTINE))
         .groupBy("source", "file").count().collectAsList()) {
       written.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1), k -> new long[2])[1] = r.getLong(2);
     }
     List<FileStat> files = new ArrayList<>();
     for (FileStat f : reader) {
       long[] w = written.getOrDefault(f.source() + "\u0000" + f.file(), new long[2]);
-      files.add(f.withWritten(w[0], w[1]));
+      files.add(f.withWritten(w[0], outOfWindow.getOrDefault(f.source() + "\u0000" + f.file(), 0L), w[1]));
     }
     return files;
   }
@@ -292,23 +394,44 @@ public final class RunJob {
     return java.util.List.copyOf(hours);
   }
 
-  private void write(SparkSession spark, Dataset<Row> rows, String table, String partitionColumn) {
-    spark.sparkContext().setJobDescription("write " + table);
-    var writer = rows.write().mode(SaveMode.Overwrite);
-    if (partitionColumn != null) {
-      writer = writer.partitionBy(partitionColumn);
-    }
-    writer.parquet(new Path(out, table).toString());
+  /** Nightly runs partition every table by the night's date; forensic runs partition only {@code events}, by day. */
+  private String partitionOf(String table) {
+    return window != null && window.date() != null || table.equals(Tables.EVENTS) ? "date" : null;
   }
 
-  private void writeManifest(SparkSession spark, RunManifest manifest) {
+  private void write(SparkSession spark, OutputCommit commit, Dataset<Row> rows, String table) {
+    spark.sparkContext().setJobDescription("write " + table);
+    if (window != null && window.date() != null) {
+      // One night, one partition: written straight into date=D (a quiet night still gets a file with the schema).
+      rows = java.util.Arrays.asList(rows.columns()).contains("date") ? rows.drop("date") : rows;
+      rows.write().mode(SaveMode.Overwrite).parquet(commit.staged(table) + "/date=" + window.date());
+      return;
+    }
+    var writer = rows.write().mode(SaveMode.Overwrite);
+    String partition = partitionOf(table);
+    if (partition != null) {
+      writer = writer.partitionBy(partition);
+    }
+    writer.parquet(commit.staged(table));
+  }
+
+  private void writeManifest(SparkSession spark, OutputCommit commit, RunManifest manifest) {
     String json = manifest.toJson();
-    writeText(spark, new Path(out, Tables.MANIFEST_JSON), json);
     spark.sparkContext().setJobDescription("write " + Tables.RUN_MANIFEST);
     Dataset<String> one = spark.createDataset(List.of(json.replace('\n', ' ')), Encoders.STRING());
-    spark.read().json(one).coalesce(1).write().mode(SaveMode.Overwrite)
-        .parquet(new Path(out, Tables.RUN_MANIFEST).toString());
+    write(spark, commit, spark.read().json(one).coalesce(1), Tables.RUN_MANIFEST);
+    commit.commitTable(Tables.RUN_MANIFEST, partitionOf(Tables.RUN_MANIFEST));
+    writeText(spark, new Path(commit.staged(Tables.MANIFEST_JSON)), json);
+    commit.commitFile(Tables.MANIFEST_JSON);
+    if (window != null && window.date() != null) {
+      String each = MANIFESTS + "/" + runId + ".json";
+      writeText(spark, new Path(commit.staged(each)), json);
+      commit.commitFile(each);
+    }
   }
+
+  /** Folder of every nightly run's manifest JSON ({@code run_manifest.json} is the latest run's). */
+  public static final String MANIFESTS = "manifests";
 
   static String codeVersion() {
     String v = RunJob.class.getPackage().getImplementationVersion();
