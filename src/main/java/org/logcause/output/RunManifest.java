@@ -26,6 +26,7 @@ public record RunManifest(
     int exitCode,
     String windowFrom,
     String windowTo,
+    String baseline,
     long maskedValues,
     List<FileEntry> files,
     List<StageEntry> stages) {

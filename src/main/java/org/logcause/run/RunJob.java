@@ -175,18 +175,21 @@ public final class RunJob {
     DetectAnomalies detect = new DetectAnomalies(first, last, baselineEnd, AnomalyFinder.Settings.defaults());
     Dataset<Row> past = history(spark, windowSeconds, first, last);
     Dataset<Row> scored;
-    if (past == null) {
+    long historyWindows = past == null ? 0 : past.select("window_start").distinct().count();
+    String baseline;
+    if (historyWindows == 0) {
       scored = detect.apply(spark, signals);
+      baseline = String.format("this run's first %d windows", baselineEnd - first);
     } else {
-      long historyWindows = past.select("window_start").distinct().count();
-      scored = historyWindows == 0 ? detect.apply(spark, signals)
-          : detect.apply(spark, signals, past.select("component", "signal", "value"), historyWindows);
+      scored = detect.apply(spark, signals, past.select("component", "signal", "value"), historyWindows);
+      baseline = baselineHistory != null ? String.format("%,d windows of %s", historyWindows, baselineHistory)
+          : String.format("%,d windows of %d earlier nights", historyWindows, past.select("date").distinct().count());
     }
     scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
     WriteDetections.Tables detections = WriteDetections.apply(spark, scored, windowSeconds,
         new GroupIncidents(3, (int) Math.max(1, 300 / windowSeconds), (int) Math.max(1, 600 / windowSeconds)));
-    stages.add(stage.end(detections.incidentList().size(), String.format("%,d anomalies, %d incidents (windows of %d s)",
-        detections.anomalyCount(), detections.incidentList().size(), windowSeconds)));
+    stages.add(stage.end(detections.incidentList().size(), String.format("%,d anomalies, %d incidents (windows of %d s; baseline: %s)",
+        detections.anomalyCount(), detections.incidentList().size(), windowSeconds, baseline)));
 
     stage = progress.begin("attribute");
     spark.sparkContext().setJobDescription("attribute: hypotheses per incident");
@@ -244,7 +247,7 @@ public final class RunJob {
     RunManifest manifest =
         new RunManifest(runId, mode, job.spec().job(), job.specHash(), codeVersion(), started.toString(),
             Instant.now().toString(), fileErrors ? "completed_with_file_errors" : "succeeded", exit,
-            window == null ? null : micros(window.from()), window == null ? null : micros(window.to()),
+            window == null ? null : micros(window.from()), window == null ? null : micros(window.to()), baseline,
             files.stream().mapToLong(FileStat::maskedValues).sum(), files.stream().map(RunManifest.FileEntry::of).toList(), stages);
     writeManifest(spark, commit, manifest);
     return new Outcome(exit, manifest, files, attribution.results());

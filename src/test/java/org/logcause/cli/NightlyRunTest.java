@@ -1,0 +1,147 @@
+package org.logcause.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.logcause.run.OutputCommit;
+import org.logcause.support.SharedSpark;
+
+/**
+ * Nightly runs over three simulated days of one stack: a backfill, a rerun of one night that replaces that night
+ * only and gives the same rows, the signal history feeding later nights, and the lock refusing a concurrent run.
+ */
+class NightlyRunTest {
+  @TempDir static Path dir;
+  static Path job;
+  static final List<String> DAYS = List.of("2026-03-01", "2026-03-02", "2026-03-03");
+  static final List<String> TABLES = List.of("events", "quarantine", "signals", "anomalies", "incidents", "hypotheses", "incident_summary");
+
+  @BeforeAll
+  static void threeDaysOfOneStack() throws Exception {
+    SharedSpark.get();
+    for (String day : DAYS) {
+      assertThat(Main.run("simulate", "--scenario", "lock-contention", "--seed", "5", "--scale", "0.15",
+          "--start", day + "T02:00:00Z", "--out", dir.resolve("days").resolve(day).toString())).isZero();
+    }
+    // One job over every day's files: the same sources, with the day as a glob.
+    String spec = Files.readString(dir.resolve("days").resolve(DAYS.get(0)).resolve("job.yaml"))
+        .replace("path: logs/", "path: days/*/logs/").replace("path: changes/", "path: days/*/changes/");
+    job = dir.resolve("job.yaml");
+    Files.writeString(job, spec);
+  }
+
+  static int run(StringWriter out, StringWriter err, String... args) {
+    return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+  }
+
+  /** Every row of every table for one date, as sorted JSON strings. */
+  static Map<String, List<String>> rows(Path outDir, String day) {
+    SparkSession spark = SharedSpark.get();
+    Map<String, List<String>> all = new TreeMap<>();
+    for (String t : TABLES) {
+      all.put(t, spark.read().parquet(outDir.resolve(t).toString()).filter(col("date").equalTo(day))
+          .select(to_json(struct(col("*")))).as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().sorted().toList());
+    }
+    return all;
+  }
+
+  /** Name, size and modification time of every file of one date's partitions. */
+  static List<String> files(Path outDir, String day) throws Exception {
+    try (Stream<Path> s = Files.walk(outDir)) {
+      return s.filter(Files::isRegularFile).filter(p -> p.toString().contains("date=" + day))
+          .map(p -> {
+            try {
+              return outDir.relativize(p) + " " + Files.size(p) + " " + Files.getLastModifiedTime(p).toMillis();
+            } catch (Exception e) {
+              throw new RuntimeException(e);
+            }
+          }).sorted().toList();
+    }
+  }
+
+  @Test
+  void backfillThenRerunOneNightReplacesThatNightOnlyWithTheSameRows() throws Exception {
+    Path out = dir.resolve("out");
+    StringWriter console = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = run(console, err, "nightly", "--job", job.toString(), "--from-date", DAYS.get(0), "--to-date", DAYS.get(2),
+        "--out", out.toString());
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(console.toString()).contains("committed date=2026-03-01", "committed date=2026-03-03", "ROOT CAUSE");
+
+    // Each night holds its own day's events, and every line of every file is accounted for in each night's manifest.
+    SparkSession spark = SharedSpark.get();
+    for (String day : DAYS) {
+      assertThat(spark.read().parquet(out.resolve("events").toString()).filter(col("date").equalTo(day))
+          .filter(col("ts").cast("date").notEqual(java.sql.Date.valueOf(day))).count()).isZero();
+      JsonNode m = EvalCommand.JSON.readTree(out.resolve("manifests").resolve("nightly-" + day + "-"
+          + runIdHash(out, day) + ".json").toFile());
+      assertThat(m.get("mode").asText()).isEqualTo("nightly");
+      for (JsonNode f : m.get("files")) {
+        assertThat(f.get("reconciled").asBoolean()).as(f.toString()).isTrue();
+      }
+      long outside = 0;
+      for (JsonNode f : m.get("files")) outside += f.get("out_of_window_lines").asLong();
+      assertThat(outside).as("the other days' lines are read and counted, not written").isPositive();
+      // The first night scores against itself; later nights against the signal history of the earlier ones.
+      assertThat(m.get("baseline").asText()).contains(day.equals(DAYS.get(0)) ? "this run's first" : "earlier nights");
+    }
+    assertThat(spark.read().parquet(out.resolve("run_manifest").toString()).count()).isEqualTo(3);
+
+    Map<String, List<String>> before = rows(out, DAYS.get(1));
+    List<String> otherNights = Stream.concat(files(out, DAYS.get(0)).stream(), files(out, DAYS.get(2)).stream()).toList();
+    assertThat(before.get("incident_summary")).hasSize(1);
+    Thread.sleep(1100); // distinct modification times if anything were rewritten
+
+    exit = run(new StringWriter(), err, "nightly", "--job", job.toString(), "--date", DAYS.get(1), "--out", out.toString());
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(rows(out, DAYS.get(1))).isEqualTo(before);
+    assertThat(Stream.concat(files(out, DAYS.get(0)).stream(), files(out, DAYS.get(2)).stream()).toList()).isEqualTo(otherNights);
+    assertThat(spark.read().parquet(out.resolve("run_manifest").toString()).count()).isEqualTo(3);
+  }
+
+  private static String runIdHash(Path out, String day) throws Exception {
+    try (Stream<Path> s = Files.list(out.resolve("manifests"))) {
+      String name = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("nightly-" + day)).findFirst().orElseThrow();
+      return name.substring(("nightly-" + day + "-").length(), name.length() - ".json".length());
+    }
+  }
+
+  @Test
+  void aSecondRunOnTheSameOutputIsRefused() {
+    Path out = dir.resolve("locked");
+    try (OutputCommit holder = OutputCommit.open(SharedSpark.get().sparkContext().hadoopConfiguration(), out.toString(), "someone-else")) {
+      StringWriter err = new StringWriter();
+      int exit = run(new StringWriter(), err, "nightly", "--job", job.toString(), "--date", DAYS.get(0), "--out", out.toString());
+      assertThat(exit).isEqualTo(Main.USAGE);
+      assertThat(err.toString()).startsWith("logcause: ").contains("is locked by run someone-else").doesNotContain("\tat ");
+      assertThat(out.resolve("events")).doesNotExist();
+    }
+  }
+
+  @Test
+  void badDatesAreUsageErrors() {
+    StringWriter err = new StringWriter();
+    assertThat(run(new StringWriter(), err, "nightly", "--job", job.toString(), "--date", "2026-13-01")).isEqualTo(Main.USAGE);
+    assertThat(err.toString()).contains("--date: not a date: \"2026-13-01\"");
+    StringWriter err2 = new StringWriter();
+    assertThat(run(new StringWriter(), err2, "nightly", "--job", job.toString(), "--from-date", "2026-03-03", "--to-date", "2026-03-01"))
+        .isEqualTo(Main.USAGE);
+    assertThat(err2.toString()).contains("is before --from-date");
+  }
+}
