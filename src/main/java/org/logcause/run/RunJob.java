@@ -179,7 +179,8 @@ public final class RunJob {
     String baseline;
     if (historyWindows == 0) {
       scored = detect.apply(spark, signals);
-      baseline = String.format("this run's first %d windows", baselineEnd - first);
+      baseline = String.format(window != null && window.from() > window.baselineFrom() && baselineEnd == Math.floorDiv(window.from(), w)
+          ? "the %d windows before the window" : "this run's first %d windows", baselineEnd - first);
     } else {
       scored = detect.apply(spark, signals, past.select("component", "signal", "value"), historyWindows);
       baseline = baselineHistory != null ? String.format("%,d windows of %s", historyWindows, baselineHistory)

@@ -218,4 +218,36 @@ class ForensicRedcrowTest {
     assertThat(rows.get(1)).isEqualTo(labels.misleading().size());
     assertThat(rows.get(2)).isGreaterThan(3);
   }
+
+  /** A window inside the sample: its own run id, events only from the window, every other line counted as outside. */
+  @Test
+  void aForensicWindowAnalysesOnlyThatWindowAndAccountsForTheRest() throws Exception {
+    Path windowed = dir.resolve("window");
+    StringWriter out = new StringWriter();
+    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "forensic", "--job", "jobs/redcrow.yaml",
+        "--from", "2024-06-20 13:45", "--to", "2024-06-20T15:00:00Z", "--out", windowed.toString());
+    assertThat(exit).isZero();
+    assertThat(out.toString()).contains("-20240620T134500-20240620T150000", "outside window", "ROOT CAUSE");
+    SparkSession spark = SharedSpark.get();
+    Row range = spark.read().parquet(windowed.resolve("events").toString())
+        .agg(org.apache.spark.sql.functions.min("ts"), org.apache.spark.sql.functions.max("ts")).first();
+    assertThat(range.getTimestamp(0).toInstant()).isAfterOrEqualTo(java.time.Instant.parse("2024-06-20T13:45:00Z"));
+    assertThat(range.getTimestamp(1).toInstant()).isBefore(java.time.Instant.parse("2024-06-20T15:00:00Z"));
+    var manifest = EvalCommand.JSON.readTree(windowed.resolve("run_manifest.json").toFile());
+    assertThat(manifest.get("window_from").asText()).isEqualTo("2024-06-20T13:45:00Z");
+    assertThat(manifest.get("baseline").asText()).contains("windows before the window");
+    long outside = 0;
+    for (var f : manifest.get("files")) {
+      assertThat(f.get("reconciled").asBoolean()).isTrue();
+      outside += f.get("out_of_window_lines").asLong();
+    }
+    assertThat(outside).isPositive();
+    Row s = spark.read().parquet(windowed.resolve("incident_summary").toString()).first();
+    assertThat(s.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
+
+    StringWriter err = new StringWriter();
+    assertThat(Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "forensic", "--job", "jobs/redcrow.yaml",
+        "--from", "2024-06-20 15:00", "--to", "2024-06-20 14:00")).isEqualTo(2);
+    assertThat(err.toString()).contains("--to must be after --from");
+  }
 }
