@@ -23,6 +23,11 @@ final class PostgresCsvParser extends LineParser {
 
   @Override
   public Parsed parse(String line) {
+    if (pending != null && startsRecord(line)) {
+      // The open record was cut (a crash, a truncated copy): it keeps what it had, and this line starts the next.
+      current().put("incomplete_record", "true");
+      pending = null;
+    }
     if (pending != null) {
       pending.append('\n').append(line);
       Csv csv = Csv.parse(pending);
@@ -53,6 +58,14 @@ final class PostgresCsvParser extends LineParser {
       pending = new StringBuilder(line);
     }
     return started;
+  }
+
+  /** A line that opens a csvlog record: a quoted timestamp as its first field. */
+  private boolean startsRecord(String line) {
+    if (line.length() < 22 || line.charAt(0) != '"') return false;
+    int close = line.indexOf('"', 1);
+    return close > 0 && close + 1 < line.length() && line.charAt(close + 1) == ','
+        && Timestamps.parseIsoLike(line.substring(1, close), zone) != Timestamps.INVALID;
   }
 
   private static void fill(ParsedEvent ev, Csv csv) {

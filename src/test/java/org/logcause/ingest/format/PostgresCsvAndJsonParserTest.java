@@ -35,6 +35,17 @@ class PostgresCsvAndJsonParserTest {
   }
 
   @Test
+  void aCutRecordDoesNotSwallowTheNextRecord() {
+    String whole = "\"2024-01-02 03:04:06.000 GMT\",\"u\",\"d\",7,\"h:1\",1.2,1,\"SELECT\",\"2024-01-02 03:00:00 GMT\",1/1,0,ERROR,57014,\"canceling statement due to statement timeout\",,,,,,,,,\"psql\"";
+    String text = whole.substring(0, whole.indexOf("canceling") + 5) + "\n" + whole; // cut inside the quoted message
+    var r = ParserFixture.run("postgres-csv", Map.of(), "UTC", text);
+    assertThat(r.events()).hasSize(2);
+    assertThat(r.events().get(0).attributes()).containsEntry("incomplete_record", "true");
+    assertThat(r.events().get(1).message()).isEqualTo("canceling statement due to statement timeout");
+    assertThat(r.events().get(1).attributes()).doesNotContainKey("incomplete_record");
+  }
+
+  @Test
   void rejectsALineThatIsNotACsvlogRecord() {
     var r = ParserFixture.run("postgres-csv", Map.of(), "UTC", "hello,world");
     assertThat(r.rejections()).singleElement().asString().contains("not a csvlog record");
