@@ -28,6 +28,7 @@ public record RunManifest(
     String windowTo,
     String baseline,
     long maskedValues,
+    List<SourceEntry> sources,
     List<FileEntry> files,
     List<StageEntry> stages) {
 
@@ -42,6 +43,22 @@ public record RunManifest(
     public static FileEntry of(FileStat s) {
       return new FileEntry(s.source(), s.file(), s.linesRead(), s.bytes(), s.events(), s.continuationLines(),
           s.quarantined(), s.invalidUtf8Lines(), s.outOfWindowLines(), s.maskedValues(), s.reconciled(), s.error());
+    }
+  }
+
+  /** One source: its files' counts added up. */
+  public record SourceEntry(String source, int files, long linesRead, long events, long quarantined, long outOfWindowLines,
+      long maskedValues, int fileErrors) {
+    /** Per source, in the order of the files. */
+    public static List<SourceEntry> of(List<FileStat> files) {
+      java.util.Map<String, SourceEntry> by = new java.util.LinkedHashMap<>();
+      for (FileStat f : files) {
+        SourceEntry e = by.getOrDefault(f.source(), new SourceEntry(f.source(), 0, 0, 0, 0, 0, 0, 0));
+        by.put(f.source(), new SourceEntry(f.source(), e.files + 1, e.linesRead + f.linesRead(), e.events + f.events(),
+            e.quarantined + f.quarantined(), e.outOfWindowLines + f.outOfWindowLines(), e.maskedValues + f.maskedValues(),
+            e.fileErrors + (f.error() == null ? 0 : 1)));
+      }
+      return List.copyOf(by.values());
     }
   }
 

@@ -41,7 +41,9 @@ public final class Tables {
     java.util.List<String> found = new java.util.ArrayList<>();
     for (String t : ALL) {
       if (committed(spark, out, t)) {
-        spark.read().parquet(new org.apache.hadoop.fs.Path(out, t).toString()).createOrReplaceTempView(t);
+        // The manifest gains fields over releases; nightly partitions written by different releases are merged.
+        spark.read().option("mergeSchema", t.equals(RUN_MANIFEST)).parquet(new org.apache.hadoop.fs.Path(out, t).toString())
+            .createOrReplaceTempView(t);
         found.add(t);
       }
     }

@@ -184,7 +184,8 @@ public final class RunJob {
     } else {
       scored = detect.apply(spark, signals, past.select("component", "signal", "value"), historyWindows);
       baseline = baselineHistory != null ? String.format("%,d windows of %s", historyWindows, baselineHistory)
-          : String.format("%,d windows of %d earlier nights", historyWindows, past.select("date").distinct().count());
+          : String.format("%,d windows of %d earlier nights, their incidents left out", historyWindows,
+              past.select("date").distinct().count());
     }
     scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
     WriteDetections.Tables detections = WriteDetections.apply(spark, scored, windowSeconds,
@@ -249,7 +250,8 @@ public final class RunJob {
         new RunManifest(runId, mode, job.spec().job(), job.specHash(), codeVersion(), started.toString(),
             Instant.now().toString(), fileErrors ? "completed_with_file_errors" : "succeeded", exit,
             window == null ? null : micros(window.from()), window == null ? null : micros(window.to()), baseline,
-            files.stream().mapToLong(FileStat::maskedValues).sum(), files.stream().map(RunManifest.FileEntry::of).toList(), stages);
+            files.stream().mapToLong(FileStat::maskedValues).sum(), RunManifest.SourceEntry.of(files),
+            files.stream().map(RunManifest.FileEntry::of).toList(), stages);
     writeManifest(spark, commit, manifest);
     return new Outcome(exit, manifest, files, attribution.results());
   }
@@ -278,9 +280,18 @@ public final class RunJob {
     if (baselineHistory != null) {
       past = spark.read().parquet(new Path(baselineHistory, Tables.SIGNALS).toString());
     } else if (window != null && window.date() != null && Tables.committed(spark, out, Tables.SIGNALS)) {
-      past = spark.read().parquet(new Path(out, Tables.SIGNALS).toString())
-          .filter(col("date").geq(lit(java.sql.Date.valueOf(window.date().minusDays(HISTORY_NIGHTS))))
-              .and(col("date").lt(lit(java.sql.Date.valueOf(window.date())))));
+      Column nights = col("date").geq(lit(java.sql.Date.valueOf(window.date().minusDays(HISTORY_NIGHTS))))
+          .and(col("date").lt(lit(java.sql.Date.valueOf(window.date()))));
+      past = spark.read().parquet(new Path(out, Tables.SIGNALS).toString()).filter(nights);
+      if (Tables.committed(spark, out, Tables.INCIDENTS)) {
+        // Earlier incidents are not normal behaviour: an outage that recurs at the same hour must not become the
+        // baseline that hides it. Their windows, with 10 minutes either side, are left out of the history.
+        Dataset<Row> incidents = spark.read().parquet(new Path(out, Tables.INCIDENTS).toString()).filter(nights)
+            .select(col("start").minus(org.apache.spark.sql.functions.expr("INTERVAL 10 MINUTES")).alias("inc_from"),
+                col("end").plus(org.apache.spark.sql.functions.expr("INTERVAL 10 MINUTES")).alias("inc_to"));
+        past = past.join(org.apache.spark.sql.functions.broadcast(incidents),
+            col("window_start").geq(col("inc_from")).and(col("window_start").leq(col("inc_to"))), "left_anti");
+      }
     } else {
       return null;
     }

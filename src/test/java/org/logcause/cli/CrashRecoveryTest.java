@@ -86,6 +86,7 @@ class CrashRecoveryTest {
     p.destroyForcibly(); // SIGKILL
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(Files.readString(log)).contains("[attribute]").doesNotContain("[write]", "[commit]"); // killed while writing
+    assertThat(Files.readString(log)).as("Spark's own logging is quiet by default").doesNotContain(" INFO ");
 
     // Readers see the previous run's tables, each whole; the dead run left its staging folder and its lock.
     assertThat(staging).isDirectory();

@@ -39,12 +39,26 @@ class ForensicRedcrowTest {
   }
 
   @Test
-  void writesEveryTableAndPrintsWhatItWrote() {
+  void writesEveryTableAndPrintsWhatItWrote() throws Exception {
     for (String t : List.of("events", "quarantine", "signals", "anomalies", "incidents", "hypotheses", "incident_summary", "run_manifest")) {
       assertThat(target.resolve(t).resolve("_SUCCESS")).as(t).exists();
     }
     assertThat(console).contains("[ingest]", "[detect]", "1 incidents", "[attribute]", "wrote " + target);
     assertThat(target.resolve("run_manifest.json")).content().contains("\"status\" : \"succeeded\"");
+    // The manifest: identity, per-source counts that add up to the per-file ones, and a timing per stage.
+    var manifest = EvalCommand.JSON.readTree(target.resolve("run_manifest.json").toFile());
+    assertThat(manifest.get("run_id").asText()).startsWith("forensic-");
+    assertThat(manifest.get("spec_hash").asText()).hasSize(64);
+    long lines = 0;
+    for (var s : manifest.get("sources")) lines += s.get("lines_read").asLong();
+    long fileLines = 0;
+    for (var f : manifest.get("files")) fileLines += f.get("lines_read").asLong();
+    assertThat(lines).isEqualTo(fileLines).isPositive();
+    assertThat(manifest.get("sources")).hasSize(5);
+    List<String> stages = new java.util.ArrayList<>();
+    manifest.get("stages").forEach(st -> stages.add(st.get("stage").asText()));
+    assertThat(stages).containsExactly("ingest", "classify", "templates", "detect", "attribute", "write", "commit");
+    assertThat(console).contains("[commit]");
   }
 
   @Test

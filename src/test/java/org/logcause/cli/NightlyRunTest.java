@@ -102,6 +102,17 @@ class NightlyRunTest {
       assertThat(m.get("baseline").asText()).contains(day.equals(DAYS.get(0)) ? "this run's first" : "earlier nights");
     }
     assertThat(spark.read().parquet(out.resolve("run_manifest").toString()).count()).isEqualTo(3);
+    // The same outage recurs each night at the same hour: the history leaves earlier incidents out, so it is found
+    // every night, not absorbed into the baseline.
+    var labels = EvalCommand.JSON.readTree(dir.resolve("days").resolve(DAYS.get(0)).resolve("labels.json").toFile());
+    for (String day : DAYS) {
+      List<org.apache.spark.sql.Row> found = spark.read().parquet(out.resolve("incident_summary").toString())
+          .filter(col("date").equalTo(day)).collectAsList();
+      assertThat(found).as(day).hasSize(1);
+      assertThat(found.get(0).<String>getAs("root_cause_component")).as(day)
+          .isEqualTo(labels.get("root_cause").get("component").asText());
+      assertThat(found.get(0).<String>getAs("root_cause_category")).isEqualTo(labels.get("root_cause").get("category").asText());
+    }
 
     Map<String, List<String>> before = rows(out, DAYS.get(1));
     List<String> otherNights = Stream.concat(files(out, DAYS.get(0)).stream(), files(out, DAYS.get(2)).stream()).toList();
