@@ -19,13 +19,83 @@ import picocli.CommandLine.Option;
 
 /** {@code logcause bench}: accuracy and speed figures, measured. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure accuracy and speed.",
-    subcommands = {BenchCommand.Templates.class, BenchCommand.Classify.class})
+    subcommands = {BenchCommand.Templates.class, BenchCommand.Classify.class, BenchCommand.Pipeline.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (see --help)");
+  }
+
+  /** The nightly job end to end beside Spark's floor and the tools users run today. */
+  @Command(name = "pipeline", mixinStandardHelpOptions = true,
+      description = {"Generates a replication-misconfig scenario at --scale (about 7 MB of logs per unit of scale), runs",
+          "the nightly job on it end to end, and prints per stage rows, lines/s and MB/s, the driver's peak heap, and",
+          "Spark's floor on the same files (spark.read().text() with sum(length(value))). With pgbadger and goaccess",
+          "installed, also their wall time on the same PostgreSQL and access logs, and logcause's on the PostgreSQL log",
+          "alone. --scaling repeats at 4x and 16x the scale."})
+  static final class Pipeline implements Callable<Integer> {
+    @Option(names = "--scale", required = true, paramLabel = "N", description = "scenario scale (1 is about 7 MB of logs)")
+    double scale;
+
+    @Option(names = "--json", description = "print one JSON object (progress goes to stderr)")
+    boolean json;
+
+    @Option(names = "--scaling", description = "also run at 4x and 16x the scale and report how time and heap grow")
+    boolean scaling;
+
+    @Option(names = "--no-tools", description = "skip pgBadger and GoAccess")
+    boolean noTools;
+
+    @Option(names = "--work", defaultValue = "out/bench-pipeline", paramLabel = "DIR",
+        description = "where scenarios (kept between runs) and outputs go (default out/bench-pipeline)")
+    Path work;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*])")
+    String master;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!(scale > 0)) throw new SpecException("--scale must be above 0, cannot be: " + scale);
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter console = json ? spec.commandLine().getErr() : out;
+      boolean existed = org.apache.spark.sql.SparkSession.getDefaultSession().isDefined();
+      var spark = org.logcause.run.SparkSessions.start("logcause bench pipeline", master, false);
+      try {
+        List<PipelineBench.Result> results = new ArrayList<>();
+        for (double s : PipelineBench.scales(scale, scaling)) {
+          PipelineBench.Result r = PipelineBench.run(s, work, !noTools && s == scale, console);
+          results.add(r);
+          if (!json) PipelineBench.print(out, r);
+        }
+        PipelineBench.Result first = results.get(0);
+        PipelineBench.Result last = results.get(results.size() - 1);
+        if (json) {
+          ObjectNode o = PipelineBench.json(first);
+          if (scaling) {
+            var arr = o.putArray("scaling");
+            for (PipelineBench.Result r : results) {
+              arr.addObject().put("scale", r.scale()).put("input_mb", PipelineBench.round(r.inputMb())).put("lines", r.lines())
+                  .put("seconds", PipelineBench.round(r.pipelineSeconds())).put("driver_peak_heap_mb", r.driverPeakHeapMb());
+            }
+            o.put("scaling_time_ratio", PipelineBench.round(last.pipelineSeconds() / first.pipelineSeconds()))
+                .put("scaling_input_ratio", PipelineBench.round((double) last.lines() / first.lines()));
+          }
+          out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(o));
+        } else if (scaling) {
+          out.printf(Locale.ROOT, "%nscaling: %.0fx the lines took %.2fx the time; driver peak heap %s MB%n",
+              (double) last.lines() / first.lines(), last.pipelineSeconds() / first.pipelineSeconds(),
+              results.stream().map(r -> String.valueOf(r.driverPeakHeapMb())).toList());
+        }
+        out.flush();
+        return 0;
+      } finally {
+        if (!existed) spark.stop();
+      }
+    }
   }
 
   /** Precision and recall of classification per category. */
