@@ -30,13 +30,13 @@ final class BenchCommand implements Runnable {
 
   /** The nightly job end to end beside Spark's floor and the tools users run today. */
   @Command(name = "pipeline", mixinStandardHelpOptions = true,
-      description = {"Generates a replication-misconfig scenario at --scale (about 7 MB of logs per unit of scale), runs",
+      description = {"Generates a replication-misconfig scenario at --scale (about 3.8 MB of logs per unit of scale), runs",
           "the nightly job on it end to end, and prints per stage rows, lines/s and MB/s, the driver's peak heap, and",
           "Spark's floor on the same files (spark.read().text() with sum(length(value))). With pgbadger and goaccess",
           "installed, also their wall time on the same PostgreSQL and access logs, and logcause's on the PostgreSQL log",
           "alone. --scaling repeats at 4x and 16x the scale."})
   static final class Pipeline implements Callable<Integer> {
-    @Option(names = "--scale", required = true, paramLabel = "N", description = "scenario scale (1 is about 7 MB of logs)")
+    @Option(names = "--scale", required = true, paramLabel = "N", description = "scenario scale (1 is about 3.8 MB of logs)")
     double scale;
 
     @Option(names = "--json", description = "print one JSON object (progress goes to stderr)")

@@ -1,0 +1,43 @@
+package org.logcause.scale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.logcause.cli.Main;
+import org.logcause.support.SharedSpark;
+
+/**
+ * The benchmark's JSON contract, on a small scenario (profile -Pscale: never in the default suite). It checks that
+ * the figures are there and consistent, not how fast they are: speed is what the benchmark reports.
+ */
+@Tag("scale")
+class BenchPipelineTest {
+  @TempDir Path dir;
+
+  @Test
+  void printsOneJsonObjectWithEveryDocumentedKey() throws Exception {
+    SharedSpark.get();
+    StringWriter out = new StringWriter();
+    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "bench", "pipeline", "--scale", "0.3",
+        "--scaling", "--no-tools", "--json", "--work", dir.toString());
+    assertThat(exit).isZero();
+    JsonNode o = new ObjectMapper().readTree(out.toString());
+    for (String key : new String[] {"input_mb", "lines", "floor_lines_per_s", "end_to_end_lines_per_s", "ratio_end_to_end",
+        "ratio_ingest_classify", "driver_peak_heap_mb"}) {
+      assertThat(o.get(key)).as(key).isNotNull();
+      assertThat(o.get(key).asDouble()).as(key).isPositive();
+    }
+    assertThat(o.get("stages").fieldNames()).toIterable().contains("ingest", "classify", "detect", "attribute", "write", "commit");
+    assertThat(o.get("ratio_end_to_end").asDouble())
+        .isCloseTo(o.get("end_to_end_lines_per_s").asDouble() / o.get("floor_lines_per_s").asDouble(), org.assertj.core.data.Offset.offset(0.01));
+    assertThat(o.get("scaling")).hasSize(3);
+    assertThat(o.get("scaling").get(2).get("lines").asLong()).isGreaterThan(10 * o.get("scaling").get(0).get("lines").asLong());
+  }
+}
