@@ -141,8 +141,10 @@ public final class RunJob {
     spark.sparkContext().setJobDescription("classify events");
     Dataset<Row> classified = new ClassifyEvents(Rules.withOverrides(job.spec().rules())).apply(allEvents)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    long classifiedCount = classified.count();
-    long unknown = classified.filter(col("category").equalTo("unknown")).count();
+    Row counts = classified.agg(org.apache.spark.sql.functions.count(lit(1)),
+        org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(col("category").equalTo("unknown"), 1))).first();
+    long classifiedCount = counts.getLong(0); // one pass for both counts (it also materialises the cache)
+    long unknown = counts.getLong(1);
     stages.add(stage.end(classifiedCount, String.format("%,d events classified, %,d matched no rule", classifiedCount, unknown)));
 
     stage = progress.begin("templates");

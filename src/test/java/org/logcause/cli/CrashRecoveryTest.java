@@ -1,8 +1,5 @@
 package org.logcause.cli;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -14,13 +11,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.logcause.run.OutputCommit;
 import org.logcause.support.SharedSpark;
+import org.logcause.support.TableRows;
 
 /**
  * A forensic rerun in a child JVM, killed with SIGKILL while it writes its tables: readers still see the previous
@@ -30,16 +27,10 @@ import org.logcause.support.SharedSpark;
 class CrashRecoveryTest {
   @TempDir Path dir;
 
-  static final List<String> TABLES =
-      List.of("events", "quarantine", "signals", "anomalies", "incidents", "hypotheses", "incident_summary");
+  static final List<String> TABLES = TableRows.TABLES;
 
   static Map<String, List<String>> rows(Path out) {
-    Map<String, List<String>> all = new TreeMap<>();
-    for (String t : TABLES) {
-      all.put(t, SharedSpark.get().read().parquet(out.resolve(t).toString()).select(to_json(struct(col("*"))))
-          .as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().sorted().toList());
-    }
-    return all;
+    return TableRows.of(SharedSpark.get(), out);
   }
 
   static int forensic(Path out, StringWriter console) {

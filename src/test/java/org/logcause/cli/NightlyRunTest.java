@@ -1,8 +1,6 @@
 package org.logcause.cli;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.logcause.run.OutputCommit;
 import org.logcause.support.SharedSpark;
+import org.logcause.support.TableRows;
 
 /**
  * Nightly runs over three simulated days of one stack: a backfill, a rerun of one night that replaces that night
@@ -29,7 +27,6 @@ class NightlyRunTest {
   @TempDir static Path dir;
   static Path job;
   static final List<String> DAYS = List.of("2026-03-01", "2026-03-02", "2026-03-03");
-  static final List<String> TABLES = List.of("events", "quarantine", "signals", "anomalies", "incidents", "hypotheses", "incident_summary");
 
   @BeforeAll
   static void threeDaysOfOneStack() throws Exception {
@@ -51,13 +48,7 @@ class NightlyRunTest {
 
   /** Every row of every table for one date, as sorted JSON strings. */
   static Map<String, List<String>> rows(Path outDir, String day) {
-    SparkSession spark = SharedSpark.get();
-    Map<String, List<String>> all = new TreeMap<>();
-    for (String t : TABLES) {
-      all.put(t, spark.read().parquet(outDir.resolve(t).toString()).filter(col("date").equalTo(day))
-          .select(to_json(struct(col("*")))).as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().sorted().toList());
-    }
-    return all;
+    return TableRows.of(SharedSpark.get(), outDir, t -> t.filter(col("date").equalTo(day)));
   }
 
   /** Name, size and modification time of every file of one date's partitions. */

@@ -1,8 +1,5 @@
 package org.logcause.cluster;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -12,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -21,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.logcause.support.TableRows;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1: a master and a worker started as separate JVMs from the project's
@@ -115,14 +112,9 @@ class StandaloneClusterTest {
     return p.exitValue();
   }
 
+  /** The postmortem column holds the draft's path, which names the output folder: the one expected difference. */
   static Map<String, List<String>> rows(SparkSession spark, Path out) {
-    Map<String, List<String>> all = new TreeMap<>();
-    for (String t : List.of("events", "quarantine", "signals", "anomalies", "incidents", "hypotheses", "incident_summary")) {
-      // The postmortem column holds the draft's path, which names the output folder: the one expected difference.
-      all.put(t, spark.read().parquet(out.resolve(t).toString()).drop("postmortem").select(to_json(struct(col("*"))))
-          .as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().sorted().toList());
-    }
-    return all;
+    return TableRows.of(spark, out, t -> t.drop("postmortem"));
   }
 
   @Test
