@@ -9,6 +9,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -38,29 +39,41 @@ public final class ClassifyEvents {
         Row row = rows.next();
         Map<String, String> attrs = row.isNullAt(at[4]) ? Map.of()
             : CollectionConverters.asJava(row.<String, String>getMap(at[4]));
-        String msg = row.getString(at[3]);
-        Rules.Classification c = r.classify(row.getString(at[0]), row.getString(at[1]), row.getString(at[2]), msg, attrs);
-        List<Object> values = new ArrayList<>(row.size() + 5);
+        Object[] added = columns(r, row.getString(at[0]), row.getString(at[1]), row.getString(at[2]), row.getString(at[3]), attrs);
+        List<Object> values = new ArrayList<>(row.size() + added.length);
         for (int i = 0; i < row.size(); i++) {
           values.add(row.get(i));
         }
-        values.add(c.category());
-        values.add(c.subcategory());
-        values.add(c.severity());
-        values.add(c.ruleId());
-        values.add(Masker.mask(msg));
+        values.addAll(java.util.Arrays.asList(added));
         return RowFactory.create(values.toArray());
       }
     };
   }
 
+  /** The columns classification adds to an event, in this order: see {@link #columns}. */
+  public static final StructField[] COLUMNS = {
+      DataTypes.createStructField("category", DataTypes.StringType, false),
+      DataTypes.createStructField("subcategory", DataTypes.StringType, false),
+      DataTypes.createStructField("severity", DataTypes.StringType, false),
+      DataTypes.createStructField("rule_id", DataTypes.StringType, true),
+      DataTypes.createStructField(MASKED, DataTypes.StringType, false)};
+
+  /**
+   * The values of {@link #COLUMNS} for one event: category, subcategory, severity, rule id, masked message. The one
+   * place an event is classified, whether in this stage or in the ingest pass ({@code ReadSources.classifyingWith}).
+   */
+  public static Object[] columns(Rules r, String format, String source, String level, String message,
+      Map<String, String> attributes) {
+    Rules.Classification c = r.classify(format, source, level, message, attributes);
+    return new Object[] {c.category(), c.subcategory(), c.severity(), c.ruleId(), Masker.mask(message)};
+  }
+
   public Dataset<Row> apply(Dataset<Row> events) {
+    StructType out = events.schema();
+    for (StructField f : COLUMNS) {
+      out = out.add(f);
+    }
     StructType in = events.schema();
-    StructType out = in.add("category", DataTypes.StringType, false)
-        .add("subcategory", DataTypes.StringType, false)
-        .add("severity", DataTypes.StringType, false)
-        .add("rule_id", DataTypes.StringType, true)
-        .add(MASKED, DataTypes.StringType, false);
     int format = in.fieldIndex("format");
     int source = in.fieldIndex("source");
     int level = in.fieldIndex("level");

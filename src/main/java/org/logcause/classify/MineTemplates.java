@@ -33,7 +33,7 @@ public final class MineTemplates {
     this.miner = miner;
   }
 
-  /** The distinct masked messages → template, computed group by group. */
+  /** The distinct masked messages → template and template id, computed group by group. */
   public Dataset<Row> templates(Dataset<Row> classified) {
     TemplateMiner m = miner;
     JavaRDD<String> distinct = classified.select(ClassifyEvents.MASKED).distinct().as(Encoders.STRING()).javaRDD();
@@ -49,13 +49,12 @@ public final class MineTemplates {
           }
           return rows.iterator();
         });
-    return classified.sparkSession().createDataFrame(mapping, MAPPING);
+    return classified.sparkSession().createDataFrame(mapping, MAPPING)
+        .withColumn("template_id", substring(sha2(col("template"), 256), 1, 16)); // once per template, not per event
   }
 
   /** Joins a mapping from {@link #templates} onto the classified events (adaptive execution broadcasts it when small). */
   public static Dataset<Row> apply(Dataset<Row> classified, Dataset<Row> mapping) {
-    return classified.join(mapping, ClassifyEvents.MASKED)
-        .withColumn("template_id", substring(sha2(col("template"), 256), 1, 16))
-        .drop(ClassifyEvents.MASKED);
+    return classified.join(mapping, ClassifyEvents.MASKED).drop(ClassifyEvents.MASKED);
   }
 }

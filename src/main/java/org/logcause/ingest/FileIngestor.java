@@ -29,6 +29,25 @@ public final class FileIngestor {
     InputStream open() throws IOException;
   }
 
+  /** Opens the file's raw bytes from a byte position. */
+  public interface RangeOpener {
+    InputStream open(long position) throws IOException;
+  }
+
+  /**
+   * A byte range of a plain (not compressed, no byte-order mark) file of a {@link LineParser#splittable()} format:
+   * the events that start in {@code [start, end)}, where an event starts at the first line at or after
+   * {@code start} that {@link LineParser#startsEvent} accepts. {@code linesBefore} is the number of lines that begin
+   * before {@code start} (1 + the newlines in {@code [0, start - 1)}), so line numbers stay those of the whole file.
+   */
+  public record Range(long start, long end, long linesBefore) implements java.io.Serializable {
+    public static final Range WHOLE = new Range(0, Long.MAX_VALUE, 0);
+
+    boolean whole() {
+      return start == 0 && end == Long.MAX_VALUE;
+    }
+  }
+
   private final int maxLineBytes;
   private final long offsetMicros;
 
@@ -38,13 +57,28 @@ public final class FileIngestor {
   }
 
   public Iterator<IngestRecord> ingest(String file, Opener opener, LineParser parser) {
-    return new Run(file, opener, parser);
+    return new Run(file, position -> opener.open(), parser, Range.WHOLE);
+  }
+
+  /**
+   * One range of a file; the ranges of a file, each read with its own parser, yield exactly what the whole file
+   * yields (their {@link IngestRecord.FileStats} add up to the file's).
+   */
+  public Iterator<IngestRecord> ingest(String file, RangeOpener opener, LineParser parser, Range range) {
+    return new Run(file, opener, parser, range);
   }
 
   private final class Run implements Iterator<IngestRecord> {
     private final String file;
-    private final Opener opener;
+    private final RangeOpener opener;
     private final LineParser parser;
+    private final Range range;
+    private long base; // the file offset of the stream's first byte
+    private long firstOffset = -1; // the file offset of this range's first line
+    private long endOffset = -1; // the file offset after this range's last line
+    private long linesRead;
+    private LineReader.Line pending; // the first line of a range, read while looking for it
+    private long pendingAt;
     private final ArrayDeque<IngestRecord> ready = new ArrayDeque<>();
     private LineReader reader;
     private InputStream stream;
@@ -61,10 +95,11 @@ public final class FileIngestor {
     private long quarantined;
     private long invalidUtf8;
 
-    Run(String file, Opener opener, LineParser parser) {
+    Run(String file, RangeOpener opener, LineParser parser, Range range) {
       this.file = file;
       this.opener = opener;
       this.parser = parser;
+      this.range = range;
     }
 
     @Override
@@ -85,16 +120,30 @@ public final class FileIngestor {
 
     private void step() {
       try {
-        if (reader == null) {
-          stream = decode(opener.open());
-          reader = new LineReader(stream, maxLineBytes);
-        }
-        LineReader.Line line = reader.next();
-        if (line == null) {
+        if (reader == null && !open()) {
           finish();
           return;
         }
+        long at;
+        LineReader.Line line;
+        if (pending != null) {
+          at = pendingAt;
+          line = pending;
+          pending = null;
+        } else {
+          at = base + reader.offset();
+          line = reader.next();
+        }
+        if (line == null || at >= range.end() && startsEvent(line)) {
+          endOffset = at;
+          finish();
+          return;
+        }
+        if (firstOffset < 0) {
+          firstOffset = at;
+        }
         lineNo++;
+        linesRead++;
         accept(line);
       } catch (IOException | RuntimeException e) {
         // A truncated or corrupt file: keep everything read so far, name the failure, go on with other files.
@@ -103,6 +152,44 @@ public final class FileIngestor {
                 + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         finish();
       }
+    }
+
+    /**
+     * Opens the stream; for a range after the first, positions it at the range's first event: the partial line
+     * before {@code start} and the lines up to the first that starts an event belong to the range before. False
+     * when the range holds no event start.
+     */
+    private boolean open() throws IOException {
+      if (range.start() == 0) {
+        stream = range.whole() ? decode(opener.open(0)) : new BufferedInputStream(opener.open(0), 64 * 1024);
+        reader = new LineReader(stream, maxLineBytes);
+        return true;
+      }
+      base = range.start() - 1;
+      stream = opener.open(base);
+      reader = new LineReader(stream, maxLineBytes);
+      reader.next(); // ends at the first newline at or after start - 1: the lines after it start at or after start
+      lineNo = range.linesBefore();
+      while (true) {
+        long at = base + reader.offset();
+        if (at >= range.end()) {
+          return false;
+        }
+        LineReader.Line line = reader.next();
+        if (line == null) {
+          return false;
+        }
+        if (startsEvent(line)) {
+          pending = line;
+          pendingAt = at;
+          return true;
+        }
+        lineNo++;
+      }
+    }
+
+    private boolean startsEvent(LineReader.Line line) {
+      return !line.tooLong() && parser.startsEvent(line.text());
     }
 
     private void accept(LineReader.Line line) {
@@ -151,7 +238,14 @@ public final class FileIngestor {
     private void finish() {
       emitOpen();
       done = true;
-      long bytes = reader == null ? 0 : reader.bytesRead();
+      long bytes;
+      if (range.whole()) {
+        bytes = reader == null ? 0 : reader.bytesRead();
+      } else {
+        // The bytes of this range's lines: the ranges of a file add up to its size.
+        long end = endOffset >= 0 ? endOffset : reader == null ? 0 : base + reader.offset();
+        bytes = firstOffset < 0 ? 0 : end - firstOffset;
+      }
       if (stream != null) {
         try {
           stream.close();
@@ -161,7 +255,7 @@ public final class FileIngestor {
           }
         }
       }
-      ready.add(new IngestRecord.FileStats(file, lineNo, bytes, events, continuations, quarantined, invalidUtf8, error));
+      ready.add(new IngestRecord.FileStats(file, linesRead, bytes, events, continuations, quarantined, invalidUtf8, error));
     }
   }
 

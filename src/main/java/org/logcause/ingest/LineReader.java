@@ -39,6 +39,11 @@ final class LineReader {
     return bytesRead;
   }
 
+  /** Bytes of the stream consumed so far: the offset at which the next line starts. */
+  long offset() {
+    return bytesRead - (limit - pos);
+  }
+
   /** The next line, or null at the end of the stream. */
   Line next() throws IOException {
     int len = 0;

@@ -3,8 +3,10 @@ package org.logcause.ingest;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.to_date;
 
@@ -23,11 +25,16 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.logcause.classify.ClassifyEvents;
+import org.logcause.classify.Rules;
 import org.logcause.ingest.format.Formats;
 import org.logcause.ingest.format.LineParser;
 import org.logcause.job.JobSpec;
@@ -42,14 +49,33 @@ import org.logcause.job.SpecException;
 public final class ReadSources {
   private final LoadedJob job;
   private final String runId;
+  private Rules rules;
 
   public ReadSources(LoadedJob job, String runId) {
     this.job = job;
     this.runId = runId;
   }
 
+  /**
+   * Classifies every event in the ingest pass itself: {@link #apply}'s events then carry
+   * {@link ClassifyEvents#COLUMNS} (category, subcategory, severity, rule id, masked message). One pass over the
+   * lines instead of two, and no second copy of the events in memory.
+   */
+  public ReadSources classifyingWith(Rules rules) {
+    this.rules = rules;
+    return this;
+  }
+
   /** One input file, as a task: which source, where to read it, how to name it in outputs. */
-  record FileTask(int sourceIndex, String uri, String displayPath, int year) implements Serializable {}
+  record FileTask(int sourceIndex, String uri, String displayPath, int year, long size, FileIngestor.Range range)
+      implements Serializable {
+    FileTask in(FileIngestor.Range r) {
+      return new FileTask(sourceIndex, uri, displayPath, year, size, r);
+    }
+  }
+
+  /** Spark setting: the byte size of the ranges a large file is read in (default: see {@link #splitBytes}). */
+  public static final String SPLIT_BYTES = "spark.logcause.ingest.splitBytes";
 
   /** The ingest result: both tables, and the per-file accounting (computed on demand, one small row per file). */
   public static final class Ingested {
@@ -57,10 +83,18 @@ public final class ReadSources {
     private final Dataset<Row> events;
     private final Dataset<Row> quarantine;
 
-    Ingested(Dataset<Row> records, Dataset<Row> events, Dataset<Row> quarantine) {
+    private final int tasks;
+
+    Ingested(Dataset<Row> records, Dataset<Row> events, Dataset<Row> quarantine, int tasks) {
       this.records = records;
       this.events = events;
       this.quarantine = quarantine;
+      this.tasks = tasks;
+    }
+
+    /** Spark tasks the files were read in: one per file, or per byte range of a large file. */
+    public int tasks() {
+      return tasks;
     }
 
     public Dataset<Row> events() {
@@ -80,8 +114,9 @@ public final class ReadSources {
       List<Row> rows =
           records
               .filter(col("kind").equalTo(IngestSchema.FILE))
-              .select("source", "file", "lines_read", "bytes", "events", "continuation_lines", "quarantined",
-                  "invalid_utf8_lines", "error", "masked_values")
+              .groupBy("source", "file") // the ranges of a split file add up
+              .agg(sum("lines_read"), sum("bytes"), sum("events"), sum("continuation_lines"), sum("quarantined"),
+                  sum("invalid_utf8_lines"), max("error"), sum("masked_values"))
               .orderBy(col("source"), col("file"))
               .collectAsList();
       List<FileStat> stats = new ArrayList<>();
@@ -100,33 +135,44 @@ public final class ReadSources {
 
   public Ingested apply(SparkSession spark) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    List<FileTask> tasks = listFiles(hadoop);
     JobSpec spec = job.spec();
     HadoopConf conf = new HadoopConf(hadoop);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    // One task per file: a file is the unit that multi-line events and line numbers need (gzip cannot be split).
-    JavaRDD<FileTask> files = jsc.parallelize(tasks, Math.max(1, Math.min(tasks.size(), 10_000)));
-    JavaRDD<Row> rows = files.flatMap(task -> ingestFile(spec, conf, task));
-    Dataset<Row> records = spark.createDataFrame(rows, IngestSchema.RECORDS).persist(StorageLevel.MEMORY_AND_DISK());
+    List<FileTask> listed = listFiles(hadoop);
+    List<FileTask> tasks = split(jsc, conf, listed, splitBytes(spark, listed));
+    // One task per file, or per byte range of a large file whose format allows it (gzip cannot be split).
+    JavaRDD<FileTask> files = jsc.parallelize(tasks, Math.max(1, tasks.size()));
+    Rules classifier = rules;
+    JavaRDD<Row> rows = files.flatMap(task -> ingestFile(spec, conf, task, classifier));
+    StructType schema = IngestSchema.RECORDS;
+    if (classifier != null) {
+      for (StructField f : ClassifyEvents.COLUMNS) {
+        schema = schema.add(f.name(), f.dataType(), true); // null on quarantine and file rows
+      }
+    }
+    Dataset<Row> records = spark.createDataFrame(rows, schema).persist(StorageLevel.MEMORY_AND_DISK());
 
-    Dataset<Row> events =
-        records
-            .filter(col("kind").equalTo(IngestSchema.EVENT))
-            .select(
-                substring(sha2(concat_ws("|", col("source"), col("file"), col("line").cast("string")), 256), 1, 24)
-                    .alias("event_id"),
-                timestamp_micros(col("ts_micros")).alias("ts"),
-                col("source"),
-                col("component"),
-                col("host"),
-                col("format"),
-                col("level"),
-                col("message"),
-                col("attributes"),
-                col("file"),
-                col("line"),
-                col("line_count"),
-                to_date(timestamp_micros(col("ts_micros"))).alias("date"));
+    List<Column> eventColumns = new ArrayList<>(List.of(
+        substring(sha2(concat_ws("|", col("source"), col("file"), col("line").cast("string")), 256), 1, 24)
+            .alias("event_id"),
+        timestamp_micros(col("ts_micros")).alias("ts"),
+        col("source"),
+        col("component"),
+        col("host"),
+        col("format"),
+        col("level"),
+        col("message"),
+        col("attributes"),
+        col("file"),
+        col("line"),
+        col("line_count"),
+        to_date(timestamp_micros(col("ts_micros"))).alias("date")));
+    if (classifier != null) {
+      for (StructField f : ClassifyEvents.COLUMNS) {
+        eventColumns.add(col(f.name()));
+      }
+    }
+    Dataset<Row> events = records.filter(col("kind").equalTo(IngestSchema.EVENT)).select(eventColumns.toArray(Column[]::new));
     Dataset<Row> quarantine =
         records
             .filter(col("kind").equalTo(IngestSchema.QUARANTINE))
@@ -138,7 +184,104 @@ public final class ReadSources {
                 col("line"),
                 col("raw"),
                 col("reason"));
-    return new Ingested(records, events, quarantine);
+    return new Ingested(records, events, quarantine, tasks.size());
+  }
+
+  /**
+   * The range size: {@link #SPLIT_BYTES} if set, else the input spread over twice the default parallelism (so that
+   * ranges of unequal cost even out), between 8 MB and 128 MB.
+   */
+  static long splitBytes(SparkSession spark, List<FileTask> files) {
+    String set = spark.conf().get(SPLIT_BYTES, "");
+    if (!set.isBlank()) {
+      return Math.max(1, Long.parseLong(set.trim()));
+    }
+    long total = files.stream().mapToLong(FileTask::size).sum();
+    long perTask = total / Math.max(1, 2L * spark.sparkContext().defaultParallelism()) + 1;
+    return Math.max(8L << 20, Math.min(128L << 20, perTask));
+  }
+
+  /**
+   * Cuts each file larger than {@code splitBytes} into ranges when its format allows it and its bytes are plain
+   * (no gzip, no byte-order mark). The lines before each range are counted in one Spark job over all ranges (the
+   * newlines of each range, summed per file on the driver: one number per range), so line numbers are exact.
+   */
+  private List<FileTask> split(JavaSparkContext jsc, HadoopConf conf, List<FileTask> files, long splitBytes) {
+    List<FileTask> cut = new ArrayList<>();
+    for (FileTask f : files) {
+      if (f.size() <= splitBytes || !splittable(conf, f)) {
+        continue;
+      }
+      for (long start = 0; start < f.size(); start += splitBytes) {
+        cut.add(f.in(new FileIngestor.Range(start, Math.min(f.size(), start + splitBytes), 0)));
+      }
+    }
+    if (cut.isEmpty()) {
+      return files;
+    }
+    jsc.sc().setJobDescription("ingest: line numbers of file ranges");
+    List<Long> newlines = jsc.parallelize(cut, cut.size()).map(t -> newlinesBefore(conf, t)).collect();
+    java.util.Map<String, List<FileTask>> ranges = new java.util.HashMap<>();
+    long lines = 1;
+    for (int i = 0; i < cut.size(); i++) {
+      FileTask t = cut.get(i);
+      if (t.range().start() == 0) {
+        lines = 1;
+      }
+      ranges.computeIfAbsent(t.uri(), k -> new ArrayList<>())
+          .add(t.in(new FileIngestor.Range(t.range().start(), t.range().end() == t.size() ? Long.MAX_VALUE : t.range().end(),
+              t.range().start() == 0 ? 0 : lines)));
+      lines += newlines.get(i);
+    }
+    List<FileTask> out = new ArrayList<>();
+    for (FileTask f : files) {
+      out.addAll(ranges.getOrDefault(f.uri(), List.of(f)));
+    }
+    return out;
+  }
+
+  private boolean splittable(HadoopConf conf, FileTask f) {
+    SourceSpec source = job.spec().sources().get(f.sourceIndex());
+    if (!Formats.create(source).newParser(f.year()).splittable()) {
+      return false;
+    }
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(f.uri());
+    try (java.io.InputStream in = path.getFileSystem(conf.get()).open(path)) {
+      int b0 = in.read();
+      int b1 = in.read();
+      int b2 = in.read();
+      boolean gzip = b0 == 0x1f && b1 == 0x8b;
+      boolean bom = b0 == 0xFF && b1 == 0xFE || b0 == 0xFE && b1 == 0xFF || b0 == 0xEF && b1 == 0xBB && b2 == 0xBF;
+      return !gzip && !bom;
+    } catch (IOException e) {
+      return false; // read whole, where the failure is reported as the file's error
+    }
+  }
+
+  /** The newlines in {@code [start - 1, end - 1)} of a range (from 0 for the first): summed, the lines before each. */
+  private static long newlinesBefore(HadoopConf conf, FileTask t) throws IOException {
+    long from = Math.max(0, t.range().start() - 1);
+    long to = t.range().end() - 1;
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(t.uri());
+    try (org.apache.hadoop.fs.FSDataInputStream in = path.getFileSystem(conf.get()).open(path)) {
+      in.seek(from);
+      byte[] buf = new byte[256 * 1024];
+      long left = to - from;
+      long count = 0;
+      while (left > 0) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+        if (n < 0) {
+          break;
+        }
+        for (int i = 0; i < n; i++) {
+          if (buf[i] == '\n') {
+            count++;
+          }
+        }
+        left -= n;
+      }
+      return count;
+    }
   }
 
   private List<FileTask> listFiles(Configuration hadoop) {
@@ -171,7 +314,8 @@ public final class ReadSources {
       for (FileStatus st : found) {
         int fileYear =
             year != null ? year : Instant.ofEpochMilli(st.getModificationTime()).atZone(ZoneOffset.UTC).getYear();
-        tasks.add(new FileTask(i, st.getPath().toString(), display(st.getPath().toUri()), fileYear));
+        tasks.add(new FileTask(i, st.getPath().toString(), display(st.getPath().toUri()), fileYear, st.getLen(),
+            FileIngestor.Range.WHOLE));
       }
     }
     return tasks;
@@ -187,14 +331,19 @@ public final class ReadSources {
     return base.getRoot().equals(p.getRoot()) ? base.relativize(p).toString() : p.toString();
   }
 
-  private static Iterator<Row> ingestFile(JobSpec spec, HadoopConf conf, FileTask task) {
+  private static Iterator<Row> ingestFile(JobSpec spec, HadoopConf conf, FileTask task, Rules classifier) {
     SourceSpec source = spec.sources().get(task.sourceIndex());
     LineParser parser = Formats.create(source).newParser(task.year()).maxEventChars(spec.limits().maxEventChars());
     long offsetMicros = source.offset().toNanos() / 1_000L;
     FileIngestor ingestor = new FileIngestor(spec.limits().maxLineBytes(), offsetMicros);
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(task.uri());
-    Iterator<IngestRecord> records =
-        ingestor.ingest(task.displayPath(), () -> path.getFileSystem(conf.get()).open(path), parser);
+    Iterator<IngestRecord> records = ingestor.ingest(task.displayPath(), position -> {
+      org.apache.hadoop.fs.FSDataInputStream in = path.getFileSystem(conf.get()).open(path);
+      if (position > 0) {
+        in.seek(position);
+      }
+      return in;
+    }, parser, task.range());
     String sourceHost = source.host();
     SecretMasker masker = new SecretMasker(spec.masking()); // one per file: its count goes in the file's row
     return new Iterator<>() {
@@ -205,30 +354,51 @@ public final class ReadSources {
 
       @Override
       public Row next() {
-        return toRow(source, sourceHost, records.next(), masker);
+        return toRow(source, sourceHost, records.next(), masker, classifier);
       }
     };
   }
 
   /** A record as a row; secrets in what it keeps of the line are masked here, before anything is written. */
-  private static Row toRow(SourceSpec s, String sourceHost, IngestRecord r, SecretMasker masker) {
+  private static Row toRow(SourceSpec s, String sourceHost, IngestRecord r, SecretMasker masker, Rules classifier) {
+    Object[] v = new Object[IngestSchema.RECORDS.length() + (classifier == null ? 0 : ClassifyEvents.COLUMNS.length)];
+    v[1] = s.name();
+    v[2] = s.component();
+    v[3] = s.format();
     if (r instanceof IngestRecord.Event e) {
       SecretMasker.Masked m = masker.mask(e.message(), e.attributes());
-      return RowFactory.create(
-          IngestSchema.EVENT, s.name(), s.component(), s.format(), e.file(), e.line(), e.lineCount(), e.tsMicros(),
-          e.level(), m.message(), e.host() == null || e.host().isEmpty() ? sourceHost : e.host(),
-          scala.jdk.javaapi.CollectionConverters.asScala(m.attributes()), null, null, null, null, null, null,
-          null, null, null, null);
+      v[0] = IngestSchema.EVENT;
+      v[4] = e.file();
+      v[5] = e.line();
+      v[6] = e.lineCount();
+      v[7] = e.tsMicros();
+      v[8] = e.level();
+      v[9] = m.message();
+      v[10] = e.host() == null || e.host().isEmpty() ? sourceHost : e.host();
+      v[11] = scala.jdk.javaapi.CollectionConverters.asScala(m.attributes());
+      if (classifier != null) {
+        Object[] c = ClassifyEvents.columns(classifier, s.format(), s.name(), e.level(), m.message(), m.attributes());
+        System.arraycopy(c, 0, v, IngestSchema.RECORDS.length(), c.length);
+      }
+    } else if (r instanceof IngestRecord.Quarantined q) {
+      v[0] = IngestSchema.QUARANTINE;
+      v[4] = q.file();
+      v[5] = q.line();
+      v[12] = masker.mask(q.raw());
+      v[13] = masker.mask(q.reason());
+    } else {
+      IngestRecord.FileStats f = (IngestRecord.FileStats) r;
+      v[0] = IngestSchema.FILE;
+      v[4] = f.file();
+      v[14] = f.linesRead();
+      v[15] = f.bytes();
+      v[16] = f.events();
+      v[17] = f.continuationLines();
+      v[18] = f.quarantined();
+      v[19] = f.invalidUtf8Lines();
+      v[20] = f.error();
+      v[21] = masker.masked();
     }
-    if (r instanceof IngestRecord.Quarantined q) {
-      return RowFactory.create(
-          IngestSchema.QUARANTINE, s.name(), s.component(), s.format(), q.file(), q.line(), null, null, null, null,
-          null, null, masker.mask(q.raw()), masker.mask(q.reason()), null, null, null, null, null, null, null, null);
-    }
-    IngestRecord.FileStats f = (IngestRecord.FileStats) r;
-    return RowFactory.create(
-        IngestSchema.FILE, s.name(), s.component(), s.format(), f.file(), null, null, null, null, null, null, null,
-        null, null, f.linesRead(), f.bytes(), f.events(), f.continuationLines(), f.quarantined(),
-        f.invalidUtf8Lines(), f.error(), masker.masked());
+    return RowFactory.create(v);
   }
 }

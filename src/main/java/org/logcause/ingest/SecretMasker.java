@@ -44,7 +44,7 @@ public final class SecretMasker implements Serializable {
       new Rule("jwt", Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"), REDACTED, List.of("eyj")),
       new Rule("token_shape", Pattern.compile("\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}|"
           + "sk_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20})"), REDACTED,
-          List.of("gh", "xox", "sk_", "aiza", "glpat")));
+          List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "sk_live_", "sk_test_", "aiza", "glpat-")));
 
   static final Rule EMAIL_RULE = new Rule("email",
       Pattern.compile("(?<![\\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b"), EMAIL, List.of("@"));
@@ -54,6 +54,8 @@ public final class SecretMasker implements Serializable {
   private final List<Rule> rules;
   private final boolean enabled;
   private long masked;
+  /** Whether an attribute key names a secret: keys repeat on every line of a file, the regex runs once per key. */
+  private final Map<String, Boolean> secretKeys = new java.util.HashMap<>();
 
   public SecretMasker(JobSpec.Masking spec) {
     this.enabled = spec.enabled();
@@ -139,7 +141,7 @@ public final class SecretMasker implements Serializable {
     for (Map.Entry<String, String> e : attributes.entrySet()) {
       String k = e.getKey();
       String v = e.getValue();
-      boolean secret = (SECRET_KEY.matcher(k).matches() && !isCounter(k))
+      boolean secret = isSecretKey(k)
           || (secretSetting && k.toLowerCase(Locale.ROOT).contains("value"));
       if (secret && v != null && !v.isEmpty() && !v.equals(REDACTED)) {
         secrets.add(v);
@@ -169,6 +171,17 @@ public final class SecretMasker implements Serializable {
       }
     }
     return new Masked(mask(m), out);
+  }
+
+  private boolean isSecretKey(String key) {
+    Boolean known = secretKeys.get(key);
+    if (known == null) {
+      known = SECRET_KEY.matcher(key).matches() && !isCounter(key);
+      if (secretKeys.size() < 10_000) {
+        secretKeys.put(key, known);
+      }
+    }
+    return known;
   }
 
   /** Keys that name a secret but hold a count or a flag ({@code token_count}, {@code password_expired}). */

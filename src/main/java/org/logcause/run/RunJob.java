@@ -30,7 +30,6 @@ import org.logcause.attribution.Attribute;
 import org.logcause.attribution.Attributor;
 import org.logcause.attribution.CausalKnowledge;
 import org.logcause.attribution.Postmortem;
-import org.logcause.classify.ClassifyEvents;
 import org.logcause.classify.MineTemplates;
 import org.logcause.classify.Rules;
 import org.logcause.classify.TemplateMiner;
@@ -121,7 +120,9 @@ public final class RunJob {
     boolean nightly = window != null && window.date() != null;
 
     Progress.Stage stage = progress.begin("ingest");
-    ReadSources.Ingested ingested = new ReadSources(job, runId).apply(spark);
+    // Classification runs in the ingest pass (one pass over the lines); the classify stage reports its counts.
+    ReadSources.Ingested ingested =
+        new ReadSources(job, runId).classifyingWith(Rules.withOverrides(job.spec().rules())).apply(spark);
     List<FileStat> reader = ingested.readerStats();
     Dataset<Row> allEvents = ingested.events();
     Map<String, Long> outOfWindow = Map.of();
@@ -134,16 +135,16 @@ public final class RunJob {
     long quarantined = reader.stream().mapToLong(FileStat::quarantined).sum();
     long lines = reader.stream().mapToLong(FileStat::linesRead).sum();
     long outside = outOfWindow.values().stream().mapToLong(Long::longValue).sum();
-    stages.add(stage.end(events, String.format("%,d lines from %d files: %,d events, %,d quarantined%s",
-        lines, reader.size(), events, quarantined, window == null ? "" : String.format(", %,d lines outside the window", outside))));
+    stages.add(stage.end(events, String.format("%,d lines from %d files in %d tasks: %,d events, %,d quarantined%s",
+        lines, reader.size(), ingested.tasks(), events, quarantined,
+        window == null ? "" : String.format(", %,d lines outside the window", outside))));
 
     stage = progress.begin("classify");
     spark.sparkContext().setJobDescription("classify events");
-    Dataset<Row> classified = new ClassifyEvents(Rules.withOverrides(job.spec().rules())).apply(allEvents)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> classified = allEvents;
     Row counts = classified.agg(org.apache.spark.sql.functions.count(lit(1)),
         org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(col("category").equalTo("unknown"), 1))).first();
-    long classifiedCount = counts.getLong(0); // one pass for both counts (it also materialises the cache)
+    long classifiedCount = counts.getLong(0); // one pass over the ingest cache for both counts
     long unknown = counts.getLong(1);
     stages.add(stage.end(classifiedCount, String.format("%,d events classified, %,d matched no rule", classifiedCount, unknown)));
 
@@ -153,8 +154,8 @@ public final class RunJob {
     long templates = mapping.select("template").distinct().count();
     stages.add(stage.end(templates, String.format("%,d templates", templates)));
 
-    Dataset<Row> templated = MineTemplates.apply(classified, mapping).select(Tables.EVENT_COLUMNS)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    // Not cached: each use scans the ingest cache (only the columns it needs) and joins the small mapping.
+    Dataset<Row> templated = MineTemplates.apply(classified, mapping).select(Tables.EVENT_COLUMNS);
 
     stage = progress.begin("detect");
     spark.sparkContext().setJobDescription("signals, anomalies, incidents");
@@ -219,9 +220,7 @@ public final class RunJob {
     scored.unpersist();
     write(spark, commit, ingested.quarantine(), Tables.QUARANTINE);
     List<FileStat> files = reconcile(spark, commit, reader, outOfWindow);
-    templated.unpersist();
     mapping.unpersist();
-    classified.unpersist();
     ingested.release();
     long eventsWritten = files.stream().mapToLong(FileStat::events).sum();
     stages.add(stage.end(eventsWritten + quarantined, String.format("staged: %,d quarantined lines, events of %,d lines",

@@ -74,17 +74,18 @@ public final class BuildSignals {
     Dataset<Row> accessSignals = withRetry.join(known, new String[] {"component", "client"}, "left")
         .groupBy(col("component"), col("window"))
         .agg(count(lit(1)).cast("double").alias("requests"),
-            percentile_approx(col("latency"), lit(0.5), lit(1000)).alias("latency_p50_ms"),
-            percentile_approx(col("latency"), lit(0.95), lit(1000)).alias("latency_p95_ms"),
-            percentile_approx(col("latency"), lit(0.99), lit(1000)).alias("latency_p99_ms"),
-            countDistinct(col("client")).cast("double").alias("clients"),
+            // Exact percentiles, the three from one aggregate: an approximate sketch's result depends on how the rows
+            // were partitioned (file ranges, cores), and outputs must not.
+            percentile(col("latency"), array(lit(0.5), lit(0.95), lit(0.99))).alias("latency_ms"),
+            // Not countDistinct: beside other aggregates it splits the aggregation per client (a sketch per client).
+            size(collect_set(col("client"))).cast("double").alias("clients"),
             avg(when(col("known").isNull(), 1.0).otherwise(0.0)).alias("new_client_share"),
             avg(col("retry")).alias("retry_share"));
     Dataset<Row> requests = accessSignals.select(col("component"), lit("requests").alias("signal"), col("window"),
         col("requests").alias("value"), lit(COUNT).alias("kind"));
     Dataset<Row> gauges = accessSignals.select(col("component"), col("window"),
-        explode(map(lit("latency_p50_ms"), col("latency_p50_ms"), lit("latency_p95_ms"), col("latency_p95_ms"),
-            lit("latency_p99_ms"), col("latency_p99_ms"), lit("clients"), col("clients"),
+        explode(map(lit("latency_p50_ms"), col("latency_ms").getItem(0), lit("latency_p95_ms"), col("latency_ms").getItem(1),
+            lit("latency_p99_ms"), col("latency_ms").getItem(2), lit("clients"), col("clients"),
             lit("new_client_share"), col("new_client_share"), lit("retry_share"), col("retry_share"))).as(new String[] {"signal", "value"}))
         .filter(col("value").isNotNull())
         .select(col("component"), col("signal"), col("window"), col("value"), lit(GAUGE).alias("kind"));
@@ -92,7 +93,7 @@ public final class BuildSignals {
         .withColumn("ms", try_cast(regexp_extract(col("message"), "^duration: ([0-9.]+) ms", 1), "double"))
         .filter(col("ms").isNotNull())
         .groupBy(col("component"), col("window"))
-        .agg(percentile_approx(col("ms"), lit(0.95), lit(1000)).alias("value"))
+        .agg(percentile(col("ms"), lit(0.95)).alias("value"))
         .select(col("component"), lit("slow_query_p95_ms").alias("signal"), col("window"), col("value"), lit(GAUGE).alias("kind"));
 
     String[] cols = {"component", "signal", "kind", "window", "value"};

@@ -38,6 +38,33 @@ class ForensicRedcrowTest {
     labels = EvalCommand.JSON.readValue(Path.of("sample-data/redcrow-2024-06-20/labels.json").toFile(), Labels.class);
   }
 
+  /**
+   * Large files are read in byte ranges (one task each). With ranges of 64 KB (about 60 tasks instead of 5) every
+   * table holds the same rows, the postmortem path aside: partitioning never changes a result.
+   */
+  @Test
+  void readingTheFilesInSmallRangesChangesNoRow() {
+    SparkSession spark = SharedSpark.get();
+    Path ranged = dir.resolve("ranged");
+    spark.conf().set(org.logcause.ingest.ReadSources.SPLIT_BYTES, "65536");
+    StringWriter out = new StringWriter();
+    int exit;
+    try {
+      exit = Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+          "forensic", "--job", "jobs/redcrow.yaml", "--out", ranged.toString());
+    } finally {
+      spark.conf().unset(org.logcause.ingest.ReadSources.SPLIT_BYTES);
+    }
+    assertThat(exit).isZero();
+    assertThat(console).contains("from 5 files in 5 tasks");
+    java.util.regex.Matcher tasks = java.util.regex.Pattern.compile("from 5 files in (\\d+) tasks").matcher(out.toString());
+    assertThat(tasks.find()).isTrue();
+    assertThat(Integer.parseInt(tasks.group(1))).isGreaterThan(40);
+    var rows = org.logcause.support.TableRows.of(spark, ranged, t -> t.drop("postmortem"));
+    assertThat(rows.get("events")).hasSizeGreaterThan(10_000);
+    assertThat(rows).isEqualTo(org.logcause.support.TableRows.of(spark, target, t -> t.drop("postmortem")));
+  }
+
   @Test
   void writesEveryTableAndPrintsWhatItWrote() throws Exception {
     for (String t : List.of("events", "quarantine", "signals", "anomalies", "incidents", "hypotheses", "incident_summary", "run_manifest")) {

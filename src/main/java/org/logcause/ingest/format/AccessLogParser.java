@@ -23,6 +23,20 @@ final class AccessLogParser extends LineParser {
     this.latencyToMillis = latencyToMillis;
   }
 
+  /**
+   * One line, one event; the only state between lines is the open event, into which blank lines fold (also after a
+   * rejected line). A line that parses to an event closes it, whatever came before.
+   */
+  @Override
+  public boolean splittable() {
+    return true;
+  }
+
+  @Override
+  public boolean startsEvent(String line) {
+    return parsesToEvent(line);
+  }
+
   @Override
   public Parsed parse(String line) {
     Matcher m = LINE.matcher(line);

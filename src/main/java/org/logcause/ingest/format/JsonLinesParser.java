@@ -35,12 +35,35 @@ final class JsonLinesParser extends LineParser {
 
   private final Mapping mapping;
   private final ZoneId zone;
-  private final TimestampFormat.Year year;
+  private TimestampFormat.Year year; // swapped for a probe while testing a line in startsEvent
 
   JsonLinesParser(Mapping mapping, ZoneId zone, int defaultYear) {
     this.mapping = mapping;
     this.zone = zone;
     this.year = new TimestampFormat.Year(defaultYear);
+  }
+
+  /**
+   * One line, one event; between lines there is the open event, into which blank lines fold (also after a rejected
+   * line), and the year given to year-less timestamps. A line that parses to an event with a full timestamp starts
+   * one whatever came before. (A file mixing full and year-less timestamps across a December to January wrap may
+   * give its year-less lines after a cut another year; a file of year-less timestamps only is read in one piece.)
+   */
+  @Override
+  public boolean splittable() {
+    return true;
+  }
+
+  @Override
+  public boolean startsEvent(String line) {
+    TimestampFormat.Year kept = year;
+    TimestampFormat.Year probe = new TimestampFormat.Year(kept.forProbe());
+    year = probe;
+    try {
+      return parsesToEvent(line) && !probe.consulted();
+    } finally {
+      year = kept;
+    }
   }
 
   @Override

@@ -48,6 +48,36 @@ public abstract class LineParser {
     return reject("continuation line before the first event of the file");
   }
 
+  /**
+   * Whether a file of this format may be read in byte ranges, each by its own parser: true when
+   * {@link #startsEvent} is implemented.
+   */
+  public boolean splittable() {
+    return false;
+  }
+
+  /**
+   * Whether this line certainly starts an event, whatever came before it: parsing it and the lines after it with a
+   * fresh parser gives exactly what parsing the whole file gives. A range of a split file begins at its first such
+   * line; the lines before it belong to the range before. Only for {@link #splittable()} formats.
+   */
+  public boolean startsEvent(String line) {
+    return false;
+  }
+
+  /**
+   * Whether the line parses to a new event, without changing this parser's state: the {@link #startsEvent} of a
+   * format whose only state between lines is the open event.
+   */
+  protected final boolean parsesToEvent(String line) {
+    ParsedEvent open = current;
+    try {
+      return parse(line) instanceof Parsed.Start;
+    } finally {
+      current = open;
+    }
+  }
+
   public final LineParser maxEventChars(int chars) {
     this.maxEventChars = chars;
     return this;

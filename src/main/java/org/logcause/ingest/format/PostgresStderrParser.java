@@ -111,6 +111,35 @@ final class PostgresStderrParser extends LineParser {
   }
 
   @Override
+  public boolean splittable() {
+    return true;
+  }
+
+  /**
+   * A prefixed line that is not a DETAIL, HINT, STATEMENT (...) of the event before it and has a readable time: it
+   * starts an event and resets all the parser's state.
+   */
+  @Override
+  public boolean startsEvent(String line) {
+    Matcher m = prefix.pattern().matcher(line);
+    if (!m.matches() || ATTACHED.contains(m.group("level"))) {
+      return false;
+    }
+    long ts = Timestamps.INVALID; // as parse() reads it: the last time field of the prefix wins
+    for (int g = 0; g < prefix.groups().size(); g++) {
+      String value = m.group("g" + g);
+      if (value != null) {
+        switch (prefix.groups().get(g)) {
+          case "m", "t" -> ts = Timestamps.parseIsoLike(value, zone);
+          case "n" -> ts = parseEpoch(value);
+          default -> { }
+        }
+      }
+    }
+    return ts != Timestamps.INVALID;
+  }
+
+  @Override
   public Parsed parse(String line) {
     Matcher m = prefix.pattern().matcher(line);
     if (!m.matches()) {

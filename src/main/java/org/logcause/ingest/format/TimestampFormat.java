@@ -51,7 +51,20 @@ final class TimestampFormat {
       this.year = year;
     }
 
+    private boolean consulted;
+
+    /** The year, for a probe tracker. */
+    int forProbe() {
+      return year;
+    }
+
+    /** Whether a year-less timestamp asked this tracker for its year. */
+    boolean consulted() {
+      return consulted;
+    }
+
     int forMonth(int month) {
+      consulted = true;
       if (lastMonth > 0 && month + 6 <= lastMonth) {
         year++; // December → January
       }
