@@ -172,8 +172,8 @@ public final class Rules implements Serializable {
   }
 
   /**
-   * Literals of which every match contains at least one, used to skip the regex cheaply: one per top-level
-   * alternative (lower-cased for a regex that starts with {@code (?i)}). Null when one alternative has none.
+   * Literals of which every match contains at least one, used to skip the regex cheaply (lower-cased for a regex
+   * that starts with {@code (?i)}). Null when no such set can be trusted.
    */
   static String[] hints(String regex) {
     if (regex == null) {
@@ -181,43 +181,138 @@ public final class Rules implements Serializable {
     }
     boolean ci = regex.startsWith("(?i)");
     String body = ci ? regex.substring(4) : regex;
-    if (body.contains("(?")) {
-      return null;
+    if (body.contains("(?i") || body.contains("(?-") || body.contains("(?u") || body.contains("\\Q")) {
+      return null; // flags or quoting inside the pattern: literals cannot be read off it
     }
-    List<String> alternatives = new ArrayList<>();
+    String[] h = anyOf(body);
+    if (h != null && ci) {
+      for (int k = 0; k < h.length; k++) {
+        h[k] = h[k].toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+    return h;
+  }
+
+  /** One hint per top-level alternative: a match of the regex contains the hint of the alternative it matched. */
+  private static String[] anyOf(String body) {
+    List<String> out = new ArrayList<>();
+    for (String alternative : alternatives(body)) {
+      String[] h = allOf(alternative);
+      if (h == null) {
+        return null;
+      }
+      out.addAll(List.of(h));
+    }
+    return out.toArray(String[]::new);
+  }
+
+  /**
+   * For one alternative: its longest literal run outside groups, or else the hints of its first group that must
+   * match (not followed by {@code ?}, {@code *} or {@code {0}) and has hints of its own.
+   */
+  private static String[] allOf(String alternative) {
+    String run = literalHint(alternative);
+    if (run != null) {
+      return new String[] {run};
+    }
+    for (int i = 0; i < alternative.length(); i++) {
+      char c = alternative.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '[') {
+        i = classEnd(alternative, i);
+      } else if (c == '(') {
+        int close = groupEnd(alternative, i);
+        if (close < 0) {
+          return null;
+        }
+        String next = close + 1 < alternative.length() ? alternative.substring(close + 1) : "";
+        boolean optional = next.startsWith("?") || next.startsWith("*") || next.startsWith("{0");
+        String inner = alternative.substring(i + 1, close);
+        boolean capturing = !inner.startsWith("?");
+        if (inner.startsWith("?:")) {
+          inner = inner.substring(2);
+          capturing = true;
+        } else if (inner.startsWith("?<") && !inner.startsWith("?<=") && !inner.startsWith("?<!") && inner.indexOf('>') > 0) {
+          inner = inner.substring(inner.indexOf('>') + 1); // a named group
+          capturing = true;
+        }
+        if (capturing && !optional) {
+          String[] h = anyOf(inner);
+          if (h != null) {
+            return h;
+          }
+        }
+        i = close;
+      }
+    }
+    return null;
+  }
+
+  /** The top-level alternatives of a regex. */
+  private static List<String> alternatives(String body) {
+    List<String> out = new ArrayList<>();
     int depth = 0;
     int from = 0;
     for (int i = 0; i < body.length(); i++) {
       char c = body.charAt(i);
       if (c == '\\') {
         i++;
-      } else if (c == '(' || c == '[') {
+      } else if (c == '[') {
+        i = classEnd(body, i);
+      } else if (c == '(') {
         depth++;
-      } else if (c == ')' || c == ']') {
+      } else if (c == ')') {
         depth--;
       } else if (c == '|' && depth == 0) {
-        alternatives.add(body.substring(from, i));
+        out.add(body.substring(from, i));
         from = i + 1;
       }
     }
-    alternatives.add(body.substring(from));
-    String[] out = new String[alternatives.size()];
-    for (int i = 0; i < out.length; i++) {
-      String h = literalHint(alternatives.get(i));
-      if (h == null) {
-        return null;
-      }
-      out[i] = ci ? h.toLowerCase(java.util.Locale.ROOT) : h;
-    }
+    out.add(body.substring(from));
     return out;
   }
 
+  /** The index of the {@code ]} closing the class opened at {@code open} (the end of the text if none). */
+  private static int classEnd(String re, int open) {
+    int i = open + 1;
+    if (i < re.length() && re.charAt(i) == '^') i++;
+    if (i < re.length() && re.charAt(i) == ']') i++; // a leading ] is a literal
+    for (; i < re.length(); i++) {
+      char c = re.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == ']') {
+        return i;
+      }
+    }
+    return re.length();
+  }
+
+  /** The index of the {@code )} closing the group opened at {@code open}, or -1. */
+  private static int groupEnd(String re, int open) {
+    int depth = 0;
+    for (int i = open; i < re.length(); i++) {
+      char c = re.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '[') {
+        i = classEnd(re, i);
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')' && --depth == 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /**
-   * A literal every match of the regex must contain, used to skip the regex cheaply: the longest run of plain
-   * characters, for regexes without alternation or case-insensitive flags. Null when there is none to trust.
+   * A literal every match of one alternative must contain: its longest run of plain characters outside groups and
+   * classes, of 3 characters or more. Null when there is none, or when the text has a top-level {@code |}.
    */
   static String literalHint(String regex) {
-    if (regex == null || regex.contains("|") || regex.contains("(?") || regex.contains("\\Q")) {
+    if (regex == null || alternatives(regex).size() > 1 || regex.contains("(?i") || regex.contains("\\Q")) {
       return null;
     }
     String best = "";
@@ -227,13 +322,14 @@ public final class Rules implements Serializable {
       if (c == '\\') {
         if (i + 1 < regex.length() && !Character.isLetterOrDigit(regex.charAt(i + 1))) {
           run.append(regex.charAt(++i)); // an escaped metacharacter is a literal
+          if (run.length() > best.length()) best = run.toString();
           continue;
         }
         i++; // a class like \d or \s ends the run
         run.setLength(0);
         continue;
       }
-      if ("[](){}.*+?^$".indexOf(c) >= 0) {
+      if ("[](){}.*+?^$|".indexOf(c) >= 0) {
         // a quantifier makes the preceding character optional or repeated: drop it from the run
         if ((c == '*' || c == '?' || c == '{') && run.length() > 0) {
           run.setLength(run.length() - 1);
@@ -241,7 +337,9 @@ public final class Rules implements Serializable {
         if (run.length() > best.length()) best = run.toString();
         run.setLength(0);
         if (c == '[') {
-          int close = regex.indexOf(']', i + 1);
+          i = classEnd(regex, i);
+        } else if (c == '(') {
+          int close = groupEnd(regex, i);
           i = close < 0 ? regex.length() : close;
         }
         continue;

@@ -65,9 +65,10 @@ final class PipelineBench {
   static Result run(double scale, Path work, boolean tools, PrintWriter console) throws Exception {
     Path scenario = work.resolve(String.format(Locale.ROOT, "scenario-%s", trim(scale)));
     if (!Files.exists(scenario.resolve("job.yaml"))) {
-      console.printf("generating a replication-misconfig scenario at scale %s into %s ...%n", trim(scale), scenario);
+      console.printf("generating a replication-misconfig scenario (with a statement log) at scale %s into %s ...%n", trim(scale), scenario);
       console.flush();
-      Simulator.write(new Simulator.Settings(Family.REPLICATION_MISCONFIG, 1, scale, START, Flavour.POSTGRES), scenario);
+      // With the primary's statement log: a busy database's log, the size pgBadger users feed it.
+      Simulator.write(new Simulator.Settings(Family.REPLICATION_MISCONFIG, 1, scale, START, Flavour.POSTGRES, true), scenario);
     }
     List<Path> files;
     try (Stream<Path> s = Files.walk(scenario.resolve("logs"))) {

@@ -40,6 +40,10 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--flavour", paramLabel = "DB", description = "postgres or mysql (default: drawn from the seed)")
   String flavour;
 
+  @Option(names = "--statement-log", description = "PostgreSQL: the primary also logs every statement with its duration "
+      + "(log_min_duration_statement = 0), as a busy database fed to pgBadger does")
+  boolean statementLog;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -64,7 +68,7 @@ final class SimulateCommand implements Callable<Integer> {
       throw new SpecException(e.getMessage().startsWith("No enum")
           ? "--flavour: \"" + flavour + "\" is not postgres or mysql" : "--scenario/--scale: " + e.getMessage());
     }
-    Labels labels = Simulator.write(new Simulator.Settings(family, seed, scale, first, db), out);
+    Labels labels = Simulator.write(new Simulator.Settings(family, seed, scale, first, db, statementLog), out);
     var console = spec.commandLine().getOut();
     console.printf("wrote %s scenario %s (%s) to %s: logs/, changes/, job.yaml, labels.json%n", family.id(),
         labels.scenario(), labels.flavour(), out);

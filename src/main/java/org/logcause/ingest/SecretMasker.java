@@ -23,7 +23,12 @@ public final class SecretMasker implements Serializable {
   public static final String EMAIL = "[EMAIL]";
 
   /** A rule: a pattern, what replaces a match, and the lower-case substrings of which one must be present. */
-  record Rule(String name, Pattern pattern, String replacement, List<String> triggers) implements Serializable {}
+  record Rule(String name, Pattern pattern, String replacement, List<String> triggers, boolean atWordRun)
+      implements Serializable {
+    Rule(String name, Pattern pattern, String replacement, List<String> triggers) {
+      this(name, pattern, replacement, triggers, false);
+    }
+  }
 
   private static final String KEY_WORDS = "password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
       + "private[_-]?key|client[_-]?secret|credentials?|auth[_-]?token|session[_-]?id";
@@ -38,7 +43,7 @@ public final class SecretMasker implements Serializable {
       new Rule("authorization", Pattern.compile("(?i)(\\bauthorization\"?\\s*[:=]\\s*\"?(?:Bearer|Basic|Token|Digest)?\\s*|\\bBearer\\s+)"
           + "[A-Za-z0-9\\-._~+/]{8,}=*"), "$1" + REDACTED, List.of("authorization", "bearer")),
       new Rule("key_value", Pattern.compile("(?i)((?:[\\w.-]*?)(?:" + KEY_WORDS + ")[\\w.-]*\"?\\s*(?:=|:|=>)\\s*)"
-          + "(\"[^\"]*\"|'[^']*'|[^\\s&;,\"'}\\]]+)"), "$1" + REDACTED, KEY_TRIGGERS),
+          + "(\"[^\"]*\"|'[^']*'|[^\\s&;,\"'}\\]]+)"), "$1" + REDACTED, KEY_TRIGGERS, true),
       new Rule("aws_access_key_id", Pattern.compile("\\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\\b"), REDACTED,
           List.of("akia", "asia", "agpa", "aida", "aroa")),
       new Rule("jwt", Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"), REDACTED, List.of("eyj")),
@@ -93,22 +98,71 @@ public final class SecretMasker implements Serializable {
         }
         if (!present) continue;
       }
-      Matcher m = rule.pattern().matcher(out);
-      if (!m.find()) continue;
-      StringBuilder b = new StringBuilder(out.length());
-      do {
-        // A match already masked by an earlier rule is left as it is (and not counted twice).
-        if (m.group().endsWith(REDACTED) || m.group().endsWith(REDACTED + "'") || m.group().endsWith(REDACTED + "@")) {
-          m.appendReplacement(b, Matcher.quoteReplacement(m.group()));
-        } else {
-          m.appendReplacement(b, rule.replacement());
-          masked++;
-        }
-      } while (m.find());
-      m.appendTail(b);
-      out = b.toString();
+      out = rule.atWordRun() ? maskAtWordRuns(rule, out) : maskEverywhere(rule, out);
     }
     return out;
+  }
+
+  String maskEverywhere(Rule rule, String text) {
+    Matcher m = rule.pattern().matcher(text);
+    if (!m.find()) return text;
+    StringBuilder b = new StringBuilder(text.length());
+    do {
+      // A match already masked by an earlier rule is left as it is (and not counted twice).
+      if (m.group().endsWith(REDACTED) || m.group().endsWith(REDACTED + "'") || m.group().endsWith(REDACTED + "@")) {
+        m.appendReplacement(b, Matcher.quoteReplacement(m.group()));
+      } else {
+        m.appendReplacement(b, rule.replacement());
+        masked++;
+      }
+    } while (m.find());
+    m.appendTail(b);
+    return b.toString();
+  }
+
+  /**
+   * A rule whose matches begin where a run of word characters ({@code [\\w.-]}) holding one of its triggers begins
+   * (a {@code key=value} whose key names a secret): tried only there, not at every position of the text (the regex
+   * alone costs tens of microseconds on a long SQL statement). Same result as {@code find()} over the text.
+   */
+  String maskAtWordRuns(Rule rule, String text) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    if (lower.length() != text.length()) {
+      return maskEverywhere(rule, text); // a character whose lower case is longer: positions would not line up
+    }
+    java.util.TreeSet<Integer> starts = new java.util.TreeSet<>();
+    for (String t : rule.triggers()) {
+      for (int i = lower.indexOf(t); i >= 0; i = lower.indexOf(t, i + 1)) {
+        int s = i;
+        while (s > 0 && isWordRunChar(text.charAt(s - 1))) s--;
+        starts.add(s);
+      }
+    }
+    Matcher m = rule.pattern().matcher(text);
+    StringBuilder b = null;
+    int done = 0;
+    for (int s : starts) {
+      if (s < done) continue;
+      m.region(s, text.length());
+      if (!m.lookingAt()) continue;
+      if (b == null) b = new StringBuilder(text.length());
+      b.append(text, done, m.start());
+      String whole = m.group();
+      if (whole.endsWith(REDACTED) || whole.endsWith(REDACTED + "'") || whole.endsWith(REDACTED + "@")) {
+        b.append(whole);
+      } else {
+        b.append(rule.replacement().replace("$1", m.group(1) == null ? "" : m.group(1)));
+        masked++;
+      }
+      done = m.end();
+    }
+    if (b == null) return text;
+    return b.append(text, done, text.length()).toString();
+  }
+
+  /** {@code [\\w.-]} as the pattern reads it (ASCII word characters). */
+  private static boolean isWordRunChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-';
   }
 
   /** An event's message and attributes, masked. */

@@ -72,6 +72,13 @@ final class LogSink {
     }
   }
 
+  /** A statement logged with its duration ({@code log_min_duration_statement}), as pgBadger reads them. */
+  void postgresStatement(long t, int pid, String user, String db, double ms, String sql) {
+    String duration = String.format(Locale.ROOT, "%.3f", ms);
+    add(t, "benign", h -> PG.format(h) + " [" + pid + "] " + user + "@" + db + " LOG:  duration: " + duration
+        + " ms  statement: " + sql);
+  }
+
   // ---- MySQL 8 error log
   void mysql(long t, int thread, Wordings.Message m, Map<String, ?> v) {
     String text = Wordings.fill(m.text(), v);

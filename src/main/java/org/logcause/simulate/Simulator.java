@@ -35,12 +35,19 @@ public final class Simulator {
    * @param start the scenario's first second (null: drawn from the seed)
    * @param flavour the database (null: drawn from the seed)
    * @param scale multiplies the request rate (1 = about 2.5 requests/s, a few MB of logs for two hours)
+   * @param statementLog PostgreSQL: the primary also logs every statement with its duration
+   *     ({@code log_min_duration_statement = 0}, pgBadger's usual input), one to three per request served; drawn
+   *     from a random source of its own, so every other line is the same as without it
    */
-  public record Settings(Family family, long seed, double scale, Instant start, Flavour flavour) {
+  public record Settings(Family family, long seed, double scale, Instant start, Flavour flavour, boolean statementLog) {
     public Settings {
       if (scale <= 0) {
         throw new IllegalArgumentException("--scale must be above 0, cannot be: " + scale);
       }
+    }
+
+    public Settings(Family family, long seed, double scale, Instant start, Flavour flavour) {
+      this(family, seed, scale, start, flavour, false);
     }
   }
 
@@ -59,6 +66,7 @@ public final class Simulator {
 
     final Settings settings;
     final SplittableRandom rnd;
+    final SplittableRandom statements; // the statement log's own draws (Settings.statementLog)
     final Flavour flavour;
     final Names names;
     final long t0Micros;
@@ -78,6 +86,7 @@ public final class Simulator {
     Scenario(Settings s) {
       this.settings = s;
       this.rnd = new SplittableRandom(s.seed() * 31 + s.family().ordinal());
+      this.statements = new SplittableRandom(s.seed() * 7919 + s.family().ordinal());
       this.flavour = s.flavour() != null ? s.flavour() : rnd.nextInt(3) == 0 ? Flavour.MYSQL : Flavour.POSTGRES;
       this.names = Names.draw(rnd);
       Instant start = s.start() != null ? s.start()

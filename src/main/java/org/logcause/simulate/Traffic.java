@@ -120,12 +120,52 @@ final class Traffic {
     double latency = slow ? sc.uniform(1.5, 9) : Math.exp(sc.rnd.nextGaussian() * 0.5 - 3.2);
     int status = method.equals("POST") ? 201 : 200;
     sc.access.access(sc.at(t + latency), ip, method, path, status, 200 + sc.rnd.nextInt(4000), clientAgents.get(client), latency);
+    if (sc.settings.statementLog() && sc.flavour == Flavour.POSTGRES) {
+      statements(t, method, path, latency);
+    }
     if (slow && sc.rnd.nextDouble() < 0.3) {
       sc.appLog(t + latency, "slow_request", Map.of("method", method, "path", path, "ms", Math.round(latency * 1000)));
     } else if (sc.rnd.nextDouble() < 0.08) {
       sc.appLog(t + latency, "request_ok", Map.of("method", method, "path", path, "status", status,
           "ms", Math.round(latency * 1000)));
     }
+  }
+
+  /** The statements a served request ran on the primary, each logged with its duration (its own random source). */
+  private void statements(double t, String method, String path, double latency) {
+    java.util.SplittableRandom r = sc.statements;
+    int pid = 2000 + r.nextInt(400); // a pooled connection's backend
+    int n = 1 + r.nextInt(3);
+    double at = t + latency * 0.1;
+    for (int i = 0; i < n; i++) {
+      double ms = latency * 1000 * (0.05 + 0.6 * r.nextDouble()) / n;
+      at += ms / 1000;
+      sc.primary.postgresStatement(sc.at(at), pid, "app", "orders", ms, sql(method, path, i, r));
+    }
+  }
+
+  private static String sql(String method, String path, int i, java.util.SplittableRandom r) {
+    int id = 80000 + r.nextInt(20000);
+    if (path.startsWith("/api/orders/")) {
+      return i == 0 ? "SELECT o.id, o.status, o.total FROM orders o WHERE o.id = " + path.substring(12)
+          : "SELECT i.sku, i.qty, i.price FROM order_items i WHERE i.order_id = " + path.substring(12);
+    }
+    if (path.startsWith("/api/orders")) {
+      return i == 0 ? "INSERT INTO orders (customer_id, status, total) VALUES (" + r.nextInt(50000) + ", 'new', "
+          + (1 + r.nextInt(500)) + "." + r.nextInt(100) + ") RETURNING id"
+          : "INSERT INTO order_items (order_id, sku, qty, price) VALUES (" + id + ", 'SKU-" + r.nextInt(9000) + "', "
+              + (1 + r.nextInt(4)) + ", " + (1 + r.nextInt(200)) + ".99)";
+    }
+    if (path.startsWith("/api/products")) {
+      return "SELECT p.id, p.name, p.price FROM products p ORDER BY p.id LIMIT 50 OFFSET " + 50 * r.nextInt(40);
+    }
+    if (path.startsWith("/api/cart")) {
+      return method.equals("POST") ? "UPDATE carts SET updated_at = now(), items = items + 1 WHERE session_id = '"
+          + Long.toHexString(r.nextLong() & 0xffffffffL) + "'"
+          : "SELECT c.items, c.total FROM carts c WHERE c.session_id = '" + Long.toHexString(r.nextLong() & 0xffffffffL) + "'";
+    }
+    return "SELECT date_trunc('hour', created_at) AS h, count(*) FROM orders WHERE created_at >= now() - interval '"
+        + (1 + r.nextInt(28)) + " days' GROUP BY 1 ORDER BY 1";
   }
 
   private String[] path() {

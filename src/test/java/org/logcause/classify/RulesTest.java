@@ -110,5 +110,19 @@ class RulesTest {
     assertThat(Rules.literalHint("a|b")).isNull();
     assertThat(Rules.literalHint("could not extend file \"base/\\d+\"")).isEqualTo("could not extend file \"base/");
     assertThat(Rules.literalHint("duration: ([1-9]\\d{3,})(\\.\\d+)? ms")).isEqualTo("duration: ");
+    assertThat(Rules.literalHint("(replica|slave) I/O")).isEqualTo(" I/O");
+  }
+
+  @Test
+  void hintsComeFromEachAlternativeAndFromGroupsThatMustMatch() {
+    assertThat(Rules.hints("(?i)(replica|slave) I/O")).containsExactly(" i/o");
+    assertThat(Rules.hints("^(checkpoint|restartpoint) (starting|complete)")).containsExactly("checkpoint", "restartpoint");
+    assertThat(Rules.hints("received (fast|smart) shutdown request|^shutting down$"))
+        .containsExactly(" shutdown request", "shutting down");
+    assertThat(Rules.hints("(?:deadlock|lock timeout) detected")).containsExactly(" detected");
+    // An optional group proves nothing; an alternative without a literal makes the whole regex unhinted.
+    assertThat(Rules.hints("^(duration: [\\d.]+ ms\\s*)?(statement: |$)")).isNull();
+    assertThat(Rules.hints("ab(cdef)?")).isNull();
+    assertThat(Rules.hints("x(?i)abc")).isNull();
   }
 }
