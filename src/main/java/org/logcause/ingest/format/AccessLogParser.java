@@ -1,5 +1,6 @@
 package org.logcause.ingest.format;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,21 +38,49 @@ final class AccessLogParser extends LineParser {
     return parsesToEvent(line);
   }
 
+  /** The fields of a line, as {@link #LINE} names them. */
+  private record Fields(String vhost, String ip, String user, String ts, String req, String status, String bytes,
+      String ref, String ua, String rest) {
+    static Fields of(Matcher m) {
+      return new Fields(m.group("vhost"), m.group("ip"), m.group("user"), m.group("ts"), m.group("req"),
+          m.group("status"), m.group("bytes"), m.group("ref"), m.group("ua"), m.group("rest"));
+    }
+  }
+
+  /**
+   * The fields of a line (vhost, ip, user, time, request, status, bytes, referer, user agent, rest): read by
+   * {@link #scan} first (one pass, no backtracking) when asked, else or when it does not take the line by
+   * {@link #LINE}; null when the line is not an access-log line. For tests: both must read a line the same way.
+   */
+  static List<String> fields(String line, boolean scanFirst) {
+    Fields f = scanFirst ? scan(line) : null;
+    if (f == null) {
+      Matcher m = LINE.matcher(line);
+      f = m.matches() ? Fields.of(m) : null;
+    }
+    return f == null ? null
+        : java.util.Arrays.asList(f.vhost(), f.ip(), f.user(), f.ts(), f.req(), f.status(), f.bytes(), f.ref(), f.ua(), f.rest());
+  }
+
   @Override
   public Parsed parse(String line) {
-    Matcher m = LINE.matcher(line);
-    if (!m.matches()) {
-      if (isBlank(line)) {
-        return current() == null ? reject("blank line before the first event") : Parsed.CONTINUATION;
+    Fields f = scan(line);
+    if (f == null) {
+      Matcher m = LINE.matcher(line);
+      if (!m.matches()) {
+        if (isBlank(line)) {
+          return current() == null ? reject("blank line before the first event") : Parsed.CONTINUATION;
+        }
+        return reject("not an access-log line (common/combined format expected)");
       }
-      return reject("not an access-log line (common/combined format expected)");
+      f = Fields.of(m);
     }
-    long ts = Timestamps.parseClf(m.group("ts"));
+    long ts = Timestamps.parseClf(f.ts());
     if (ts == Timestamps.INVALID) {
-      return reject("unparseable timestamp in field time_local: \"" + m.group("ts") + "\"");
+      return reject("unparseable timestamp in field time_local: \"" + f.ts() + "\"");
     }
-    int status = Integer.parseInt(m.group("status"));
-    String request = m.group("req");
+    int status = Integer.parseInt(f.status());
+    String request = f.req();
     String method = null;
     String path = request;
     String protocol = null;
@@ -67,16 +96,94 @@ final class AccessLogParser extends LineParser {
     String level = status >= 500 ? "ERROR" : status >= 400 ? "WARN" : "INFO";
     String message = (method == null ? request : method + " " + path) + " " + status;
     ParsedEvent ev = new ParsedEvent(ts, level, message);
-    ev.put("client_ip", m.group("ip")).put("status", m.group("status")).put("method", method).put("path", path)
-        .put("protocol", protocol).put("vhost", m.group("vhost"));
-    String user = m.group("user");
+    ev.put("client_ip", f.ip()).put("status", f.status()).put("method", method).put("path", path)
+        .put("protocol", protocol).put("vhost", f.vhost());
+    String user = f.user();
     if (!"-".equals(user)) ev.put("user", user);
-    if (!"-".equals(m.group("bytes"))) ev.put("bytes", m.group("bytes"));
-    String ref = m.group("ref");
+    if (!"-".equals(f.bytes())) ev.put("bytes", f.bytes());
+    String ref = f.ref();
     if (ref != null && !ref.equals("-")) ev.put("referer", ref);
-    ev.put("user_agent", m.group("ua"));
-    rest(m.group("rest"), ev);
+    ev.put("user_agent", f.ua());
+    rest(f.rest(), ev);
     return start(ev);
+  }
+
+  /**
+   * The common case of {@link #LINE} in one pass: three or four space-separated fields, {@code [time]}, the quoted
+   * request, status, bytes, optionally quoted referer and user agent, the rest. Null for anything else (the regex
+   * then decides): an empty field, a tab or line terminator, a missing piece.
+   */
+  static Fields scan(String line) {
+    int n = line.length();
+    for (int i = 0; i < n; i++) {
+      char c = line.charAt(i);
+      if (c == '\t' || c == '\n' || c == '\r' || c == '\u000B' || c == '\f' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+        return null;
+      }
+    }
+    String[] lead = new String[4];
+    int count = 0;
+    int at = 0;
+    while (true) {
+      if (at >= n) return null;
+      if (line.charAt(at) == '[') break;
+      int sp = line.indexOf(' ', at);
+      if (sp <= at || count == 4) return null; // an empty field, no space, or too many fields
+      lead[count++] = line.substring(at, sp);
+      at = sp + 1;
+    }
+    if (count < 3) return null;
+    int v = count - 3; // a fourth leading field is the virtual host
+    int close = line.indexOf(']', at + 1);
+    if (close <= at + 1 || !line.startsWith(" \"", close + 1)) return null;
+    String ts = line.substring(at + 1, close);
+    if (ts.indexOf('[') >= 0) return null; // the regex could read the leading fields another way
+    int reqStart = close + 3;
+    int reqEnd = quoteEnd(line, reqStart);
+    if (reqEnd < 0 || reqEnd + 5 > n || line.charAt(reqEnd + 1) != ' ') return null;
+    int st = reqEnd + 2;
+    if (!isDigit(line.charAt(st)) || !isDigit(line.charAt(st + 1)) || !isDigit(line.charAt(st + 2))
+        || st + 3 >= n || line.charAt(st + 3) != ' ') {
+      return null;
+    }
+    int b = st + 4;
+    int bEnd = b;
+    if (b < n && line.charAt(b) == '-') {
+      bEnd = b + 1;
+    } else {
+      while (bEnd < n && isDigit(line.charAt(bEnd))) bEnd++;
+      if (bEnd == b) return null;
+    }
+    String ref = null;
+    String ua = null;
+    int restStart = bEnd;
+    if (line.startsWith(" \"", bEnd)) {
+      int refEnd = quoteEnd(line, bEnd + 2);
+      if (refEnd >= 0 && line.startsWith("\" \"", refEnd)) {
+        int uaEnd = quoteEnd(line, refEnd + 3);
+        if (uaEnd >= 0) {
+          ref = line.substring(bEnd + 2, refEnd);
+          ua = line.substring(refEnd + 3, uaEnd);
+          restStart = uaEnd + 1;
+        }
+      }
+    }
+    return new Fields(v == 1 ? lead[0] : null, lead[v], lead[v + 2], ts, line.substring(reqStart, reqEnd),
+        line.substring(st, st + 3), line.substring(b, bEnd), ref, ua, line.substring(restStart));
+  }
+
+  /** The index of the quote closing a field that starts at {@code from} ({@code \\} escapes a character), or -1. */
+  private static int quoteEnd(String line, int from) {
+    for (int i = from; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '"') return i;
+      if (c == '\\') i++;
+    }
+    return -1;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private void rest(String rest, ParsedEvent ev) {
