@@ -77,7 +77,45 @@ public final class Masker {
     return out.toString();
   }
 
+  /**
+   * A plain number with at most one decimal part, maybe in brackets or before punctuation ({@code 42}, {@code 0.412},
+   * {@code (7,}): what {@link #WITH_DIGITS} and {@link #collapse} make of it, without the regex. Null for any other
+   * token.
+   */
+  static String maskNumber(String token) {
+    int n = token.length();
+    int start = 0;
+    while (start < n && token.charAt(start) == '(') start++;
+    int end = n;
+    while (end > start && ",;:)".indexOf(token.charAt(end - 1)) >= 0) end--;
+    int i = start;
+    while (i < end && isDigit(token.charAt(i))) i++;
+    if (i == start) return null;
+    if (i < end) {
+      if (token.charAt(i) != '.' || i + 1 == end) return null;
+      int fraction = ++i;
+      while (i < end && isDigit(token.charAt(i))) i++;
+      if (i == fraction || i < end) return null;
+    }
+    return token.substring(0, start) + WILDCARD + token.substring(end);
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
   private static String maskToken(String token) {
+    String number = maskNumber(token);
+    return number != null ? number : byPatterns(token);
+  }
+
+  /** A token with a parameter masked by the patterns, then {@link #collapse}d: what {@link #mask} does to it. */
+  static String maskedToken(String token, boolean numbersFirst) {
+    String number = numbersFirst ? maskNumber(token) : null;
+    return collapse(number != null ? number : byPatterns(token));
+  }
+
+  private static String byPatterns(String token) {
     String t = token;
     if (t.contains("://")) t = URL.matcher(t).replaceAll(WILDCARD);
     if (t.indexOf('@') >= 0) t = EMAIL.matcher(t).replaceAll(WILDCARD);

@@ -85,4 +85,29 @@ class TemplateMinerTest {
       assertThat(twice.get(i)).isEqualTo(once.get(msgs.indexOf(shuffled.get(i))));
     }
   }
+
+  /** Plain numbers skip the patterns; on every token shape around them the result is the patterns' own. */
+  @Test
+  void numbersMaskedWithoutThePatternsAsThePatternsWould() {
+    String[] shapes = {"42", "0.412", "(7,", "12:", "1.5)", "1,5", "1.2.3", "10.0.0.1", "-5", "+3", "((", "7.", ".7", "12:30",
+        "0x1f", "3a", "1e5", "((12));", "80392,", "2.0ms", "v1.2", "1..2", "007", "1.5.", "(1.5),"};
+    java.util.Random random = new java.util.Random(3);
+    java.util.List<String> tokens = new java.util.ArrayList<>(java.util.List.of(shapes));
+    String alphabet = "0123456789.,:;()-+ax";
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder b = new StringBuilder();
+      for (int k = 1 + random.nextInt(7); k > 0; k--) b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      tokens.add(b.toString().strip());
+    }
+    int fast = 0;
+    for (String t : tokens) {
+      if (t.isEmpty() || t.contains(" ")) continue;
+      assertThat(Masker.maskedToken(t, true)).as(t).isEqualTo(Masker.maskedToken(t, false));
+      if (Masker.maskNumber(t) != null) fast++;
+    }
+    assertThat(fast).isGreaterThan(500);
+    assertThat(Masker.maskNumber("0.412")).isEqualTo("<*>");
+    assertThat(Masker.maskNumber("(7,")).isEqualTo("(<*>,");
+    assertThat(Masker.maskNumber("1.2.3")).isNull();
+  }
 }
