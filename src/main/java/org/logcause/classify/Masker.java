@@ -72,9 +72,15 @@ public final class Masker {
       if (start == i) break;
       String token = m.substring(start, i);
       if (out.length() > 0) out.append(' ');
-      out.append(plain || NAME_WITH_NUMBER.matcher(token).matches() ? token : collapse(maskToken(token)));
+      out.append(plain || isNameWithNumber(token) ? token : collapse(maskToken(token)));
     }
     return out.toString();
+  }
+
+  /** {@link #NAME_WITH_NUMBER}, which needs two upper-case letters first: most tokens fail on their first character. */
+  private static boolean isNameWithNumber(String token) {
+    return token.length() >= 3 && token.charAt(0) >= 'A' && token.charAt(0) <= 'Z'
+        && NAME_WITH_NUMBER.matcher(token).matches();
   }
 
   /**
@@ -187,6 +193,9 @@ public final class Masker {
       start++;
     }
     String core = token.substring(start, end);
+    if (core.equals(WILDCARD)) {
+      return token; // "(<*>)", "<*>,": already one wildcard
+    }
     Matcher id = ID_AROUND_WILDCARD.matcher(core);
     if (id.matches() || ONLY_WILDCARDS.matcher(core).matches() || compound(core)) {
       return token.substring(0, start) + WILDCARD + token.substring(end);

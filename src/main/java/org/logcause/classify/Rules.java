@@ -104,10 +104,21 @@ public final class Rules implements Serializable {
     }
   }
 
+  /** The rules that can apply to a format, in order (a rule without {@code formats} applies to all). */
+  private transient java.util.concurrent.ConcurrentHashMap<String, Rule[]> byFormat;
+
+  private Rule[] rulesFor(String format) {
+    if (byFormat == null) {
+      byFormat = new java.util.concurrent.ConcurrentHashMap<>();
+    }
+    return byFormat.computeIfAbsent(format == null ? "" : format, f -> rules.stream()
+        .filter(r -> r.spec.formats() == null || r.spec.formats().contains(f)).toArray(Rule[]::new));
+  }
+
   public Classification classify(String format, String source, String level, String message, Map<String, String> attributes) {
     String msg = message == null ? "" : message;
     String[] lower = new String[1]; // the lower-cased message, computed once if a case-insensitive rule needs it
-    for (Rule r : rules) {
+    for (Rule r : rulesFor(format)) {
       if (r.matches(format, source, level, msg, lower, attributes)) {
         return r.result;
       }
@@ -372,7 +383,7 @@ public final class Rules implements Serializable {
     }
 
     boolean matches(String format, String source, String level, String msg, String[] lower, Map<String, String> attrs) {
-      if (spec.formats() != null && !spec.formats().contains(format)) return false;
+      // formats: already applied by rulesFor
       if (spec.sources() != null && !spec.sources().contains(source)) return false;
       if (spec.level() != null && !spec.level().contains(level)) return false;
       if (status != null) {
