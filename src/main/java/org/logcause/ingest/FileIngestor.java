@@ -259,6 +259,26 @@ public final class FileIngestor {
     }
   }
 
+  /**
+   * Whether a file whose first three bytes are these is read byte for byte by {@link #decode} (no gzip, no
+   * byte-order mark): the files that can be read in {@link Range}s.
+   */
+  static boolean plain(int b0, int b1, int b2) {
+    return !isGzip(b0, b1) && !isUtf16Bom(b0, b1) && !isUtf8Bom(b0, b1, b2);
+  }
+
+  private static boolean isGzip(int b0, int b1) {
+    return b0 == 0x1f && b1 == 0x8b;
+  }
+
+  private static boolean isUtf16Bom(int b0, int b1) {
+    return b0 == 0xFF && b1 == 0xFE || b0 == 0xFE && b1 == 0xFF;
+  }
+
+  private static boolean isUtf8Bom(int b0, int b1, int b2) {
+    return b0 == 0xEF && b1 == 0xBB && b2 == 0xBF;
+  }
+
   /** Unwraps gzip and transcodes UTF-16 (by BOM) to UTF-8; drops a UTF-8 BOM. */
   static InputStream decode(InputStream raw) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 64 * 1024);
@@ -267,10 +287,10 @@ public final class FileIngestor {
     int b1 = in.read();
     int b2 = in.read();
     in.reset();
-    if (b0 == 0x1f && b1 == 0x8b) {
+    if (isGzip(b0, b1)) {
       return decode(new GZIPInputStream(in, 64 * 1024));
     }
-    if (b0 == 0xFF && b1 == 0xFE || b0 == 0xFE && b1 == 0xFF) {
+    if (isUtf16Bom(b0, b1)) {
       Charset utf16 = b0 == 0xFF ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE;
       in.skip(2);
       return ReaderInputStream.builder()
@@ -278,7 +298,7 @@ public final class FileIngestor {
           .setCharset(StandardCharsets.UTF_8)
           .get();
     }
-    if (b0 == 0xEF && b1 == 0xBB && b2 == 0xBF) {
+    if (isUtf8Bom(b0, b1, b2)) {
       in.skip(3);
     }
     return in;

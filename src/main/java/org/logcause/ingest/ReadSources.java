@@ -247,12 +247,7 @@ public final class ReadSources {
     }
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(f.uri());
     try (java.io.InputStream in = path.getFileSystem(conf.get()).open(path)) {
-      int b0 = in.read();
-      int b1 = in.read();
-      int b2 = in.read();
-      boolean gzip = b0 == 0x1f && b1 == 0x8b;
-      boolean bom = b0 == 0xFF && b1 == 0xFE || b0 == 0xFE && b1 == 0xFF || b0 == 0xEF && b1 == 0xBB && b2 == 0xBF;
-      return !gzip && !bom;
+      return FileIngestor.plain(in.read(), in.read(), in.read());
     } catch (IOException e) {
       return false; // read whole, where the failure is reported as the file's error
     }
