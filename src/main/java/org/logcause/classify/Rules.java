@@ -104,22 +104,71 @@ public final class Rules implements Serializable {
     }
   }
 
-  /** The rules that can apply to a format, in order (a rule without {@code formats} applies to all). */
-  private transient java.util.concurrent.ConcurrentHashMap<String, Rule[]> byFormat;
+  /**
+   * The rules that can apply to a format, in order (a rule without {@code formats} applies to all), with their hints
+   * gathered in two literal sets: one searched in the message, one (for case-insensitive rules) in its lower case.
+   */
+  private record FormatRules(Rule[] rules, int[][] hintIndices, LiteralSet hints, LiteralSet lowerHints) {}
 
-  private Rule[] rulesFor(String format) {
+  private transient java.util.concurrent.ConcurrentHashMap<String, FormatRules> byFormat;
+
+  private FormatRules rulesFor(String format) {
     if (byFormat == null) {
       byFormat = new java.util.concurrent.ConcurrentHashMap<>();
     }
-    return byFormat.computeIfAbsent(format == null ? "" : format, f -> rules.stream()
-        .filter(r -> r.spec.formats() == null || r.spec.formats().contains(f)).toArray(Rule[]::new));
+    return byFormat.computeIfAbsent(format == null ? "" : format, f -> {
+      Rule[] applicable = rules.stream()
+          .filter(r -> r.spec.formats() == null || r.spec.formats().contains(f)).toArray(Rule[]::new);
+      List<String> hints = new ArrayList<>();
+      List<String> lowerHints = new ArrayList<>();
+      int[][] indices = new int[applicable.length][];
+      for (int i = 0; i < applicable.length; i++) {
+        Rule r = applicable[i];
+        if (r.message == null || r.hints == null) continue;
+        List<String> into = r.caseInsensitive ? lowerHints : hints;
+        indices[i] = new int[r.hints.length];
+        for (int k = 0; k < r.hints.length; k++) {
+          indices[i][k] = into.size();
+          into.add(r.hints[k]);
+        }
+      }
+      return new FormatRules(applicable, indices, new LiteralSet(hints), new LiteralSet(lowerHints));
+    });
   }
 
   public Classification classify(String format, String source, String level, String message, Map<String, String> attributes) {
     String msg = message == null ? "" : message;
-    String[] lower = new String[1]; // the lower-cased message, computed once if a case-insensitive rule needs it
-    for (Rule r : rulesFor(format)) {
-      if (r.matches(format, source, level, msg, lower, attributes)) {
+    FormatRules applicable = rulesFor(format);
+    long[] found = null; // the hints the message holds, searched once, when a rule first needs them
+    long[] foundLower = null;
+    for (int i = 0; i < applicable.rules().length; i++) {
+      Rule r = applicable.rules()[i];
+      if (!r.fieldsMatch(source, level, attributes)) continue;
+      if (r.message != null) {
+        int[] hints = applicable.hintIndices()[i];
+        if (hints != null) {
+          // A match contains one of the rule's hints: without one, the regex cannot match and is not run.
+          if (r.caseInsensitive) {
+            if (foundLower == null) foundLower = applicable.lowerHints().find(msg.toLowerCase(java.util.Locale.ROOT));
+            if (!LiteralSet.containsAny(foundLower, hints)) continue;
+          } else {
+            if (found == null) found = applicable.hints().find(msg);
+            if (!LiteralSet.containsAny(found, hints)) continue;
+          }
+        }
+        if (!r.message.matcher(msg).find()) continue;
+      }
+      return r.result;
+    }
+    return new Classification("unknown", level == null ? "info" : level.toLowerCase(java.util.Locale.ROOT),
+        Taxonomy.severityOfLevel(level), null);
+  }
+
+  /** {@link #classify} without hints or literal sets: every applicable rule's regex is run. For tests. */
+  Classification classifyByRegexAlone(String format, String source, String level, String message, Map<String, String> attributes) {
+    String msg = message == null ? "" : message;
+    for (Rule r : rulesFor(format).rules()) {
+      if (r.fieldsMatch(source, level, attributes) && (r.message == null || r.message.matcher(msg).find())) {
         return r.result;
       }
     }
@@ -326,6 +375,7 @@ public final class Rules implements Serializable {
     if (regex == null || alternatives(regex).size() > 1 || regex.contains("(?i") || regex.contains("\\Q")) {
       return null;
     }
+    // A run is weighed only when it ends: the character before a quantifier such as ? is not part of it.
     String best = "";
     StringBuilder run = new StringBuilder();
     for (int i = 0; i < regex.length(); i++) {
@@ -333,10 +383,10 @@ public final class Rules implements Serializable {
       if (c == '\\') {
         if (i + 1 < regex.length() && !Character.isLetterOrDigit(regex.charAt(i + 1))) {
           run.append(regex.charAt(++i)); // an escaped metacharacter is a literal
-          if (run.length() > best.length()) best = run.toString();
           continue;
         }
         i++; // a class like \d or \s ends the run
+        if (run.length() > best.length()) best = run.toString();
         run.setLength(0);
         continue;
       }
@@ -356,8 +406,8 @@ public final class Rules implements Serializable {
         continue;
       }
       run.append(c);
-      if (run.length() > best.length()) best = run.toString();
     }
+    if (run.length() > best.length()) best = run.toString();
     return best.length() >= 3 ? best : null;
   }
 
@@ -382,8 +432,8 @@ public final class Rules implements Serializable {
       this.result = result;
     }
 
-    boolean matches(String format, String source, String level, String msg, String[] lower, Map<String, String> attrs) {
-      // formats: already applied by rulesFor
+    /** The conditions other than the message (formats are applied by {@code rulesFor}). */
+    boolean fieldsMatch(String source, String level, Map<String, String> attrs) {
       if (spec.sources() != null && !spec.sources().contains(source)) return false;
       if (spec.level() != null && !spec.level().contains(level)) return false;
       if (status != null) {
@@ -402,24 +452,6 @@ public final class Rules implements Serializable {
       for (Map.Entry<String, Pattern> a : attributes.entrySet()) {
         String v = attrs.get(a.getKey());
         if (v == null || !a.getValue().matcher(v).find()) return false;
-      }
-      if (message != null) {
-        if (hints != null) {
-          String text = msg;
-          if (caseInsensitive) {
-            if (lower[0] == null) lower[0] = msg.toLowerCase(java.util.Locale.ROOT);
-            text = lower[0];
-          }
-          boolean any = false;
-          for (String h : hints) {
-            if (text.contains(h)) {
-              any = true;
-              break;
-            }
-          }
-          if (!any) return false;
-        }
-        return message.matcher(msg).find();
       }
       return true;
     }

@@ -104,6 +104,36 @@ class RulesTest {
   }
 
   @Test
+  void hintsFoundInOnePassChangeNoClassification() throws IOException {
+    // Every rule's test line, then texts made of pieces of them (hints cut, joined, case changed): the hint search
+    // may only skip regexes that cannot match.
+    List<Line> lines = lines();
+    java.util.Random random = new java.util.Random(11);
+    String[] levels = {"LOG", "ERROR", "WARN", "INFO", "FATAL", null};
+    String[] formats = {"postgres", "json", "access", "log4j", "mysql", "changes"};
+    int matched = 0;
+    for (int round = 0; round < 20_000; round++) {
+      StringBuilder text = new StringBuilder();
+      for (int k = random.nextInt(4); k >= 0; k--) {
+        String piece = lines.get(random.nextInt(lines.size())).text();
+        boolean whole = random.nextInt(3) == 0;
+        int from = whole ? 0 : random.nextInt(piece.length());
+        int to = whole ? piece.length() : Math.min(piece.length(), from + 1 + random.nextInt(60));
+        String cut = piece.substring(from, to);
+        text.append(random.nextInt(5) == 0 ? cut.toUpperCase(java.util.Locale.ROOT) : cut);
+      }
+      String format = formats[random.nextInt(formats.length)];
+      String level = levels[random.nextInt(levels.length)];
+      Map<String, String> attributes = random.nextBoolean() ? Map.of() : Map.of("status", "503", "sqlstate", "53300");
+      Rules.Classification c = RULES.classify(format, "src", level, text.toString(), attributes);
+      assertThat(c).as("%s %s: %s", format, level, text)
+          .isEqualTo(RULES.classifyByRegexAlone(format, "src", level, text.toString(), attributes));
+      if (c.ruleId() != null) matched++;
+    }
+    assertThat(matched).as("texts some rule matched").isGreaterThan(2_000);
+  }
+
+  @Test
   void literalHintsNeverRejectAMatch() {
     assertThat(Rules.literalHint("sorry, too many clients already")).isEqualTo("sorry, too many clients already");
     assertThat(Rules.literalHint("still waiting for \\w+Lock on")).isEqualTo("still waiting for ");
@@ -111,6 +141,10 @@ class RulesTest {
     assertThat(Rules.literalHint("could not extend file \"base/\\d+\"")).isEqualTo("could not extend file \"base/");
     assertThat(Rules.literalHint("duration: ([1-9]\\d{3,})(\\.\\d+)? ms")).isEqualTo("duration: ");
     assertThat(Rules.literalHint("(replica|slave) I/O")).isEqualTo(" I/O");
+    // The character before ? is optional: "time out" and "timeout" match without "timed".
+    assertThat(Rules.literalHint("\\btimed? ?out\\b")).isEqualTo("time");
+    assertThat(Rules.literalHint("colou?r scheme")).isEqualTo("r scheme");
+    assertThat(Rules.literalHint("files?\\.x")).isEqualTo("file");
   }
 
   @Test
