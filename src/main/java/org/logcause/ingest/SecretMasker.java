@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.logcause.classify.LiteralSet;
 import org.logcause.job.JobSpec;
 
 /**
@@ -61,6 +62,9 @@ public final class SecretMasker implements Serializable {
   private long masked;
   /** Whether an attribute key names a secret: keys repeat on every line of a file, the regex runs once per key. */
   private final Map<String, Boolean> secretKeys = new java.util.HashMap<>();
+  /** Every rule's triggers, searched in one pass over the lower-cased text; a rule's indices into that set. */
+  private final LiteralSet triggers;
+  private final int[][] triggerIndices;
 
   public SecretMasker(JobSpec.Masking spec) {
     this.enabled = spec.enabled();
@@ -72,6 +76,14 @@ public final class SecretMasker implements Serializable {
       r.add(new Rule(e.name(), Pattern.compile(e.pattern()), REDACTED, List.of()));
     }
     this.rules = List.copyOf(r);
+    List<String> all = new ArrayList<>();
+    this.triggerIndices = new int[rules.size()][];
+    for (int i = 0; i < rules.size(); i++) {
+      List<String> t = rules.get(i).triggers();
+      triggerIndices[i] = java.util.stream.IntStream.range(all.size(), all.size() + t.size()).toArray();
+      all.addAll(t);
+    }
+    this.triggers = new LiteralSet(all);
   }
 
   /** Values masked so far. */
@@ -84,19 +96,13 @@ public final class SecretMasker implements Serializable {
     if (!enabled || text == null || text.isEmpty()) {
       return text;
     }
-    String lower = null;
+    long[] present = null; // the triggers the text holds, searched once when a rule first needs them
     String out = text;
-    for (Rule rule : rules) {
-      if (!rule.triggers().isEmpty()) {
-        if (lower == null) lower = text.toLowerCase(Locale.ROOT);
-        boolean present = false;
-        for (String t : rule.triggers()) {
-          if (lower.contains(t)) {
-            present = true;
-            break;
-          }
-        }
-        if (!present) continue;
+    for (int i = 0; i < rules.size(); i++) {
+      Rule rule = rules.get(i);
+      if (triggerIndices[i].length > 0) {
+        if (present == null) present = triggers.find(text.toLowerCase(Locale.ROOT));
+        if (!LiteralSet.containsAny(present, triggerIndices[i])) continue;
       }
       out = rule.atWordRun() ? maskAtWordRuns(rule, out) : maskEverywhere(rule, out);
     }
