@@ -89,7 +89,8 @@ final class PostgresStderrParser extends LineParser {
     if (optional) {
       re.append(")?");
     }
-    re.append(LEVELS).append(":\\s*(?<msg>.*)$");
+    // The message is the rest of the line: matched with lookingAt() and cut off, not scanned by ".*".
+    re.append(LEVELS).append(":\\s*");
     return new Prefix(Pattern.compile(re.toString(), Pattern.DOTALL), groups);
   }
 
@@ -122,7 +123,7 @@ final class PostgresStderrParser extends LineParser {
   @Override
   public boolean startsEvent(String line) {
     Matcher m = prefix.pattern().matcher(line);
-    if (!m.matches() || ATTACHED.contains(m.group("level"))) {
+    if (!m.lookingAt() || ATTACHED.contains(m.group("level"))) {
       return false;
     }
     long ts = Timestamps.INVALID; // as parse() reads it: the last time field of the prefix wins
@@ -142,7 +143,7 @@ final class PostgresStderrParser extends LineParser {
   @Override
   public Parsed parse(String line) {
     Matcher m = prefix.pattern().matcher(line);
-    if (!m.matches()) {
+    if (!m.lookingAt()) {
       if (isBlank(line)) {
         return current() == null ? reject("blank line before the first event") : Parsed.CONTINUATION;
       }
@@ -152,7 +153,7 @@ final class PostgresStderrParser extends LineParser {
       return continueMessage(startsIndented(line) ? line.strip() : line);
     }
     String level = m.group("level");
-    String msg = m.group("msg");
+    String msg = line.substring(m.end());
     if (ATTACHED.contains(level)) {
       attachedKey = level.toLowerCase(Locale.ROOT);
       return continueAttribute(attachedKey, msg);
