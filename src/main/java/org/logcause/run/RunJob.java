@@ -174,7 +174,7 @@ public final class RunJob {
       // The first 30 minutes of the data, or its first 40% when it spans less than 75 minutes.
       baselineEnd = first + Math.max(1, Math.min(1800L / windowSeconds, (long) ((last - first + 1) * 0.4)));
     }
-    Dataset<Row> signals = new BuildSignals(windowSeconds, baselineEnd * w).apply(templated);
+    Dataset<Row> signals = new BuildSignals(windowSeconds, baselineEnd * w).apply(classified, templated);
     DetectAnomalies detect = new DetectAnomalies(first, last, baselineEnd, AnomalyFinder.Settings.defaults());
     Dataset<Row> past = history(spark, windowSeconds, first, last);
     Dataset<Row> scored;

@@ -2,6 +2,8 @@ package org.logcause.signals;
 
 import static org.apache.spark.sql.functions.*;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,27 +36,32 @@ public final class BuildSignals {
     return signal.startsWith("category:") || signal.startsWith("template:") || signal.equals("requests") ? COUNT : GAUGE;
   }
 
-  /** Rows: component, signal, kind, window (index), value. */
+  /** Rows: component, signal, kind, window (index), value, from events that carry their {@code template_id}. */
   public Dataset<Row> apply(Dataset<Row> events) {
-    long w = windowSeconds * 1_000_000L;
-    Column component = when(col("format").equalTo("changes").and(col("attributes").getItem("target").isNotNull()),
-        col("attributes").getItem("target")).otherwise(col("component"));
-    Dataset<Row> e = events.select(
-        component.alias("component"),
-        floor(unix_micros(col("ts")).divide(w)).cast("long").alias("window"),
-        unix_micros(col("ts")).alias("micros"),
-        col("format"), col("level"), col("category"), col("severity"), col("template_id"), col("message"),
-        col("attributes"));
+    return apply(events, events);
+  }
 
-    Dataset<Row> categories = e.groupBy(col("component"), concat(lit("category:"), col("category")).alias("signal"),
-            col("window")).agg(count(lit(1)).cast("double").alias("value"))
-        .withColumn("kind", lit(COUNT));
-    Dataset<Row> templates = e.filter(col("severity").isin("critical", "high", "medium"))
+  /**
+   * Rows: component, signal, kind, window (index), value.
+   *
+   * @param events the events, with or without their template
+   * @param templated the same events with {@code template_id}: read only for the template counts, so the other
+   *     signals do not pay for attaching templates
+   */
+  public Dataset<Row> apply(Dataset<Row> events, Dataset<Row> templated) {
+    Dataset<Row> e = windowed(events, col("message"), col("attributes"));
+
+    // Categories and the error ratio from one aggregation: the second reads the first's (reused) shuffle.
+    Dataset<Row> perCategory = e.groupBy(col("component"), col("window"), col("category"))
+        .agg(count(lit(1)).alias("n"), count(when(col("level").isin("ERROR", "FATAL"), 1)).alias("errors"));
+    Dataset<Row> categories = perCategory.select(col("component"), concat(lit("category:"), col("category")).alias("signal"),
+        col("window"), col("n").cast("double").alias("value"), lit(COUNT).alias("kind"));
+    Dataset<Row> errorRatio = perCategory.groupBy(col("component"), col("window"))
+        .agg(sum("errors").cast("double").divide(sum("n").cast("double")).alias("value"))
+        .withColumn("signal", lit("error_ratio")).withColumn("kind", lit(GAUGE));
+    Dataset<Row> templates = windowed(templated.filter(col("severity").isin("critical", "high", "medium")), col("template_id"))
         .groupBy(col("component"), concat(lit("template:"), col("template_id")).alias("signal"), col("window"))
         .agg(count(lit(1)).cast("double").alias("value")).withColumn("kind", lit(COUNT));
-    Dataset<Row> errorRatio = e.groupBy(col("component"), col("window"))
-        .agg(avg(when(col("level").isin("ERROR", "FATAL"), 1.0).otherwise(0.0)).alias("value"))
-        .withColumn("signal", lit("error_ratio")).withColumn("kind", lit(GAUGE));
 
     Dataset<Row> access = e.filter(col("format").equalTo("access"))
         .withColumn("client", col("attributes").getItem("client_ip"))
@@ -76,7 +83,7 @@ public final class BuildSignals {
         .agg(count(lit(1)).cast("double").alias("requests"),
             // Exact percentiles, the three from one aggregate: an approximate sketch's result depends on how the rows
             // were partitioned (file ranges, cores), and outputs must not.
-            percentile(col("latency"), array(lit(0.5), lit(0.95), lit(0.99))).alias("latency_ms"),
+            sort_array(collect_list(col("latency"))).alias("latency_ms"),
             // Not countDistinct: beside other aggregates it splits the aggregation per client (a sketch per client).
             size(collect_set(col("client"))).cast("double").alias("clients"),
             avg(when(col("known").isNull(), 1.0).otherwise(0.0)).alias("new_client_share"),
@@ -84,8 +91,9 @@ public final class BuildSignals {
     Dataset<Row> requests = accessSignals.select(col("component"), lit("requests").alias("signal"), col("window"),
         col("requests").alias("value"), lit(COUNT).alias("kind"));
     Dataset<Row> gauges = accessSignals.select(col("component"), col("window"),
-        explode(map(lit("latency_p50_ms"), col("latency_ms").getItem(0), lit("latency_p95_ms"), col("latency_ms").getItem(1),
-            lit("latency_p99_ms"), col("latency_ms").getItem(2), lit("clients"), col("clients"),
+        explode(map(lit("latency_p50_ms"), percentileOfSorted(col("latency_ms"), 0.5),
+            lit("latency_p95_ms"), percentileOfSorted(col("latency_ms"), 0.95),
+            lit("latency_p99_ms"), percentileOfSorted(col("latency_ms"), 0.99), lit("clients"), col("clients"),
             lit("new_client_share"), col("new_client_share"), lit("retry_share"), col("retry_share"))).as(new String[] {"signal", "value"}))
         .filter(col("value").isNotNull())
         .select(col("component"), col("signal"), col("window"), col("value"), lit(GAUGE).alias("kind"));
@@ -93,7 +101,7 @@ public final class BuildSignals {
         .withColumn("ms", try_cast(regexp_extract(col("message"), "^duration: ([0-9.]+) ms", 1), "double"))
         .filter(col("ms").isNotNull())
         .groupBy(col("component"), col("window"))
-        .agg(percentile(col("ms"), lit(0.95)).alias("value"))
+        .agg(percentileOfSorted(sort_array(collect_list(col("ms"))), 0.95).alias("value"))
         .select(col("component"), lit("slow_query_p95_ms").alias("signal"), col("window"), col("value"), lit(GAUGE).alias("kind"));
 
     String[] cols = {"component", "signal", "kind", "window", "value"};
@@ -103,6 +111,38 @@ public final class BuildSignals {
         .unionByName(requests.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
         .unionByName(gauges.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
         .unionByName(slow.select(cols[0], cols[1], cols[2], cols[3], cols[4]));
+  }
+
+  /**
+   * The component, window and time of each event, beside the columns asked for. A change record counts on the
+   * component it targets.
+   */
+  private Dataset<Row> windowed(Dataset<Row> events, Column... more) {
+    long w = windowSeconds * 1_000_000L;
+    Column component = when(col("format").equalTo("changes").and(col("attributes").getItem("target").isNotNull()),
+        col("attributes").getItem("target")).otherwise(col("component"));
+    List<Column> columns = new ArrayList<>(List.of(component.alias("component"),
+        floor(unix_micros(col("ts")).divide(w)).cast("long").alias("window"),
+        unix_micros(col("ts")).alias("micros"),
+        col("format"), col("level"), col("category"), col("severity")));
+    columns.addAll(List.of(more));
+    return events.select(columns.toArray(Column[]::new));
+  }
+
+  /**
+   * Spark's exact {@code percentile} (linear interpolation between the two closest ranks), read off the group's
+   * sorted values: the values are gathered by a plain list, not counted in a hash map of boxed values, and the
+   * result is the same number whatever the partitioning. Null for an empty group.
+   */
+  static Column percentileOfSorted(Column sorted, double p) {
+    Column n = size(sorted);
+    Column position = n.minus(1).multiply(lit(p));
+    Column lower = floor(position);
+    Column higher = ceil(position);
+    Column atLower = element_at(sorted, lower.plus(1).cast("int"));
+    Column atHigher = element_at(sorted, higher.plus(1).cast("int"));
+    return when(n.gt(0), when(higher.equalTo(lower).or(atHigher.equalTo(atLower)), atLower)
+        .otherwise(higher.minus(position).multiply(atLower).plus(position.minus(lower).multiply(atHigher))));
   }
 
   private static Column try_cast(Column c, String type) {
