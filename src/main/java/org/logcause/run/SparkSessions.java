@@ -25,6 +25,11 @@ public final class SparkSessions {
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.debug.maxToStringFields", "200");
+    // The cached events are read a few times and dropped at the end of the run: building the cache without
+    // compressing it makes ingest about a fifth faster, for a larger cache (it spills to disk when memory runs out).
+    if (!conf.contains("spark.sql.inMemoryColumnarStorage.compressed")) {
+      b.config("spark.sql.inMemoryColumnarStorage.compressed", "false");
+    }
     if (effective.startsWith("local")) {
       b.config("spark.sql.shuffle.partitions", "8").config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1");
