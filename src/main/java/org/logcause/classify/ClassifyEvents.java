@@ -20,6 +20,8 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public final class ClassifyEvents {
   public static final String MASKED = "masked";
+  /** The 64-bit key of the masked message ({@link MineTemplates#key}), by which events are joined to templates. */
+  public static final String TEMPLATE_KEY = "template_key";
   private final Rules rules;
 
   public ClassifyEvents(Rules rules) {
@@ -56,16 +58,19 @@ public final class ClassifyEvents {
       DataTypes.createStructField("subcategory", DataTypes.StringType, false),
       DataTypes.createStructField("severity", DataTypes.StringType, false),
       DataTypes.createStructField("rule_id", DataTypes.StringType, true),
-      DataTypes.createStructField(MASKED, DataTypes.StringType, false)};
+      DataTypes.createStructField(TEMPLATE_KEY, DataTypes.LongType, false),
+      DataTypes.createStructField(MASKED, DataTypes.StringType, true)};
 
   /**
-   * The values of {@link #COLUMNS} for one event: category, subcategory, severity, rule id, masked message. The one
+   * The values of {@link #COLUMNS} for one event: category, subcategory, severity, rule id, template key, masked
+   * message. The one
    * place an event is classified, whether in this stage or in the ingest pass ({@code ReadSources.classifyingWith}).
    */
   public static Object[] columns(Rules r, String format, String source, String level, String message,
       Map<String, String> attributes) {
     Rules.Classification c = r.classify(format, source, level, message, attributes);
-    return new Object[] {c.category(), c.subcategory(), c.severity(), c.ruleId(), Masker.mask(message)};
+    String masked = Masker.mask(message);
+    return new Object[] {c.category(), c.subcategory(), c.severity(), c.ruleId(), MineTemplates.key(masked), masked};
   }
 
   public Dataset<Row> apply(Dataset<Row> events) {

@@ -1,6 +1,8 @@
 package org.logcause.classify;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.substring;
 
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -21,11 +24,16 @@ import scala.Tuple2;
  * per task, and joins them back onto the events as {@code template} and {@code template_id} (the first 16 hex
  * characters of SHA-256 of the template, stable across runs and jobs). Each group is mined from its sorted distinct
  * messages, so the templates do not depend on how the events were partitioned.
+ *
+ * <p>Events carry a 64-bit {@link #key} of their masked message, not the message: the cached events stay smaller and
+ * the join is on a number. Should two masked messages share a key (odds about n²/2⁶⁵ for n distinct messages), the
+ * key keeps the template of the smaller message, so rows are never duplicated and runs stay deterministic.
  */
 public final class MineTemplates {
-  private static final StructType MAPPING = new StructType()
+  private static final StructType MINED = new StructType()
       .add(ClassifyEvents.MASKED, DataTypes.StringType, false)
-      .add("template", DataTypes.StringType, false);
+      .add("template", DataTypes.StringType, false)
+      .add(ClassifyEvents.TEMPLATE_KEY, DataTypes.LongType, false);
 
   private final TemplateMiner miner;
 
@@ -33,11 +41,30 @@ public final class MineTemplates {
     this.miner = miner;
   }
 
-  /** The distinct masked messages → template and template id, computed group by group. */
-  public Dataset<Row> templates(Dataset<Row> classified) {
+  /** The key of a masked message: 64-bit FNV-1a over its characters, then MurmurHash3's finalizer. */
+  public static long key(String masked) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < masked.length(); i++) {
+      h ^= masked.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    h ^= masked.length();
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    return h ^ (h >>> 33);
+  }
+
+  /**
+   * Rows {@code masked, template, template_key, template_id}, one per key, from rows holding a {@code masked} column
+   * (null values are skipped), computed group by group.
+   */
+  public Dataset<Row> templates(Dataset<Row> messages) {
     TemplateMiner m = miner;
-    JavaRDD<String> distinct = classified.select(ClassifyEvents.MASKED).distinct().as(Encoders.STRING()).javaRDD();
-    JavaRDD<Row> mapping = distinct
+    JavaRDD<String> distinct = messages.select(ClassifyEvents.MASKED).where(col(ClassifyEvents.MASKED).isNotNull())
+        .distinct().as(Encoders.STRING()).javaRDD();
+    JavaRDD<Row> mined = distinct
         .mapToPair(s -> new Tuple2<>(TemplateMiner.groupOf(s), s))
         .groupByKey()
         .flatMap(group -> {
@@ -45,16 +72,20 @@ public final class MineTemplates {
           group._2().forEach(members::add);
           List<Row> rows = new ArrayList<>(members.size());
           for (Map.Entry<String, String> e : m.mineGroup(members).entrySet()) {
-            rows.add(RowFactory.create(e.getKey(), e.getValue()));
+            rows.add(RowFactory.create(e.getKey(), e.getValue(), key(e.getKey())));
           }
           return rows.iterator();
         });
-    return classified.sparkSession().createDataFrame(mapping, MAPPING)
-        .withColumn("template_id", substring(sha2(col("template"), 256), 1, 16)); // once per template, not per event
+    Column first = min(struct(col(ClassifyEvents.MASKED), col("template"))); // one row per key, whatever the order
+    return messages.sparkSession().createDataFrame(mined, MINED)
+        .groupBy(ClassifyEvents.TEMPLATE_KEY).agg(first.alias("m"))
+        .select(col("m." + ClassifyEvents.MASKED), col("m.template"), col(ClassifyEvents.TEMPLATE_KEY),
+            substring(sha2(col("m.template"), 256), 1, 16).alias("template_id")); // once per template, not per event
   }
 
-  /** Joins a mapping from {@link #templates} onto the classified events (adaptive execution broadcasts it when small). */
-  public static Dataset<Row> apply(Dataset<Row> classified, Dataset<Row> mapping) {
-    return classified.join(mapping, ClassifyEvents.MASKED).drop(ClassifyEvents.MASKED);
+  /** Joins a mapping from {@link #templates} onto the events by key (adaptive execution broadcasts it when small). */
+  public static Dataset<Row> apply(Dataset<Row> events, Dataset<Row> mapping) {
+    return events.join(mapping.select(ClassifyEvents.TEMPLATE_KEY, "template", "template_id"), ClassifyEvents.TEMPLATE_KEY)
+        .drop(ClassifyEvents.TEMPLATE_KEY);
   }
 }

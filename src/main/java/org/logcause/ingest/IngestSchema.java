@@ -15,6 +15,8 @@ final class IngestSchema {
   static final String EVENT = "event";
   static final String QUARANTINE = "quarantine";
   static final String FILE = "file";
+  /** A masked message and its key, the first time a task meets that key (the events carry only the key). */
+  static final String TEMPLATE = "template";
 
   static final StructType RECORDS =
       createStructType(

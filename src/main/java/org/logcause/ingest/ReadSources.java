@@ -58,8 +58,9 @@ public final class ReadSources {
 
   /**
    * Classifies every event in the ingest pass itself: {@link #apply}'s events then carry
-   * {@link ClassifyEvents#COLUMNS} (category, subcategory, severity, rule id, masked message). One pass over the
-   * lines instead of two, and no second copy of the events in memory.
+   * {@link ClassifyEvents#COLUMNS} but the masked message (category, subcategory, severity, rule id, template key);
+   * the masked messages come once per task and key from {@link Ingested#templates}. One pass over the lines instead
+   * of two, and no second copy of the events in memory.
    */
   public ReadSources classifyingWith(Rules rules) {
     this.rules = rules;
@@ -103,6 +104,15 @@ public final class ReadSources {
 
     public Dataset<Row> quarantine() {
       return quarantine;
+    }
+
+    /**
+     * With {@link #classifyingWith}: rows {@code template_key, masked}, each masked message at least once (events
+     * carry only its key). Template mining reads these instead of a message per event.
+     */
+    public Dataset<Row> templates() {
+      return records.filter(col("kind").equalTo(IngestSchema.TEMPLATE))
+          .select(ClassifyEvents.TEMPLATE_KEY, ClassifyEvents.MASKED);
     }
 
     /**
@@ -169,7 +179,7 @@ public final class ReadSources {
         to_date(timestamp_micros(col("ts_micros"))).alias("date")));
     if (classifier != null) {
       for (StructField f : ClassifyEvents.COLUMNS) {
-        eventColumns.add(col(f.name()));
+        if (!f.name().equals(ClassifyEvents.MASKED)) eventColumns.add(col(f.name())); // on template rows only
       }
     }
     Dataset<Row> events = records.filter(col("kind").equalTo(IngestSchema.EVENT)).select(eventColumns.toArray(Column[]::new));
@@ -341,21 +351,62 @@ public final class ReadSources {
     }, parser, task.range());
     String sourceHost = source.host();
     SecretMasker masker = new SecretMasker(spec.masking()); // one per file: its count goes in the file's row
+    if (classifier == null) {
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return records.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          return toRow(source, sourceHost, records.next(), masker, null);
+        }
+      };
+    }
+    int keyAt = IngestSchema.RECORDS.length() + ClassifyEvents.COLUMNS.length - 2;
     return new Iterator<>() {
+      // Keys whose masked message this task has already emitted: bounded (a repeat is removed by the miner's distinct).
+      private final java.util.Set<Long> seen = new java.util.HashSet<>();
+      private Row pending;
+
       @Override
       public boolean hasNext() {
-        return records.hasNext();
+        return pending != null || records.hasNext();
       }
 
       @Override
       public Row next() {
-        return toRow(source, sourceHost, records.next(), masker, classifier);
+        if (pending != null) {
+          Row r = pending;
+          pending = null;
+          return r;
+        }
+        Object[] v = values(source, sourceHost, records.next(), masker, classifier);
+        if (IngestSchema.EVENT.equals(v[0])) {
+          String masked = (String) v[keyAt + 1];
+          v[keyAt + 1] = null; // the event keeps the key only
+          if (seen.size() >= 100_000) seen.clear();
+          if (seen.add((Long) v[keyAt])) {
+            Object[] t = new Object[v.length];
+            t[0] = IngestSchema.TEMPLATE;
+            System.arraycopy(v, 1, t, 1, 4); // source, component, format, file
+            t[keyAt] = v[keyAt];
+            t[keyAt + 1] = masked;
+            pending = RowFactory.create(t);
+          }
+        }
+        return RowFactory.create(v);
       }
     };
   }
 
   /** A record as a row; secrets in what it keeps of the line are masked here, before anything is written. */
   private static Row toRow(SourceSpec s, String sourceHost, IngestRecord r, SecretMasker masker, Rules classifier) {
+    return RowFactory.create(values(s, sourceHost, r, masker, classifier));
+  }
+
+  private static Object[] values(SourceSpec s, String sourceHost, IngestRecord r, SecretMasker masker, Rules classifier) {
     Object[] v = new Object[IngestSchema.RECORDS.length() + (classifier == null ? 0 : ClassifyEvents.COLUMNS.length)];
     v[1] = s.name();
     v[2] = s.component();
@@ -394,6 +445,6 @@ public final class ReadSources {
       v[20] = f.error();
       v[21] = masker.masked();
     }
-    return RowFactory.create(v);
+    return v;
   }
 }

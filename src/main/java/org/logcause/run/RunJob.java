@@ -30,6 +30,7 @@ import org.logcause.attribution.Attribute;
 import org.logcause.attribution.Attributor;
 import org.logcause.attribution.CausalKnowledge;
 import org.logcause.attribution.Postmortem;
+import org.logcause.classify.ClassifyEvents;
 import org.logcause.classify.MineTemplates;
 import org.logcause.classify.Rules;
 import org.logcause.classify.TemplateMiner;
@@ -150,7 +151,10 @@ public final class RunJob {
 
     stage = progress.begin("templates");
     spark.sparkContext().setJobDescription("mine templates");
-    Dataset<Row> mapping = new MineTemplates(new TemplateMiner()).templates(classified).persist(StorageLevel.MEMORY_AND_DISK());
+    // Mined from the masked messages of the events analysed: in a window, those of keys its events hold.
+    Dataset<Row> messages = window == null ? ingested.templates() : ingested.templates()
+        .join(classified.select(ClassifyEvents.TEMPLATE_KEY).distinct(), ClassifyEvents.TEMPLATE_KEY, "left_semi");
+    Dataset<Row> mapping = new MineTemplates(new TemplateMiner()).templates(messages).persist(StorageLevel.MEMORY_AND_DISK());
     long templates = mapping.select("template").distinct().count();
     stages.add(stage.end(templates, String.format("%,d templates", templates)));
 

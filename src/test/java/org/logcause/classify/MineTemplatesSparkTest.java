@@ -35,6 +35,11 @@ class MineTemplatesSparkTest {
       spark.conf().set("spark.sql.shuffle.partitions", "7");
       List<Row> seven = stage.templates(base.repartition(13)).orderBy(ClassifyEvents.MASKED).collectAsList();
       assertThat(seven).isEqualTo(one);
+      // One row per key, and the key is that of the masked message (events are joined to templates by it).
+      assertThat(one).hasSize((int) masked.stream().distinct().count());
+      for (Row r : one) {
+        assertThat(r.getLong(r.fieldIndex(ClassifyEvents.TEMPLATE_KEY))).isEqualTo(MineTemplates.key(r.getString(0)));
+      }
       assertThat(one.stream().map(r -> r.getString(1)).distinct()).contains(
           "PacketResponder <*> for block <*> terminating", "session opened for user <*>", "session closed for user <*>");
     } finally {
