@@ -163,7 +163,7 @@ public final class RunJob {
 
     stage = progress.begin("detect");
     spark.sparkContext().setJobDescription("signals, anomalies, incidents");
-    Row range = templated.agg(min(unix_micros(col("ts"))), max(unix_micros(col("ts")))).first();
+    Row range = classified.agg(min(unix_micros(col("ts"))), max(unix_micros(col("ts")))).first(); // the same rows, no join
     long fromMicros = range.isNullAt(0) ? 0 : range.getLong(0);
     long toMicros = range.isNullAt(1) ? 0 : range.getLong(1);
     int configured = nightly ? job.spec().windows().nightlySeconds() : job.spec().windows().forensicSeconds();
