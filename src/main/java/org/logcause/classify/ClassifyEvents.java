@@ -63,8 +63,7 @@ public final class ClassifyEvents {
 
   /**
    * The values of {@link #COLUMNS} for one event: category, subcategory, severity, rule id, template key, masked
-   * message. The one
-   * place an event is classified, whether in this stage or in the ingest pass ({@code ReadSources.classifyingWith}).
+   * message. The one place an event is classified, whether in this stage or in the ingest pass ({@code ReadSources.classifyingWith}).
    */
   public static Object[] columns(Rules r, String format, String source, String level, String message,
       Map<String, String> attributes) {

@@ -351,20 +351,10 @@ public final class ReadSources {
     }, parser, task.range());
     String sourceHost = source.host();
     SecretMasker masker = new SecretMasker(spec.masking()); // one per file: its count goes in the file's row
-    if (classifier == null) {
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return records.hasNext();
-        }
-
-        @Override
-        public Row next() {
-          return toRow(source, sourceHost, records.next(), masker, null);
-        }
-      };
-    }
-    int keyAt = IngestSchema.RECORDS.length() + ClassifyEvents.COLUMNS.length - 2;
+    // With a classifier, an event's masked message leaves its row for a template row, the first time this task meets
+    // its key: the events keep only the key.
+    int keyAt = IngestSchema.RECORDS.length() + fieldIndex(ClassifyEvents.TEMPLATE_KEY);
+    int maskedAt = IngestSchema.RECORDS.length() + fieldIndex(ClassifyEvents.MASKED);
     return new Iterator<>() {
       // Keys whose masked message this task has already emitted: bounded (a repeat is removed by the miner's distinct).
       private final java.util.Set<Long> seen = new java.util.HashSet<>();
@@ -383,16 +373,16 @@ public final class ReadSources {
           return r;
         }
         Object[] v = values(source, sourceHost, records.next(), masker, classifier);
-        if (IngestSchema.EVENT.equals(v[0])) {
-          String masked = (String) v[keyAt + 1];
-          v[keyAt + 1] = null; // the event keeps the key only
+        if (classifier != null && IngestSchema.EVENT.equals(v[0])) {
+          String masked = (String) v[maskedAt];
+          v[maskedAt] = null;
           if (seen.size() >= 100_000) seen.clear();
           if (seen.add((Long) v[keyAt])) {
             Object[] t = new Object[v.length];
             t[0] = IngestSchema.TEMPLATE;
             System.arraycopy(v, 1, t, 1, 4); // source, component, format, file
             t[keyAt] = v[keyAt];
-            t[keyAt + 1] = masked;
+            t[maskedAt] = masked;
             pending = RowFactory.create(t);
           }
         }
@@ -401,11 +391,15 @@ public final class ReadSources {
     };
   }
 
-  /** A record as a row; secrets in what it keeps of the line are masked here, before anything is written. */
-  private static Row toRow(SourceSpec s, String sourceHost, IngestRecord r, SecretMasker masker, Rules classifier) {
-    return RowFactory.create(values(s, sourceHost, r, masker, classifier));
+  /** The position of a classification column among {@link ClassifyEvents#COLUMNS}. */
+  private static int fieldIndex(String name) {
+    for (int i = 0; i < ClassifyEvents.COLUMNS.length; i++) {
+      if (ClassifyEvents.COLUMNS[i].name().equals(name)) return i;
+    }
+    throw new IllegalStateException("no classification column " + name);
   }
 
+  /** A record's row values; secrets in what it keeps of the line are masked here, before anything is written. */
   private static Object[] values(SourceSpec s, String sourceHost, IngestRecord r, SecretMasker masker, Rules classifier) {
     Object[] v = new Object[IngestSchema.RECORDS.length() + (classifier == null ? 0 : ClassifyEvents.COLUMNS.length)];
     v[1] = s.name();
