@@ -1,8 +1,10 @@
 package org.logcause.cli;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.logcause.job.JobSpecLoader;
 import org.logcause.output.RunManifest;
+import org.logcause.output.Tables;
 import org.logcause.run.Progress;
 import org.logcause.run.RunJob;
 import org.logcause.simulate.Family;
@@ -43,7 +46,7 @@ final class PipelineBench {
 
   /** One measured run at one scale. */
   record Result(double scale, double inputMb, long lines, double floorSeconds, double pipelineSeconds,
-      List<RunManifest.StageEntry> stages, long driverPeakHeapMb, Map<String, Tool> tools) {
+      List<RunManifest.StageEntry> stages, long driverPeakHeapMb, Map<String, Tool> tools, Map<String, Double> baselines) {
     double floorLinesPerS() {
       return lines / floorSeconds;
     }
@@ -57,6 +60,18 @@ final class PipelineBench {
           .mapToDouble(RunManifest.StageEntry::seconds).sum();
     }
   }
+
+  /**
+   * Spark alone doing one piece of the work every logcause run must do, on the same files and rows, timed like the
+   * floor: how far each piece by itself already is from the floor. Keys are those of the JSON's
+   * {@code spark_baselines}.
+   */
+  static final String CACHE_TEXT = "cache_text";
+  static final String ONE_REGEX = "one_regex";
+  static final String EVENTS_TO_PARQUET = "events_to_parquet";
+
+  /** One case-insensitive pattern of the kind a classification rule holds, tried on every line by {@code rlike}. */
+  static final String BASELINE_PATTERN = "(?i)\\b(?:timed? ?out|timeout)\\b";
 
   /** A tool's run on one file: what, how long, how much. */
   record Tool(String file, double mb, long lines, double seconds, String command, String error) {}
@@ -98,6 +113,8 @@ final class PipelineBench {
     long peak = heap.finish();
     long lines = o.files().stream().mapToLong(org.logcause.ingest.FileStat::linesRead).sum();
 
+    Map<String, Double> baselines = baselines(spark, paths, out);
+
     Map<String, Tool> measured = new LinkedHashMap<>();
     if (tools) {
       Path pg = files.stream().filter(f -> f.getFileName().toString().equals("postgresql.log"))
@@ -113,7 +130,44 @@ final class PipelineBench {
             "--no-global-config", "-o", work.resolve("goaccess.html").toString())));
       }
     }
-    return new Result(scale, bytes / 1e6, lines, floor, pipeline, o.manifest().stages(), peak, measured);
+    return new Result(scale, bytes / 1e6, lines, floor, pipeline, o.manifest().stages(), peak, measured, baselines);
+  }
+
+  /**
+   * Seconds Spark itself takes for three pieces of the work, each alone, after the pipeline (so warm like the floor):
+   * <ul>
+   *   <li>{@value #CACHE_TEXT}: keep the raw lines in memory ({@code persist} of {@code spark.read().text()}, filled
+   *       by {@code sum(length(value))}); logcause keeps its parsed events so, for the stages that read them again;
+   *   <li>{@value #ONE_REGEX}: one regular expression ({@link #BASELINE_PATTERN}) tried on every line with
+   *       {@code rlike}, counted; parsing and classifying try several per line;
+   *   <li>{@value #EVENTS_TO_PARQUET}: write the run's own {@code events} rows, read back and held in memory
+   *       beforehand (not timed), to Parquet with Spark's writer and settings.
+   * </ul>
+   */
+  static Map<String, Double> baselines(SparkSession spark, String[] paths, Path out) throws IOException {
+    Map<String, Double> b = new LinkedHashMap<>();
+    spark.sparkContext().setJobDescription("bench: Spark baselines");
+    var text = spark.read().text(paths).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    long t0 = System.nanoTime();
+    text.agg(sum(length(col("value")))).collect();
+    b.put(CACHE_TEXT, (System.nanoTime() - t0) / 1e9);
+    text.unpersist(true);
+
+    t0 = System.nanoTime();
+    spark.read().text(paths).agg(count(when(col("value").rlike(BASELINE_PATTERN), 1))).collect();
+    b.put(ONE_REGEX, (System.nanoTime() - t0) / 1e9);
+
+    var events = spark.read().parquet(out.resolve(Tables.EVENTS).toString()).drop("date")
+        .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    events.count();
+    Path copy = out.resolveSibling(out.getFileName() + "-baseline-events");
+    t0 = System.nanoTime();
+    events.write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(copy.toString());
+    b.put(EVENTS_TO_PARQUET, (System.nanoTime() - t0) / 1e9);
+    events.unpersist(true);
+    deleteRecursively(copy);
+    spark.sparkContext().setJobDescription(null);
+    return b;
   }
 
   /**
@@ -209,6 +263,9 @@ final class PipelineBench {
           .put("mb_per_s", round(r.inputMb() / Math.max(1e-9, s.seconds())))
           .put("lines_per_s", Math.round(r.lines() / Math.max(1e-9, s.seconds())));
     }
+    ObjectNode baselines = o.putObject("spark_baselines");
+    r.baselines().forEach((name, seconds) -> baselines.putObject(name).put("seconds", round(seconds))
+        .put("lines_per_s", Math.round(r.lines() / seconds)).put("ratio", round(r.floorSeconds() / seconds)));
     if (!r.tools().isEmpty()) {
       ObjectNode tools = o.putObject("tools");
       r.tools().forEach((name, t) -> {
@@ -243,6 +300,9 @@ final class PipelineBench {
           r.lines() / Math.max(1e-9, s.seconds()));
     }
     out.printf("driver peak heap: %d MB%n", r.driverPeakHeapMb());
+    out.println("Spark alone, one piece of the work each, same files (ratio: of the floor's lines/s):");
+    r.baselines().forEach((name, seconds) -> out.printf(Locale.ROOT, "  %-18s %6.1f s  %,10.0f lines/s  ratio %.2f%n", name,
+        seconds, r.lines() / seconds, r.floorSeconds() / seconds));
     r.tools().forEach((name, t) -> {
       if (t.error() != null) {
         out.printf("%-18s %s%n", name, t.error());
