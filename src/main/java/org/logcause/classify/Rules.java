@@ -107,8 +107,12 @@ public final class Rules implements Serializable {
   /**
    * The rules that can apply to a format, in order (a rule without {@code formats} applies to all), with their hints
    * gathered in two literal sets: one searched in the message, one (for case-insensitive rules) in its lower case.
+   * {@code always} holds the rules that need no hint (no message regex, or one without a literal every match holds);
+   * {@code rulesOfHint[k]} / {@code rulesOfLowerHint[k]} the rules that hint {@code k} of each set belongs to. All three
+   * are bit sets over rule positions.
    */
-  private record FormatRules(Rule[] rules, int[][] hintIndices, LiteralSet hints, LiteralSet lowerHints) {}
+  private record FormatRules(Rule[] rules, long[] always, LiteralSet hints, long[][] rulesOfHint, LiteralSet lowerHints,
+      long[][] rulesOfLowerHint) {}
 
   private transient java.util.concurrent.ConcurrentHashMap<String, FormatRules> byFormat;
 
@@ -119,49 +123,62 @@ public final class Rules implements Serializable {
     return byFormat.computeIfAbsent(format == null ? "" : format, f -> {
       Rule[] applicable = rules.stream()
           .filter(r -> r.spec.formats() == null || r.spec.formats().contains(f)).toArray(Rule[]::new);
+      int words = (applicable.length + 63) >>> 6;
+      long[] always = new long[words];
       List<String> hints = new ArrayList<>();
+      List<long[]> rulesOfHint = new ArrayList<>();
       List<String> lowerHints = new ArrayList<>();
-      int[][] indices = new int[applicable.length][];
+      List<long[]> rulesOfLowerHint = new ArrayList<>();
       for (int i = 0; i < applicable.length; i++) {
         Rule r = applicable[i];
-        if (r.message == null || r.hints == null) continue;
-        List<String> into = r.caseInsensitive ? lowerHints : hints;
-        indices[i] = new int[r.hints.length];
-        for (int k = 0; k < r.hints.length; k++) {
-          indices[i][k] = into.size();
-          into.add(r.hints[k]);
+        if (r.message == null || r.hints == null) {
+          always[i >>> 6] |= 1L << i;
+          continue;
+        }
+        for (String hint : r.hints) {
+          long[] owner = new long[words];
+          owner[i >>> 6] |= 1L << i;
+          (r.caseInsensitive ? lowerHints : hints).add(hint);
+          (r.caseInsensitive ? rulesOfLowerHint : rulesOfHint).add(owner);
         }
       }
-      return new FormatRules(applicable, indices, new LiteralSet(hints), new LiteralSet(lowerHints));
+      return new FormatRules(applicable, always, new LiteralSet(hints), rulesOfHint.toArray(long[][]::new),
+          new LiteralSet(lowerHints), rulesOfLowerHint.toArray(long[][]::new));
     });
   }
 
   public Classification classify(String format, String source, String level, String message, Map<String, String> attributes) {
     String msg = message == null ? "" : message;
     FormatRules applicable = rulesFor(format);
-    long[] found = null; // the hints the message holds, searched once, when a rule first needs them
-    long[] foundLower = null;
-    for (int i = 0; i < applicable.rules().length; i++) {
-      Rule r = applicable.rules()[i];
-      if (!r.fieldsMatch(source, level, attributes)) continue;
-      if (r.message != null) {
-        int[] hints = applicable.hintIndices()[i];
-        if (hints != null) {
-          // A match contains one of the rule's hints: without one, the regex cannot match and is not run.
-          if (r.caseInsensitive) {
-            if (foundLower == null) foundLower = applicable.lowerHints().find(msg.toLowerCase(java.util.Locale.ROOT));
-            if (!LiteralSet.containsAny(foundLower, hints)) continue;
-          } else {
-            if (found == null) found = applicable.hints().find(msg);
-            if (!LiteralSet.containsAny(found, hints)) continue;
-          }
+    // The candidates: rules that need no hint, and those whose hint the message holds (a match contains one of its
+    // rule's hints, so without one the regex cannot match and is not run). Each literal set is searched once.
+    long[] candidates = applicable.always().clone();
+    if (applicable.hints().size() > 0) {
+      addRules(candidates, applicable.hints().find(msg), applicable.rulesOfHint());
+    }
+    if (applicable.lowerHints().size() > 0) {
+      addRules(candidates, applicable.lowerHints().find(msg.toLowerCase(java.util.Locale.ROOT)), applicable.rulesOfLowerHint());
+    }
+    for (int w = 0; w < candidates.length; w++) {
+      for (long bits = candidates[w]; bits != 0; bits &= bits - 1) {
+        Rule r = applicable.rules()[(w << 6) + Long.numberOfTrailingZeros(bits)];
+        if (r.fieldsMatch(source, level, attributes) && (r.message == null || r.message.matcher(msg).find())) {
+          return r.result;
         }
-        if (!r.message.matcher(msg).find()) continue;
       }
-      return r.result;
     }
     return new Classification("unknown", level == null ? "info" : level.toLowerCase(java.util.Locale.ROOT),
         Taxonomy.severityOfLevel(level), null);
+  }
+
+  /** Adds to {@code candidates} the rules of every literal found. */
+  private static void addRules(long[] candidates, long[] found, long[][] rulesOfLiteral) {
+    for (int w = 0; w < found.length; w++) {
+      for (long bits = found[w]; bits != 0; bits &= bits - 1) {
+        long[] owners = rulesOfLiteral[(w << 6) + Long.numberOfTrailingZeros(bits)];
+        for (int k = 0; k < candidates.length; k++) candidates[k] |= owners[k];
+      }
+    }
   }
 
   /** {@link #classify} without hints or literal sets: every applicable rule's regex is run. For tests. */
