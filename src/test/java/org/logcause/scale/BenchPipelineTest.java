@@ -37,7 +37,7 @@ class BenchPipelineTest {
     assertThat(o.get("stages").fieldNames()).toIterable().contains("ingest", "classify", "detect", "attribute", "write", "commit");
     assertThat(o.get("ratio_end_to_end").asDouble())
         .isCloseTo(o.get("end_to_end_lines_per_s").asDouble() / o.get("floor_lines_per_s").asDouble(), org.assertj.core.data.Offset.offset(0.01));
-    for (String baseline : new String[] {"cache_text", "one_regex", "events_to_parquet"}) {
+    for (String baseline : new String[] {"cache_text", "one_regex", "regex_cached", "events_to_parquet"}) {
       JsonNode b = o.get("spark_baselines").get(baseline);
       assertThat(b).as(baseline).isNotNull();
       assertThat(b.get("seconds").asDouble()).as(baseline).isPositive();
