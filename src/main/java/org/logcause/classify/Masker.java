@@ -1,6 +1,5 @@
 package org.logcause.classify;
 
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -33,8 +32,6 @@ public final class Masker {
   private static final java.util.Set<String> TLDS = java.util.Set.of(
       "com", "net", "org", "edu", "gov", "mil", "int", "io", "co", "us", "uk", "de", "fr", "jp", "cn", "hk", "ru", "br",
       "in", "au", "nl", "local", "internal", "lan");
-  private static final Pattern ID_AROUND_WILDCARD = Pattern.compile("[A-Za-z_]*(?:<\\*>[A-Za-z_-]*)+");
-  private static final Pattern ONLY_WILDCARDS = Pattern.compile("(?:<\\*>[-._]?)+");
 
   private Masker() {}
 
@@ -179,6 +176,46 @@ public final class Masker {
     return parts >= 3 && core.replace(WILDCARD, "").chars().allMatch(c -> "-._:/@,+".indexOf(c) >= 0);
   }
 
+  /**
+   * {@code [A-Za-z_]*(?:<\*>[A-Za-z_-]*)+}, scanned: an identifier built around masked parts ({@code blk_<*>}). A
+   * scan, not a regex: a group repeated once per wildcard recurses once per wildcard in java.util.regex, and a token
+   * of a few thousand wildcards overflowed the stack.
+   */
+  static boolean idAroundWildcard(String core) {
+    int i = 0;
+    int n = core.length();
+    while (i < n && isIdChar(core.charAt(i))) i++;
+    int wildcards = 0;
+    while (i < n) {
+      if (core.startsWith(WILDCARD, i)) {
+        wildcards++;
+        i += WILDCARD.length();
+      } else if (wildcards > 0 && (isIdChar(core.charAt(i)) || core.charAt(i) == '-')) {
+        i++;
+      } else {
+        return false;
+      }
+    }
+    return wildcards > 0;
+  }
+
+  /** {@code (?:<\*>[-._]?)+}, scanned: masked parts, each maybe followed by one separator. */
+  static boolean onlyWildcards(String core) {
+    int i = 0;
+    int n = core.length();
+    if (n == 0) return false;
+    while (i < n) {
+      if (!core.startsWith(WILDCARD, i)) return false;
+      i += WILDCARD.length();
+      if (i < n && "-._".indexOf(core.charAt(i)) >= 0) i++;
+    }
+    return true;
+  }
+
+  private static boolean isIdChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_';
+  }
+
   private static String collapse(String token) {
     if (!token.contains(WILDCARD) || token.equals(WILDCARD)) {
       return token;
@@ -196,8 +233,7 @@ public final class Masker {
     if (core.equals(WILDCARD)) {
       return token; // "(<*>)", "<*>,": already one wildcard
     }
-    Matcher id = ID_AROUND_WILDCARD.matcher(core);
-    if (id.matches() || ONLY_WILDCARDS.matcher(core).matches() || compound(core)) {
+    if (idAroundWildcard(core) || onlyWildcards(core) || compound(core)) {
       return token.substring(0, start) + WILDCARD + token.substring(end);
     }
     return token;

@@ -14,8 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import org.logcause.text.BoundedRegex;
 
 /**
  * The classification rules, in precedence order: a job spec's rules first (in their order), then the built-in
@@ -162,7 +161,7 @@ public final class Rules implements Serializable {
     for (int w = 0; w < candidates.length; w++) {
       for (long bits = candidates[w]; bits != 0; bits &= bits - 1) {
         Rule r = applicable.rules()[(w << 6) + Long.numberOfTrailingZeros(bits)];
-        if (r.fieldsMatch(source, level, attributes) && (r.message == null || r.message.matcher(msg).find())) {
+        if (r.fieldsMatch(source, level, attributes) && (r.message == null || r.message.find(msg))) {
           return r.result;
         }
       }
@@ -185,7 +184,7 @@ public final class Rules implements Serializable {
   Classification classifyByRegexAlone(String format, String source, String level, String message, Map<String, String> attributes) {
     String msg = message == null ? "" : message;
     for (Rule r : rulesFor(format).rules()) {
-      if (r.fieldsMatch(source, level, attributes) && (r.message == null || r.message.matcher(msg).find())) {
+      if (r.fieldsMatch(source, level, attributes) && (r.message == null || r.message.find(msg))) {
         return r.result;
       }
     }
@@ -206,21 +205,22 @@ public final class Rules implements Serializable {
     if (r.severity() == null || !Taxonomy.SEVERITIES.contains(r.severity())) {
       throw new IllegalArgumentException(at + ".severity: \"" + r.severity() + "\" is not one of critical, high, medium, low, info");
     }
-    Pattern message = null;
+    // Linear-time matching only (RE2/J): a rule runs on every event, and no message may stall it.
+    BoundedRegex message = null;
     if (r.message() != null) {
       try {
-        message = Pattern.compile(r.message());
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException(at + ".message: not a valid regex: " + e.getDescription());
+        message = BoundedRegex.compile(r.message());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(at + ".message: " + e.getMessage());
       }
     }
-    Map<String, Pattern> attrs = new LinkedHashMap<>();
+    Map<String, BoundedRegex> attrs = new LinkedHashMap<>();
     if (r.attributes() != null) {
       for (Map.Entry<String, String> e : r.attributes().entrySet()) {
         try {
-          attrs.put(e.getKey(), Pattern.compile(e.getValue()));
-        } catch (PatternSyntaxException ex) {
-          throw new IllegalArgumentException(at + ".attributes." + e.getKey() + ": not a valid regex: " + ex.getDescription());
+          attrs.put(e.getKey(), BoundedRegex.compile(e.getValue()));
+        } catch (IllegalArgumentException ex) {
+          throw new IllegalArgumentException(at + ".attributes." + e.getKey() + ": " + ex.getMessage());
         }
       }
     }
@@ -431,14 +431,14 @@ public final class Rules implements Serializable {
   private static final class Rule implements Serializable {
     private static final long serialVersionUID = 1L;
     final RuleSpec spec;
-    final Pattern message;
+    final BoundedRegex message;
     final String[] hints;
     final boolean caseInsensitive;
-    final Map<String, Pattern> attributes;
+    final Map<String, BoundedRegex> attributes;
     final int[] status;
     final Classification result;
 
-    Rule(RuleSpec spec, Pattern message, String[] hints, boolean caseInsensitive, Map<String, Pattern> attributes,
+    Rule(RuleSpec spec, BoundedRegex message, String[] hints, boolean caseInsensitive, Map<String, BoundedRegex> attributes,
         int[] status, Classification result) {
       this.spec = spec;
       this.message = message;
@@ -466,9 +466,9 @@ public final class Rules implements Serializable {
       }
       if (spec.sqlstate() != null && !spec.sqlstate().contains(attrs.get("sqlstate"))) return false;
       if (spec.errorCode() != null && !spec.errorCode().contains(attrs.get("error_code"))) return false;
-      for (Map.Entry<String, Pattern> a : attributes.entrySet()) {
+      for (Map.Entry<String, BoundedRegex> a : attributes.entrySet()) {
         String v = attrs.get(a.getKey());
-        if (v == null || !a.getValue().matcher(v).find()) return false;
+        if (v == null || !a.getValue().find(v)) return false;
       }
       return true;
     }

@@ -1,50 +1,54 @@
 package org.logcause.ingest;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.logcause.classify.LiteralSet;
 import org.logcause.job.JobSpec;
+import org.logcause.text.BoundedRegex;
 
 /**
  * Masks secrets and personal data in what ingest keeps of a line (message, attributes, quarantined raw text) before
  * anything is written: passwords in SQL ({@code PASSWORD '...'}, {@code IDENTIFIED BY '...'}), credentials in
- * connection strings and key=value pairs ({@code password=}, {@code api_key:} ...), the password of a URL's
- * {@code user:pass@}, bearer and basic authorization tokens, AWS access key ids, JSON web tokens and well-known
- * token shapes, and e-mail addresses. Each rule runs only when the text holds its trigger, so clean lines cost a
- * lower-casing and a few {@code contains}. One instance per file: it counts what it masked.
+ * connection strings, key=value pairs and JSON ({@code password=}, {@code "api_key": "..."} ...), the password of a
+ * URL's {@code user:pass@}, bearer and basic authorization tokens (a {@code Basic} token also without its header,
+ * when it decodes to {@code user:password}), AWS access key ids, JSON web tokens and well-known token shapes, and
+ * e-mail addresses. Each rule runs only when the text holds its trigger, so clean lines cost a lower-casing and a few
+ * {@code contains}. Every pattern runs in linear time (RE2/J, or a scan), so no text can stall ingest. One instance
+ * per file: it counts what it masked.
  */
 public final class SecretMasker implements Serializable {
   public static final String REDACTED = "[REDACTED]";
   public static final String EMAIL = "[EMAIL]";
 
-  /** A rule: a pattern, what replaces a match, and the lower-case substrings of which one must be present. */
-  record Rule(String name, Pattern pattern, String replacement, List<String> triggers, boolean atWordRun)
-      implements Serializable {
-    Rule(String name, Pattern pattern, String replacement, List<String> triggers) {
-      this(name, pattern, replacement, triggers, false);
-    }
-  }
+  /** A rule: a pattern, what replaces a match ({@code $1} = its first group), and the lower-case triggers it needs. */
+  record Rule(String name, Pattern pattern, String replacement, List<String> triggers) implements Serializable {}
 
   private static final String KEY_WORDS = "password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
       + "private[_-]?key|client[_-]?secret|credentials?|auth[_-]?token|session[_-]?id";
+  /** What a key must contain to name a secret: the words of {@link #KEY_WORDS}, spelt out. */
+  private static final List<String> KEY_LITERALS = List.of("password", "passwd", "pwd", "secret", "token", "credential",
+      "apikey", "api_key", "api-key", "accesskey", "access_key", "access-key", "privatekey", "private_key", "private-key",
+      "sessionid", "session_id", "session-id");
   private static final List<String> KEY_TRIGGERS =
       List.of("pass", "pwd", "secret", "token", "key", "credential", "session");
 
   static final List<Rule> BUILT_IN = List.of(
-      new Rule("sql_password", Pattern.compile("(?i)\\b(PASSWORD\\s*(?:=\\s*)?|IDENTIFIED\\s+BY\\s+)('(?:[^'\\\\]|\\\\.|'')*'|\"[^\"]*\")"),
+      // PASSWORD followed by a space, "=" or "(" (never by a quote: "password": is a JSON key, masked by the scan).
+      new Rule("sql_password", Pattern.compile("(?i)\\b(PASSWORD(?:\\s+|\\s*=\\s*|\\s*\\(\\s*)(?:PASSWORD\\s*\\(\\s*)?|"
+          + "IDENTIFIED\\s+(?:WITH\\s+\\S+\\s+)?BY\\s+(?:PASSWORD\\s+)?)"
+          // a literal in every quoting PostgreSQL and MySQL take: '...', E'...', U&'...', "...", $$...$$, $tag$...$tag$
+          + "((?:[EeUu]&?)?'(?:[^'\\\\]|\\\\.|'')*'|\"[^\"]*\"|\\$[A-Za-z_0-9]*\\$(?s:.*?)\\$[A-Za-z_0-9]*\\$)"),
           "$1'" + REDACTED + "'", List.of("password", "identified")),
       new Rule("url_password", Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s:@\"']+):[^@\\s/\"']+@"),
           "$1:" + REDACTED + "@", List.of("://")),
       new Rule("authorization", Pattern.compile("(?i)(\\bauthorization\"?\\s*[:=]\\s*\"?(?:Bearer|Basic|Token|Digest)?\\s*|\\bBearer\\s+)"
           + "[A-Za-z0-9\\-._~+/]{8,}=*"), "$1" + REDACTED, List.of("authorization", "bearer")),
-      new Rule("key_value", Pattern.compile("(?i)((?:[\\w.-]*?)(?:" + KEY_WORDS + ")[\\w.-]*\"?\\s*(?:=|:|=>)\\s*)"
-          + "(\"[^\"]*\"|'[^']*'|[^\\s&;,\"'}\\]]+)"), "$1" + REDACTED, KEY_TRIGGERS, true),
       new Rule("aws_access_key_id", Pattern.compile("\\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\\b"), REDACTED,
           List.of("akia", "asia", "agpa", "aida", "aroa")),
       new Rule("jwt", Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"), REDACTED, List.of("eyj")),
@@ -52,12 +56,17 @@ public final class SecretMasker implements Serializable {
           + "sk_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20})"), REDACTED,
           List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "sk_live_", "sk_test_", "aiza", "glpat-")));
 
+  /** Where the key=value scan runs among the rules: after the SQL, URL and authorization patterns, as it always has. */
+  private static final int KEY_VALUE_AT = 3;
+
   static final Rule EMAIL_RULE = new Rule("email",
-      Pattern.compile("(?<![\\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b"), EMAIL, List.of("@"));
+      Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b"), EMAIL, List.of("@"));
   /** An attribute whose key names a secret keeps no part of its value. */
-  private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(?:" + KEY_WORDS + ").*");
+  private static final java.util.regex.Pattern SECRET_KEY = java.util.regex.Pattern.compile("(?i).*(?:" + KEY_WORDS + ").*");
+  private static final java.util.regex.Pattern BASE64 = java.util.regex.Pattern.compile("[A-Za-z0-9+/]{8,}={0,2}");
 
   private final List<Rule> rules;
+  private final List<BoundedRegex> extra;
   private final boolean enabled;
   private long masked;
   /** Whether an attribute key names a secret: keys repeat on every line of a file, the regex runs once per key. */
@@ -65,6 +74,8 @@ public final class SecretMasker implements Serializable {
   /** Every rule's triggers, searched in one pass over the lower-cased text; a rule's indices into that set. */
   private final LiteralSet triggers;
   private final int[][] triggerIndices;
+  private final int[] keyValueTriggers;
+  private final int[] basicTriggers;
 
   public SecretMasker(JobSpec.Masking spec) {
     this.enabled = spec.enabled();
@@ -72,18 +83,26 @@ public final class SecretMasker implements Serializable {
     if (spec.emails()) {
       r.add(EMAIL_RULE);
     }
-    for (JobSpec.Masking.Extra e : spec.extra()) {
-      r.add(new Rule(e.name(), Pattern.compile(e.pattern()), REDACTED, List.of()));
-    }
     this.rules = List.copyOf(r);
+    List<BoundedRegex> x = new ArrayList<>();
+    for (JobSpec.Masking.Extra e : spec.extra()) {
+      x.add(BoundedRegex.compile(e.pattern())); // validated with the spec
+    }
+    this.extra = List.copyOf(x);
     List<String> all = new ArrayList<>();
     this.triggerIndices = new int[rules.size()][];
     for (int i = 0; i < rules.size(); i++) {
-      List<String> t = rules.get(i).triggers();
-      triggerIndices[i] = java.util.stream.IntStream.range(all.size(), all.size() + t.size()).toArray();
-      all.addAll(t);
+      triggerIndices[i] = indices(all, rules.get(i).triggers());
     }
+    this.keyValueTriggers = indices(all, KEY_TRIGGERS);
+    this.basicTriggers = indices(all, List.of("basic"));
     this.triggers = new LiteralSet(all);
+  }
+
+  private static int[] indices(List<String> all, List<String> add) {
+    int[] at = java.util.stream.IntStream.range(all.size(), all.size() + add.size()).toArray();
+    all.addAll(add);
+    return at;
   }
 
   /** Values masked so far. */
@@ -96,16 +115,24 @@ public final class SecretMasker implements Serializable {
     if (!enabled || text == null || text.isEmpty()) {
       return text;
     }
-    long[] present = null; // the triggers the text holds, searched once when a rule first needs them
+    long[] present = triggers.find(text.toLowerCase(Locale.ROOT));
     String out = text;
     for (int i = 0; i < rules.size(); i++) {
-      Rule rule = rules.get(i);
-      if (triggerIndices[i].length > 0) {
-        if (present == null) present = triggers.find(text.toLowerCase(Locale.ROOT));
-        if (!LiteralSet.containsAny(present, triggerIndices[i])) continue;
+      if (i == KEY_VALUE_AT && LiteralSet.containsAny(present, keyValueTriggers)) {
+        out = maskKeyValues(out);
       }
-      out = rule.atWordRun() ? maskAtWordRuns(rule, out) : maskEverywhere(rule, out);
+      if (LiteralSet.containsAny(present, triggerIndices[i])) {
+        out = maskEverywhere(rules.get(i), out);
+      }
     }
+    if (LiteralSet.containsAny(present, basicTriggers)) {
+      out = maskBasicTokens(out);
+    }
+    long[] count = {0};
+    for (BoundedRegex x : extra) {
+      out = x.replaceAll(out, REDACTED, count);
+    }
+    masked += count[0];
     return out;
   }
 
@@ -113,57 +140,184 @@ public final class SecretMasker implements Serializable {
     Matcher m = rule.pattern().matcher(text);
     if (!m.find()) return text;
     StringBuilder b = new StringBuilder(text.length());
+    int done = 0;
     do {
+      String whole = m.group();
+      b.append(text, done, m.start());
       // A match already masked by an earlier rule is left as it is (and not counted twice).
-      if (m.group().endsWith(REDACTED) || m.group().endsWith(REDACTED + "'") || m.group().endsWith(REDACTED + "@")) {
-        m.appendReplacement(b, Matcher.quoteReplacement(m.group()));
+      if (whole.endsWith(REDACTED) || whole.endsWith(REDACTED + "'") || whole.endsWith(REDACTED + "@")) {
+        b.append(whole);
       } else {
-        m.appendReplacement(b, rule.replacement());
+        String one = m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : "";
+        b.append(rule.replacement().replace("$1", one));
         masked++;
       }
+      done = m.end();
     } while (m.find());
-    m.appendTail(b);
-    return b.toString();
+    return b.append(text, done, text.length()).toString();
   }
 
   /**
-   * A rule whose matches begin where a run of word characters ({@code [\\w.-]}) holding one of its triggers begins
-   * (a {@code key=value} whose key names a secret): tried only there, not at every position of the text (the regex
-   * alone costs tens of microseconds on a long SQL statement). Same result as {@code find()} over the text.
+   * {@code key=value}, {@code key: value}, {@code key => value} and {@code "key": value}, where the key (a run of
+   * {@code [\\w.-]}) names a secret: the value is masked, whatever it is — a quoted string (escapes and SQL's
+   * doubled quote honoured, to its closing quote or the end of the text), a JSON object or array (to its matching
+   * bracket, strings honoured, or the end of the text), or a bare token. One pass over the text.
    */
-  String maskAtWordRuns(Rule rule, String text) {
-    String lower = text.toLowerCase(Locale.ROOT);
-    if (lower.length() != text.length()) {
-      return maskEverywhere(rule, text); // a character whose lower case is longer: positions would not line up
-    }
+  String maskKeyValues(String text) {
+    String lower = asciiLower(text);
+    int n = text.length();
+    // The word runs that hold a trigger: only those can name a secret (most lines hold none, or one).
     java.util.TreeSet<Integer> starts = new java.util.TreeSet<>();
-    for (String t : rule.triggers()) {
+    for (String t : KEY_TRIGGERS) {
       for (int i = lower.indexOf(t); i >= 0; i = lower.indexOf(t, i + 1)) {
         int s = i;
         while (s > 0 && isWordRunChar(text.charAt(s - 1))) s--;
         starts.add(s);
       }
     }
-    Matcher m = rule.pattern().matcher(text);
     StringBuilder b = null;
     int done = 0;
+    int skip = 0; // the end of the last value seen: a key inside it is part of that value
     for (int s : starts) {
-      if (s < done) continue;
-      m.region(s, text.length());
-      if (!m.lookingAt()) continue;
-      if (b == null) b = new StringBuilder(text.length());
-      b.append(text, done, m.start());
-      String whole = m.group();
-      if (whole.endsWith(REDACTED) || whole.endsWith(REDACTED + "'") || whole.endsWith(REDACTED + "@")) {
-        b.append(whole);
+      if (s < Math.max(done, skip)) continue;
+      int i = s;
+      while (i < n && isWordRunChar(text.charAt(i))) i++;
+      if (!namesSecret(lower, s, i)) continue;
+      int p = i;
+      if (p < n && (text.charAt(p) == '"' || text.charAt(p) == '\'')) p++; // the closing quote of a quoted key
+      p = skipSpaces(text, p);
+      if (p + 1 < n && text.charAt(p) == '=' && text.charAt(p + 1) == '>') {
+        p += 2;
+      } else if (p < n && (text.charAt(p) == '=' || text.charAt(p) == ':')) {
+        p++;
       } else {
-        b.append(rule.replacement().replace("$1", m.group(1) == null ? "" : m.group(1)));
-        masked++;
+        continue;
       }
+      p = skipSpaces(text, p);
+      int end = valueEnd(text, p);
+      if (end <= p) continue;
+      String value = text.substring(p, end);
+      skip = end;
+      if (value.startsWith(REDACTED) || value.length() > 1 && value.startsWith(REDACTED, 1)) {
+        continue; // masked already (by an attribute's value, or an earlier rule)
+      }
+      if (b == null) b = new StringBuilder(n);
+      b.append(text, done, p);
+      char q = value.charAt(0);
+      if (q == '"' || q == '\'') {
+        b.append(q).append(REDACTED).append(value.length() > 1 && value.charAt(value.length() - 1) == q ? String.valueOf(q) : "");
+      } else {
+        b.append(REDACTED);
+      }
+      masked++;
+      done = end;
+    }
+    if (b == null) return text;
+    return b.append(text, done, n).toString();
+  }
+
+  private static boolean namesSecret(String lower, int from, int to) {
+    if (to - from < 3) return false;
+    String run = lower.substring(from, to);
+    for (String k : KEY_LITERALS) {
+      if (run.contains(k)) return true;
+    }
+    return false;
+  }
+
+  private static int skipSpaces(String text, int p) {
+    while (p < text.length() && Character.isWhitespace(text.charAt(p))) p++;
+    return p;
+  }
+
+  /** Where a value starting at {@code p} ends (exclusive): see {@link #maskKeyValues}. */
+  static int valueEnd(String text, int p) {
+    int n = text.length();
+    if (p >= n) return p;
+    char c = text.charAt(p);
+    if (c == '"' || c == '\'') {
+      int j = p + 1;
+      while (j < n) {
+        char d = text.charAt(j);
+        if (d == '\\') {
+          j += 2;
+        } else if (d == c && c == '\'' && j + 1 < n && text.charAt(j + 1) == '\'') {
+          j += 2; // SQL's doubled quote
+        } else if (d == c) {
+          return j + 1;
+        } else {
+          j++;
+        }
+      }
+      return n;
+    }
+    if (c == '{' || c == '[') {
+      int depth = 0;
+      char inString = 0;
+      for (int j = p; j < n; j++) {
+        char d = text.charAt(j);
+        if (inString != 0) {
+          if (d == '\\') j++;
+          else if (d == inString) inString = 0;
+        } else if (d == '"') {
+          inString = d;
+        } else if (d == '{' || d == '[') {
+          depth++;
+        } else if ((d == '}' || d == ']') && --depth == 0) {
+          return j + 1;
+        }
+      }
+      return n;
+    }
+    int j = p;
+    while (j < n) {
+      char d = text.charAt(j);
+      if (Character.isWhitespace(d) || d == '&' || d == ';' || d == ',' || d == '"' || d == '\'' || d == '}' || d == ']') break;
+      j++;
+    }
+    return j;
+  }
+
+  /**
+   * {@code Basic <token>} without its header name (a header dumped as a value, a curl command line): masked when the
+   * token decodes to {@code user:password}, as basic credentials do, so that "Basic configuration" stays.
+   */
+  String maskBasicTokens(String text) {
+    String lower = asciiLower(text);
+    StringBuilder b = null;
+    int done = 0;
+    for (int i = lower.indexOf("basic"); i >= 0; i = lower.indexOf("basic", i + 5)) {
+      if (i > 0 && Character.isLetterOrDigit(text.charAt(i - 1))) continue;
+      int p = i + 5;
+      if (p >= text.length() || !Character.isWhitespace(text.charAt(p))) continue;
+      p = skipSpaces(text, p);
+      java.util.regex.Matcher m = BASE64.matcher(text).region(p, text.length());
+      if (!m.lookingAt() || p < done || !isCredential(m.group())) continue;
+      if (b == null) b = new StringBuilder(text.length());
+      b.append(text, done, p).append(REDACTED);
+      masked++;
       done = m.end();
     }
     if (b == null) return text;
     return b.append(text, done, text.length()).toString();
+  }
+
+  private static boolean isCredential(String token) {
+    try {
+      byte[] raw = java.util.Base64.getDecoder().decode(token);
+      String decoded = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      return colon > 0 && decoded.chars().allMatch(ch -> ch >= 0x20 && ch != 0xFFFD);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The text lower-cased character by character (positions line up with the text's). */
+  private static String asciiLower(String text) {
+    char[] c = text.toCharArray();
+    for (int i = 0; i < c.length; i++) c[i] = Character.toLowerCase(c[i]);
+    return new String(c);
   }
 
   /** {@code [\\w.-]} as the pattern reads it (ASCII word characters). */

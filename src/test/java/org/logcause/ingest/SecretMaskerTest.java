@@ -92,24 +92,4 @@ class SecretMaskerTest {
     assertThat(extra.mask("order for CUST-123456 failed")).isEqualTo("order for [REDACTED] failed");
   }
 
-  /** The key=value rule is tried only where a word run holding a trigger begins; a full search finds the same. */
-  @Test
-  void keyValueSearchAtWordRunsMatchesAFullSearch() {
-    SecretMasker.Rule kv = SecretMasker.BUILT_IN.stream().filter(r -> r.name().equals("key_value")).findFirst().orElseThrow();
-    String[] tokens = {"password", "db.passwd", "token", "api-key", "apikey", "x", "session_id", "user", "=", ":", " => ",
-        " ", "'abc'", "\"q w\"", "s3cr3t", ",", "&", ";", "é", "PASSWORD", "}", "]", "İ", "my_secret", "key", "-", "."};
-    java.util.Random random = new java.util.Random(7);
-    int masked = 0;
-    for (int n = 0; n < 5000; n++) {
-      StringBuilder text = new StringBuilder();
-      for (int k = random.nextInt(12); k >= 0; k--) {
-        text.append(tokens[random.nextInt(tokens.length)]);
-      }
-      String t = text.toString();
-      String runs = masker().maskAtWordRuns(kv, t);
-      assertThat(runs).as(t).isEqualTo(masker().maskEverywhere(kv, t));
-      if (!runs.equals(t)) masked++;
-    }
-    assertThat(masked).as("texts with a secret").isGreaterThan(500);
-  }
 }

@@ -51,7 +51,7 @@ class JobSpecLoaderTest {
     assertThat(custom.masking().emails()).isFalse();
     assertThat(custom.masking().extra()).extracting(JobSpec.Masking.Extra::pattern).containsExactly("CUST-\\d+");
     assertThatThrownBy(() -> JobSpecLoader.parse(VALID + "masking:\n  extra:\n    - name: bad\n      pattern: '(unclosed'\n", "shop.yaml"))
-        .hasMessageStartingWith("shop.yaml: masking.extra[0].pattern: not a valid regular expression");
+        .hasMessageStartingWith("shop.yaml: masking.extra[0].pattern: not a valid regex");
   }
 
   @Test

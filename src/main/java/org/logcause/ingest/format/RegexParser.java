@@ -1,20 +1,17 @@
 package org.logcause.ingest.format;
 
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import org.logcause.text.BoundedRegex;
 
 /**
  * Any line-oriented log, described by a regex with named groups: {@code ts} and {@code msg} are required,
  * {@code level} and {@code host} are used when present, every other named group becomes an attribute. This is
- * how logcause reads a stack it has no dedicated parser for.
+ * how logcause reads a stack it has no dedicated parser for. The pattern runs in linear time (RE2/J); one that needs
+ * lookaround or backreferences runs on java.util.regex within a step budget, and a line on which it exceeds the
+ * budget is quarantined with the reason, so that no line can stall the run.
  */
 final class RegexParser extends LineParser {
-  private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
-
   /** What to do with a line the pattern does not match. */
   enum Multiline {
     /** indented lines continue the open event, others are quarantined */
@@ -25,7 +22,7 @@ final class RegexParser extends LineParser {
     NONE
   }
 
-  record Compiled(Pattern pattern, List<String> attributes, boolean hasLevel, boolean hasHost,
+  record Compiled(BoundedRegex pattern, List<String> attributes, boolean hasLevel, boolean hasHost,
       TimestampFormat tsFormat, Multiline multiline) {}
 
   private final Compiled compiled;
@@ -39,17 +36,13 @@ final class RegexParser extends LineParser {
   }
 
   static Compiled compile(String regex, String tsFormat, String multiline) {
-    Pattern p;
+    BoundedRegex p;
     try {
-      p = Pattern.compile(regex, Pattern.DOTALL);
-    } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("option pattern: not a valid regex: " + e.getDescription());
+      p = BoundedRegex.compile(regex, true, true);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("option pattern: " + e.getMessage());
     }
-    List<String> names = new ArrayList<>();
-    Matcher g = GROUP_NAME.matcher(regex);
-    while (g.find()) {
-      names.add(g.group(1));
-    }
+    List<String> names = p.groupNames();
     if (!names.contains("ts") || !names.contains("msg")) {
       throw new IllegalArgumentException("option pattern: needs named groups (?<ts>...) and (?<msg>...)");
     }
@@ -65,8 +58,14 @@ final class RegexParser extends LineParser {
 
   @Override
   public Parsed parse(String line) {
-    Matcher m = compiled.pattern().matcher(line);
-    if (!m.matches()) {
+    BoundedRegex.Groups m;
+    try {
+      m = compiled.pattern().matchWhole(line);
+    } catch (BoundedRegex.BudgetExceeded e) {
+      return reject("the source's pattern exceeded its matching budget on this line of " + line.length()
+          + " characters (it backtracks catastrophically; write it without nested repetition)");
+    }
+    if (m == null) {
       if (isBlank(line)) {
         return current() == null ? reject("blank line before the first event") : Parsed.CONTINUATION;
       }
