@@ -82,6 +82,7 @@ public final class FileIngestor {
     private final ArrayDeque<IngestRecord> ready = new ArrayDeque<>();
     private LineReader reader;
     private InputStream stream;
+    private final Damage damage = new Damage();
     private boolean done;
     private String error;
 
@@ -144,6 +145,11 @@ public final class FileIngestor {
         }
         lineNo++;
         linesRead++;
+        if (damage.failure != null && reader.endedMidLine()) {
+          // The line the damage cut: what is left of it is not the line the server wrote.
+          quarantine(line.text(), "incomplete last line of a damaged gzip stream (" + damage.failure + ")");
+          return;
+        }
         accept(line);
       } catch (IOException | RuntimeException e) {
         // A truncated or corrupt file: keep everything read so far, name the failure, go on with other files.
@@ -161,7 +167,7 @@ public final class FileIngestor {
      */
     private boolean open() throws IOException {
       if (range.start() == 0) {
-        stream = range.whole() ? decode(opener.open(0)) : new BufferedInputStream(opener.open(0), 64 * 1024);
+        stream = range.whole() ? decode(opener.open(0), damage) : new BufferedInputStream(opener.open(0), 64 * 1024);
         reader = new LineReader(stream, maxLineBytes);
         return true;
       }
@@ -238,6 +244,10 @@ public final class FileIngestor {
     private void finish() {
       emitOpen();
       done = true;
+      if (damage.failure != null && error == null) {
+        error = String.format(java.util.Locale.ROOT, "gzip stream damaged after %,d decompressed bytes (%s): the %,d lines "
+            + "before the damage were read, what followed it is lost", damage.decompressed, damage.failure, linesRead);
+      }
       long bytes;
       if (range.whole()) {
         bytes = reader == null ? 0 : reader.bytesRead();
@@ -279,8 +289,50 @@ public final class FileIngestor {
     return b0 == 0xEF && b1 == 0xBB && b2 == 0xBF;
   }
 
-  /** Unwraps gzip and transcodes UTF-16 (by BOM) to UTF-8; drops a UTF-8 BOM. */
+  /** Where a gzip stream broke (truncated or corrupt), and how much it had given until then. */
+  static final class Damage {
+    String failure;
+    long decompressed;
+  }
+
+  /**
+   * A gzip stream that ends where it breaks: every byte zlib could still decompress is returned, then end of stream,
+   * and the failure is kept in {@link Damage} (a truncated .gz keeps every complete line before the cut).
+   */
+  private static final class Salvaging extends java.io.FilterInputStream {
+    private final Damage damage;
+
+    Salvaging(InputStream gzip, Damage damage) {
+      super(gzip);
+      this.damage = damage;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (damage.failure != null) return -1;
+      try {
+        int n = super.read(b, off, len);
+        if (n > 0) damage.decompressed += n;
+        return n;
+      } catch (java.io.EOFException | java.util.zip.ZipException e) {
+        damage.failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return -1;
+      }
+    }
+  }
+
+  /** Unwraps gzip (salvaging a damaged stream) and transcodes UTF-16 (by BOM) to UTF-8; drops a UTF-8 BOM. */
   static InputStream decode(InputStream raw) throws IOException {
+    return decode(raw, new Damage());
+  }
+
+  static InputStream decode(InputStream raw, Damage damage) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 64 * 1024);
     in.mark(4);
     int b0 = in.read();
@@ -288,7 +340,7 @@ public final class FileIngestor {
     int b2 = in.read();
     in.reset();
     if (isGzip(b0, b1)) {
-      return decode(new GZIPInputStream(in, 64 * 1024));
+      return decode(new Salvaging(new GZIPInputStream(in, 64 * 1024), damage), damage);
     }
     if (isUtf16Bom(b0, b1)) {
       Charset utf16 = b0 == 0xFF ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE;

@@ -29,6 +29,7 @@ final class LineReader {
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT);
   private long bytesRead;
+  private boolean endedMidLine;
 
   LineReader(InputStream in, int maxLineBytes) {
     this.in = in;
@@ -37,6 +38,11 @@ final class LineReader {
 
   long bytesRead() {
     return bytesRead;
+  }
+
+  /** True once the stream has ended inside a line (the last line read had no newline). */
+  boolean endedMidLine() {
+    return endedMidLine;
   }
 
   /** Bytes of the stream consumed so far: the offset at which the next line starts. */
@@ -58,6 +64,7 @@ final class LineReader {
           if (!sawAny) {
             return null;
           }
+          endedMidLine = true;
           return finish(len, total); // last line without a newline
         }
         bytesRead += limit;
