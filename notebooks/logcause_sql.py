@@ -3,13 +3,15 @@
     db = logcause_sql.connect(["../out/redcrow"])      # one or more output folders
     db.sql("SELECT * FROM incident_summary")             # a pandas DataFrame
 
-Every committed table (a folder with Spark's _SUCCESS marker, the same rule `logcause query` follows) becomes a
-view named like the table; with several folders, a view is the union of their rows. The `duckdb` Python module is
+Every table of the run an output folder's `current.json` names (the same pointer `logcause query` reads, read once
+per folder, so all views show one run) becomes a view named like the table; with several folders, a view is the
+union of their rows. The `duckdb` Python module is
 used when it is installed; otherwise DuckDB's JDBC driver runs in a JVM started through JPype (how CI runs these
 notebooks). The JDBC jar is found in $LOGCAUSE_DUCKDB_JAR or target/notebook-lib/ (notebooks/run-all puts it there).
 """
 
 import glob
+import json
 import os
 
 import pandas as pd
@@ -18,9 +20,30 @@ TABLES = ["events", "quarantine", "signals", "anomalies", "incidents", "hypothes
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def committed(folder, table):
-    """True when the table under the folder was written to the end (the run committed it)."""
-    return os.path.exists(os.path.join(folder, table, "_SUCCESS"))
+def current(folder):
+    """The folder's published pointer (current.json) as a dict, or None when no run has published there."""
+    try:
+        with open(os.path.join(folder, "current.json"), encoding="utf-8") as f:
+            pointer = json.load(f)
+    except FileNotFoundError:
+        return None
+    return pointer if pointer.get("logcause_pointer") == 1 else None
+
+
+def table_globs(folder, pointer, table):
+    """The Parquet files of one table of the run a pointer names: a glob per folder holding its rows."""
+    entry = pointer.get("tables", {}).get(table)
+    if not entry:
+        return []
+    return [os.path.join(folder, part, "**", "*.parquet") if entry.get("partition") else
+            os.path.join(folder, part, "*.parquet") for part in entry.get("parts", [])]
+
+
+def current_file(folder, name):
+    """The path of a file of the current run (run_manifest.json, postmortems/<incident>.md), or None."""
+    pointer = current(folder)
+    rel = pointer and pointer.get("files", {}).get(name)
+    return os.path.join(folder, rel) if rel else None
 
 
 class _DuckDbModule:
@@ -103,11 +126,12 @@ class Database:
         self.engine = engine
         self.folders = [os.path.abspath(f) for f in folders]
         self.tables = []
+        pointers = [(f, current(f)) for f in self.folders]
         for table in TABLES:
-            parts = [f for f in self.folders if committed(f, table)]
-            if not parts:
+            files = [g for f, p in pointers if p for g in table_globs(f, p, table)]
+            if not files:
                 continue
-            globs = ", ".join("'" + os.path.join(f, table, "**", "*.parquet").replace("'", "''") + "'" for f in parts)
+            globs = ", ".join("'" + g.replace("'", "''") + "'" for g in files)
             self.engine.execute(
                 f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet([{globs}], "
                 f"hive_partitioning = true, union_by_name = true)")

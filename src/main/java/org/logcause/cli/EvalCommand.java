@@ -18,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.logcause.ingest.FileStat;
 import org.logcause.job.JobSpecLoader;
 import org.logcause.job.SpecException;
+import org.logcause.output.OutputFolder;
 import org.logcause.run.Progress;
 import org.logcause.run.RunJob;
 import org.logcause.run.SparkSessions;
@@ -135,7 +136,7 @@ final class EvalCommand implements Callable<Integer> {
         out.toString(), new Progress(new PrintWriter(new StringWriter()))).apply(spark);
     long events = o.files().stream().mapToLong(FileStat::events).sum();
     long quarantined = o.files().stream().mapToLong(FileStat::quarantined).sum();
-    List<org.apache.spark.sql.Row> incidents = spark.read().parquet(out.resolve("incidents").toString())
+    List<org.apache.spark.sql.Row> incidents = OutputFolder.table(spark, out.toString(), "incidents")
         .select("incident_id", "start", "end").orderBy("incident_id").collectAsList(); // read once, scored twice
     return new Case(dir, labels, events, quarantined, detection(spark, out, incidents, labels),
         attribution(spark, out, incidents, labels));
@@ -163,7 +164,7 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   static Attribution attribution(SparkSession spark, Path out, List<org.apache.spark.sql.Row> incidents, Labels labels) {
-    List<org.apache.spark.sql.Row> hyps = spark.read().parquet(out.resolve("hypotheses").toString())
+    List<org.apache.spark.sql.Row> hyps = OutputFolder.table(spark, out.toString(), "hypotheses")
         .select("incident_id", "rank", "component", "category", "verdict", "confidence", "onset", "change_id")
         .orderBy("incident_id", "rank").collectAsList();
     String match = matchingIncident(incidents, labels);
@@ -222,7 +223,7 @@ final class EvalCommand implements Callable<Integer> {
     Double onsetError = null;
     if (!matching.isEmpty() && labels.rootCause() != null) {
       java.time.Instant truth = java.time.Instant.parse(labels.rootCause().onset());
-      List<org.apache.spark.sql.Row> onsets = spark.read().parquet(out.resolve("anomalies").toString())
+      List<org.apache.spark.sql.Row> onsets = OutputFolder.table(spark, out.toString(), "anomalies")
           .filter(org.apache.spark.sql.functions.col("incident_id").isin(matching.toArray())
               .and(org.apache.spark.sql.functions.col("component").equalTo(labels.rootCause().component())))
           .agg(org.apache.spark.sql.functions.min("onset")).collectAsList();

@@ -70,22 +70,24 @@ final class ForensicCommand implements Callable<Integer> {
       runId += "-" + Times.compact(f) + "-" + Times.compact(t);
     }
     String outDir = out != null ? out : loaded.resolve(loaded.spec().output()) + "/forensic/" + runId;
+    org.logcause.job.SourcePaths.checkOutput(loaded, outDir); // before Spark starts
     PrintWriter console = spec.commandLine().getOut();
     console.printf("logcause forensic: job %s, run %s%n", loaded.spec().job(), runId);
     console.flush();
     boolean sessionExisted = SparkSession.getDefaultSession().isDefined(); // embedded in a test or a notebook
     SparkSession spark = SparkSessions.start("logcause forensic " + loaded.spec().job(), master, verbose);
     try {
-      if (baselineHistory != null && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(baselineHistory, "signals"))
-          && !baselineHistory.contains("://")) {
+      if (baselineHistory != null && org.logcause.output.OutputFolder.current(spark, baselineHistory)
+          .filter(p -> p.tables().containsKey(org.logcause.output.Tables.SIGNALS)).isEmpty()) {
         throw new org.logcause.job.SpecException("--baseline-history: no signals table under " + baselineHistory);
       }
       RunJob.Outcome outcome = new RunJob(loaded, "forensic", runId, outDir, new Progress(console))
           .withBaselineHistory(baselineHistory).withWindow(window).withNotes(n -> console.println("note: " + n)).apply(spark);
       printFiles(console, outcome.files(), window != null);
+      String where = published(outDir);
       console.printf("wrote %s/{events,quarantine,signals,anomalies,incidents,hypotheses,incident_summary,run_manifest} and "
-          + "%s/run_manifest.json (status %s)%n", outDir, outDir, outcome.manifest().status());
-      printSummary(console, outcome.attribution(), outDir);
+          + "%s/run_manifest.json (status %s)%n", where, where, outcome.manifest().status());
+      printSummary(console, outcome.attribution(), where);
       return outcome.exitCode();
     } finally {
       console.flush();
@@ -93,6 +95,19 @@ final class ForensicCommand implements Callable<Integer> {
         spark.stop();
       }
     }
+  }
+
+  /**
+   * Where the published run's files are, as a reader opens them: {@code DIR/current} on a local disk (the link to
+   * the current snapshot), else the snapshot folder itself.
+   */
+  static String published(String outDir) {
+    java.nio.file.Path link = java.nio.file.Path.of(outDir, org.logcause.output.OutputFolder.CURRENT_LINK);
+    if (!outDir.contains("://") && java.nio.file.Files.isSymbolicLink(link)) {
+      return outDir + "/" + org.logcause.output.OutputFolder.CURRENT_LINK;
+    }
+    var pointer = org.logcause.output.OutputFolder.current(new org.apache.hadoop.conf.Configuration(), outDir);
+    return pointer.map(p -> outDir + "/" + p.snapshot()).orElse(outDir);
   }
 
   /** The incident summary a responder reads first: root cause, misleading leads, where the draft is. */

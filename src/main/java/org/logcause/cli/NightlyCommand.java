@@ -68,6 +68,7 @@ final class NightlyCommand implements Callable<Integer> {
       if (first.plusDays(MAX_DAYS).isBefore(last)) throw new SpecException("a backfill covers at most " + MAX_DAYS + " days");
     }
     String outDir = out != null ? out : loaded.resolve(loaded.spec().output());
+    org.logcause.job.SourcePaths.checkOutput(loaded, outDir); // before Spark starts
     PrintWriter console = spec.commandLine().getOut();
     boolean sessionExisted = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = SparkSessions.start("logcause nightly " + loaded.spec().job(), master, verbose);

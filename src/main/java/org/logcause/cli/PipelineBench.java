@@ -166,7 +166,7 @@ final class PipelineBench {
           () -> matched.unpersist(true));
     }));
 
-    var events = spark.read().parquet(out.resolve(Tables.EVENTS).toString()).drop("date")
+    var events = org.logcause.output.OutputFolder.table(spark, out.toString(), Tables.EVENTS).drop("date")
         .persist(StorageLevel.MEMORY_AND_DISK());
     events.count();
     Path copy = out.resolveSibling(out.getFileName() + "-baseline-events");

@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.logcause.job.SpecException;
+import org.logcause.output.OutputFolder;
 import org.logcause.output.Tables;
 import org.logcause.run.SparkSessions;
 import picocli.CommandLine;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code logcause query --out DIR "SQL"}: Spark SQL over the committed output tables under DIR, each registered as a
- * view by its table name. Only committed tables are visible (see {@link Tables#committed}).
+ * view by its table name, all of the run that {@code current.json} names (see {@link OutputFolder}).
  */
 @Command(
     name = "query",
@@ -57,7 +58,7 @@ final class QueryCommand implements Callable<Integer> {
     SparkSession spark = started.newSession();
     PrintWriter console = spec.commandLine().getOut();
     try {
-      List<String> views = Tables.registerViews(spark, out);
+      List<String> views = OutputFolder.registerViews(spark, out);
       Dataset<Row> result;
       try {
         result = spark.sql(sql);

@@ -17,12 +17,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
@@ -30,9 +27,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.logcause.classify.ClassifyEvents;
 import org.logcause.classify.Rules;
 import org.logcause.ingest.format.Formats;
@@ -85,12 +82,19 @@ public final class ReadSources {
     private final Dataset<Row> quarantine;
 
     private final int tasks;
+    private final List<SourceFiles.Skipped> skipped;
 
-    Ingested(Dataset<Row> records, Dataset<Row> events, Dataset<Row> quarantine, int tasks) {
+    Ingested(Dataset<Row> records, Dataset<Row> events, Dataset<Row> quarantine, int tasks, List<SourceFiles.Skipped> skipped) {
       this.records = records;
       this.events = events;
       this.quarantine = quarantine;
       this.tasks = tasks;
+      this.skipped = List.copyOf(skipped);
+    }
+
+    /** Glob matches that were not read (a folder, a dangling link, a link out of the spec's folder...), with why. */
+    public List<SourceFiles.Skipped> skipped() {
+      return skipped;
     }
 
     /** Spark tasks the files were read in: one per file, or per byte range of a large file. */
@@ -132,7 +136,7 @@ public final class ReadSources {
       List<FileStat> stats = new ArrayList<>();
       for (Row r : rows) {
         stats.add(new FileStat(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4),
-            r.getLong(5), r.getLong(6), r.getLong(7), r.getString(8), r.getLong(9), -1, 0, -1));
+            r.getLong(5), r.getLong(6), r.getLong(7), r.getString(8), r.getLong(9), -1, 0, 0, -1));
       }
       return stats;
     }
@@ -193,8 +197,9 @@ public final class ReadSources {
                 col("file"),
                 col("line"),
                 col("raw"),
-                col("reason"));
-    return new Ingested(records, events, quarantine, tasks.size());
+                col("reason"),
+                lit(1).alias("line_count"));
+    return new Ingested(records, events, quarantine, tasks.size(), skipped);
   }
 
   /**
@@ -295,36 +300,29 @@ public final class ReadSources {
     for (int i = 0; i < sources.size(); i++) {
       SourceSpec s = sources.get(i);
       String resolved = job.resolve(s.path());
-      org.apache.hadoop.fs.Path glob = new org.apache.hadoop.fs.Path(resolved);
-      FileStatus[] matches;
+      SourceFiles.Listing listing;
       try {
-        FileSystem fs = glob.getFileSystem(hadoop);
-        matches = fs.globStatus(glob);
-      } catch (IOException e) {
+        listing = SourceFiles.list(job, s, hadoop);
+      } catch (IOException | IllegalArgumentException e) {
         throw new SpecException("sources[" + i + "].path: cannot list \"" + s.path() + "\": " + e.getMessage(), e);
       }
-      List<FileStatus> found = new ArrayList<>();
-      if (matches != null) {
-        for (FileStatus st : matches) {
-          if (st.isFile()) {
-            found.add(st);
-          }
-        }
+      skipped.addAll(listing.skipped());
+      if (listing.files().isEmpty()) {
+        throw new SpecException("sources[" + i + "].path: no file matches \"" + s.path() + "\" (resolved: " + resolved + ")"
+            + (listing.skipped().isEmpty() ? "" : "; skipped: " + listing.skipped().stream()
+                .map(k -> k.path() + " (" + k.reason() + ")").collect(java.util.stream.Collectors.joining("; "))));
       }
-      if (found.isEmpty()) {
-        throw new SpecException("sources[" + i + "].path: no file matches \"" + s.path() + "\" (resolved: " + resolved + ")");
-      }
-      found.sort(Comparator.comparing(st -> st.getPath().toString()));
       Integer year = s.options().containsKey("year") ? Integer.valueOf(s.options().get("year")) : null;
-      for (FileStatus st : found) {
-        int fileYear =
-            year != null ? year : Instant.ofEpochMilli(st.getModificationTime()).atZone(ZoneOffset.UTC).getYear();
-        tasks.add(new FileTask(i, st.getPath().toString(), display(st.getPath().toUri()), fileYear, st.getLen(),
+      for (SourceFiles.Match m : listing.files()) {
+        int fileYear = year != null ? year : Instant.ofEpochMilli(m.modifiedMillis()).atZone(ZoneOffset.UTC).getYear();
+        tasks.add(new FileTask(i, m.uri(), display(new org.apache.hadoop.fs.Path(m.uri()).toUri()), fileYear, m.size(),
             FileIngestor.Range.WHOLE));
       }
     }
     return tasks;
   }
+
+  private final List<SourceFiles.Skipped> skipped = new ArrayList<>();
 
   /** A file's name in outputs: relative to the job spec's folder, so runs compare across machines and clones. */
   private String display(URI uri) {

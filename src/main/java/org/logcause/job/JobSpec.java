@@ -17,6 +17,7 @@ import org.logcause.classify.RuleSpec;
  * @param limits ingest limits
  * @param rules classification rules checked before the built-in ones (same id: replaces the built-in rule)
  * @param masking secret and personal-data masking applied before anything is written (on by default)
+ * @param keepRuns snapshots of the output folder kept after a run publishes its own (default 3, at least 1)
  */
 public record JobSpec(
     String job,
@@ -26,8 +27,12 @@ public record JobSpec(
     Windows windows,
     Limits limits,
     List<RuleSpec> rules,
-    Masking masking)
+    Masking masking,
+    Integer keepRuns)
     implements Serializable {
+
+  /** Snapshots kept by default: the current run's and the two before it. */
+  public static final int DEFAULT_KEEP_RUNS = 3;
 
   public JobSpec {
     rules = rules == null ? List.of() : List.copyOf(rules);
@@ -37,6 +42,7 @@ public record JobSpec(
     limits = limits == null ? new Limits(null, null) : limits;
     output = output == null ? "out" : output;
     masking = masking == null ? new Masking(null, null, null) : masking;
+    keepRuns = keepRuns == null ? DEFAULT_KEEP_RUNS : keepRuns;
   }
 
   /**
@@ -68,11 +74,31 @@ public record JobSpec(
   /**
    * @param maxLineBytes a longer line is quarantined (its first bytes kept), never loaded whole
    * @param maxEventChars a multi-line event's message is cut at this length (its lines are still counted)
+   * @param plausibleBefore how long before the bulk of a run's events (forensic) or its night (nightly) an event may
+   *     be dated and still be trusted (default 365d); older events are quarantined as {@code implausible_time}
+   * @param plausibleAfter the same, after the bulk or the night (default 1d)
    */
-  public record Limits(Integer maxLineBytes, Integer maxEventChars) implements Serializable {
+  public record Limits(Integer maxLineBytes, Integer maxEventChars, String plausibleBefore, String plausibleAfter)
+      implements Serializable {
     public Limits {
       maxLineBytes = maxLineBytes == null ? 1 << 20 : maxLineBytes;
       maxEventChars = maxEventChars == null ? 64 * 1024 : maxEventChars;
+      plausibleBefore = plausibleBefore == null ? "365d" : plausibleBefore;
+      plausibleAfter = plausibleAfter == null ? "1d" : plausibleAfter;
+    }
+
+    public Limits(Integer maxLineBytes, Integer maxEventChars) {
+      this(maxLineBytes, maxEventChars, null, null);
+    }
+
+    /** {@link #plausibleBefore} in microseconds. */
+    public long plausibleBeforeMicros() {
+      return Durations.parse(plausibleBefore).toNanos() / 1_000L;
+    }
+
+    /** {@link #plausibleAfter} in microseconds. */
+    public long plausibleAfterMicros() {
+      return Durations.parse(plausibleAfter).toNanos() / 1_000L;
     }
   }
 }

@@ -62,7 +62,14 @@ public final class JobSpecLoader {
       throw new SpecException("cannot read job spec " + file + ": " + e.getMessage(), e);
     }
     JobSpec spec = parse(text, file.toString());
-    return new LoadedJob(spec, file, sha256(text));
+    LoadedJob loaded = new LoadedJob(spec, file, sha256(text));
+    for (int i = 0; i < spec.sources().size(); i++) {
+      String problem = SourcePaths.checkPattern(loaded, spec.sources().get(i));
+      if (problem != null) {
+        fail(file.toString(), "sources[" + i + "].path", problem);
+      }
+    }
+    return loaded;
   }
 
   public static JobSpec parse(String yaml, String origin) {
@@ -142,9 +149,9 @@ public final class JobSpecLoader {
       require(e != null && notBlank(e.name()), origin, at + ".name", "a name is required");
       require(notBlank(e.pattern()), origin, at + ".pattern", "a pattern is required");
       try {
-        java.util.regex.Pattern.compile(e.pattern());
-      } catch (java.util.regex.PatternSyntaxException ex) {
-        fail(origin, at + ".pattern", "not a valid regular expression: " + ex.getDescription());
+        org.logcause.text.BoundedRegex.compile(e.pattern());
+      } catch (IllegalArgumentException ex) {
+        fail(origin, at + ".pattern", ex.getMessage());
       }
     }
     require(spec.windows().nightlySeconds() > 0, origin, "windows.nightly_seconds",
@@ -160,6 +167,15 @@ public final class JobSpecLoader {
         "must be at least 1024, cannot be: " + spec.limits().maxLineBytes());
     require(spec.limits().maxEventChars() >= 1024, origin, "limits.max_event_chars",
         "must be at least 1024, cannot be: " + spec.limits().maxEventChars());
+    for (String[] d : new String[][] {{"limits.plausible_before", spec.limits().plausibleBefore()},
+        {"limits.plausible_after", spec.limits().plausibleAfter()}}) {
+      try {
+        require(Durations.parse(d[1]).toMillis() > 0, origin, d[0], "must be positive, cannot be: " + d[1]);
+      } catch (IllegalArgumentException e) {
+        fail(origin, d[0], e.getMessage());
+      }
+    }
+    require(spec.keepRuns() >= 1, origin, "keep_runs", "must be at least 1, cannot be: " + spec.keepRuns());
   }
 
   private static String path(JsonMappingException e) {

@@ -17,6 +17,8 @@ import java.util.TreeMap;
  * @param timezone zone of timestamps that carry none
  * @param clockOffset added to every timestamp of this source, to correct a host's known clock skew
  * @param options format options, e.g. PostgreSQL's {@code log_line_prefix}
+ * @param allowOutside true lets {@code path} reach outside the job spec's folder (default false: a spec cannot read
+ *     files it does not sit beside unless it says so; {@code /etc}, {@code /proc} and {@code /sys} never)
  */
 public record SourceSpec(
     String name,
@@ -26,10 +28,17 @@ public record SourceSpec(
     String path,
     String timezone,
     String clockOffset,
-    Map<String, String> options)
+    Map<String, String> options,
+    Boolean allowOutside)
     implements Serializable {
 
+  public SourceSpec(String name, String component, String host, String format, String path, String timezone,
+      String clockOffset, Map<String, String> options) {
+    this(name, component, host, format, path, timezone, clockOffset, options, false);
+  }
+
   public SourceSpec {
+    allowOutside = allowOutside != null && allowOutside;
     timezone = timezone == null ? "UTC" : timezone;
     clockOffset = clockOffset == null ? "0s" : clockOffset;
     options = options == null ? Map.of() : Map.copyOf(new TreeMap<>(options));

@@ -25,28 +25,4 @@ public final class Tables {
           .toArray(org.apache.spark.sql.Column[]::new);
 
   private Tables() {}
-
-  /** Whether a table folder is committed: Spark's {@code _SUCCESS} marker is written last, after every part file. */
-  public static boolean committed(org.apache.spark.sql.SparkSession spark, String out, String table) {
-    org.apache.hadoop.fs.Path marker = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(out, table), "_SUCCESS");
-    try {
-      return marker.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(marker);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read " + marker, e);
-    }
-  }
-
-  /** Registers every committed table under {@code out} as a temporary view named like the table; returns their names. */
-  public static java.util.List<String> registerViews(org.apache.spark.sql.SparkSession spark, String out) {
-    java.util.List<String> found = new java.util.ArrayList<>();
-    for (String t : ALL) {
-      if (committed(spark, out, t)) {
-        // The manifest gains fields over releases; nightly partitions written by different releases are merged.
-        spark.read().option("mergeSchema", t.equals(RUN_MANIFEST)).parquet(new org.apache.hadoop.fs.Path(out, t).toString())
-            .createOrReplaceTempView(t);
-        found.add(t);
-      }
-    }
-    return found;
-  }
 }

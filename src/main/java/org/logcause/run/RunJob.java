@@ -5,8 +5,8 @@ import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.unix_micros;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +25,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.logcause.attribution.Attribute;
 import org.logcause.attribution.Attributor;
@@ -35,17 +36,20 @@ import org.logcause.classify.MineTemplates;
 import org.logcause.classify.Rules;
 import org.logcause.classify.TemplateMiner;
 import org.logcause.ingest.FileStat;
+import org.logcause.ingest.ReadSources;
+import org.logcause.job.JobSpecLoader.LoadedJob;
+import org.logcause.output.OutputFolder;
+import org.logcause.output.Pointer;
+import org.logcause.output.RunManifest;
+import org.logcause.output.SnapshotCommit;
+import org.logcause.output.Tables;
+import org.logcause.report.ChartRenderer;
+import org.logcause.report.IncidentChart;
 import org.logcause.signals.AnomalyFinder;
 import org.logcause.signals.BuildSignals;
 import org.logcause.signals.DetectAnomalies;
 import org.logcause.signals.GroupIncidents;
 import org.logcause.signals.WriteDetections;
-import org.logcause.ingest.ReadSources;
-import org.logcause.job.JobSpecLoader.LoadedJob;
-import org.logcause.output.RunManifest;
-import org.logcause.output.Tables;
-import org.logcause.report.ChartRenderer;
-import org.logcause.report.IncidentChart;
 
 /**
  * One run of the pipeline over a job's sources, written under one output folder. The body reads like the
@@ -109,13 +113,15 @@ public final class RunJob {
   public record Outcome(int exitCode, RunManifest manifest, List<FileStat> files, List<Attributor.Result> attribution) {}
 
   public Outcome apply(SparkSession spark) {
-    try (OutputCommit commit = OutputCommit.open(spark.sparkContext().hadoopConfiguration(), out, runId)) {
+    org.logcause.job.SourcePaths.checkOutput(job, out); // inputs are sacred: refused before anything is touched
+    try (SnapshotCommit commit = SnapshotCommit.open(spark.sparkContext().hadoopConfiguration(), out, runId,
+        mode, job.spec().keepRuns())) {
       commit.notes().forEach(notes);
       return apply(spark, commit);
     }
   }
 
-  private Outcome apply(SparkSession spark, OutputCommit commit) {
+  private Outcome apply(SparkSession spark, SnapshotCommit commit) {
     Instant started = Instant.now();
     List<RunManifest.StageEntry> stages = new ArrayList<>();
     boolean nightly = window != null && window.date() != null;
@@ -125,20 +131,30 @@ public final class RunJob {
     ReadSources.Ingested ingested =
         new ReadSources(job, runId).classifyingWith(Rules.withOverrides(job.spec().rules())).apply(spark);
     List<FileStat> reader = ingested.readerStats();
-    Dataset<Row> allEvents = ingested.events();
-    Map<String, Long> outOfWindow = Map.of();
-    if (window != null) {
-      Column inSpan = unix_micros(col("ts")).geq(window.baselineFrom()).and(unix_micros(col("ts")).lt(window.to()));
-      outOfWindow = outOfWindowLines(spark, allEvents, unix_micros(col("ts")).geq(window.from()).and(unix_micros(col("ts")).lt(window.to())));
-      allEvents = allEvents.filter(inSpan);
+    for (var k : ingested.skipped()) {
+      notes.accept("skipped " + k.path() + " (source " + k.source() + "): " + k.reason());
     }
+    Dataset<Row> ingestedEvents = ingested.events();
+    // Events dated outside the plausible range (a clock reset to 1970, a typo'd year) are quarantined, so that they
+    // can neither widen the windows nor hide an incident; the range is trusted around the bulk of the events.
+    Plausible plausible = plausibleRange(spark, ingestedEvents);
+    Column ts = unix_micros(col("ts"));
+    Column isPlausible = ts.geq(plausible.from()).and(ts.lt(plausible.to()));
+    Column inWindow = window == null ? isPlausible : isPlausible.and(ts.geq(window.from())).and(ts.lt(window.to()));
+    Column inSpan = window == null ? isPlausible : isPlausible.and(ts.geq(window.baselineFrom())).and(ts.lt(window.to()));
+    Map<String, long[]> outside = linesOutside(spark, ingestedEvents, isPlausible, inWindow);
+    Dataset<Row> allEvents = ingestedEvents.filter(inSpan);
+    Dataset<Row> quarantine = ingested.quarantine().unionByName(implausible(ingestedEvents.filter(functions.not(isPlausible)), plausible));
     long events = reader.stream().mapToLong(FileStat::events).sum();
     long quarantined = reader.stream().mapToLong(FileStat::quarantined).sum();
     long lines = reader.stream().mapToLong(FileStat::linesRead).sum();
-    long outside = outOfWindow.values().stream().mapToLong(Long::longValue).sum();
-    stages.add(stage.end(events, String.format("%,d lines from %d files in %d tasks: %,d events, %,d quarantined%s",
+    long outOfWindow = outside.values().stream().mapToLong(v -> v[0]).sum();
+    long implausibleLines = outside.values().stream().mapToLong(v -> v[1]).sum();
+    stages.add(stage.end(events, String.format("%,d lines from %d files in %d tasks: %,d events, %,d quarantined%s%s",
         lines, reader.size(), ingested.tasks(), events, quarantined,
-        window == null ? "" : String.format(", %,d lines outside the window", outside))));
+        window == null ? "" : String.format(", %,d lines outside the window", outOfWindow),
+        implausibleLines == 0 ? "" : String.format(", %,d lines of events dated outside %s .. %s quarantined (implausible_time)",
+            implausibleLines, micros(plausible.from()), micros(plausible.to())))));
 
     stage = progress.begin("classify");
     spark.sparkContext().setJobDescription("classify events");
@@ -152,7 +168,7 @@ public final class RunJob {
     stage = progress.begin("templates");
     spark.sparkContext().setJobDescription("mine templates");
     // Mined from the masked messages of the events analysed: in a window, those of keys its events hold.
-    Dataset<Row> messages = window == null ? ingested.templates() : ingested.templates()
+    Dataset<Row> messages = window == null && implausibleLines == 0 ? ingested.templates() : ingested.templates()
         .join(classified.select(ClassifyEvents.TEMPLATE_KEY).distinct(), ClassifyEvents.TEMPLATE_KEY, "left_semi");
     Dataset<Row> mapping = new MineTemplates(new TemplateMiner()).templates(messages).persist(StorageLevel.MEMORY_AND_DISK());
     long templates = mapping.select("template").distinct().count();
@@ -180,7 +196,7 @@ public final class RunJob {
     }
     Dataset<Row> signals = new BuildSignals(windowSeconds, baselineEnd * w).apply(classified, templated);
     DetectAnomalies detect = new DetectAnomalies(first, last, baselineEnd, AnomalyFinder.Settings.defaults());
-    Dataset<Row> past = history(spark, windowSeconds, first, last);
+    Dataset<Row> past = history(spark, commit.previous(), windowSeconds, first, last);
     Dataset<Row> scored;
     long historyWindows = past == null ? 0 : past.select("window_start").distinct().count();
     String baseline;
@@ -205,13 +221,12 @@ public final class RunJob {
     boolean drafts = mode.equals("forensic");
     Attribute.Output attribution = new Attribute(job.spec(), knowledge, runId).apply(spark, templated,
         detections.signals(), detections.anomalies(), detections.incidents(),
-        drafts ? id -> new Path(new Path(out, POSTMORTEMS), id + ".md").toString() : null);
+        drafts ? id -> POSTMORTEMS + "/" + id + ".md" : null);
     long hypotheses = attribution.results().stream().mapToLong(r -> r.hypotheses().size()).sum();
     stages.add(stage.end(hypotheses, String.format("%,d hypotheses over %d incidents", hypotheses, attribution.results().size())));
 
     stage = progress.begin("write");
-    Dataset<Row> written = window == null ? templated
-        : templated.filter(unix_micros(col("ts")).geq(window.from()).and(unix_micros(col("ts")).lt(window.to())));
+    Dataset<Row> written = window == null ? templated : templated.filter(inWindow);
     write(spark, commit, written, Tables.EVENTS);
     write(spark, commit, detections.signals(), Tables.SIGNALS);
     write(spark, commit, detections.anomalies(), Tables.ANOMALIES);
@@ -222,13 +237,14 @@ public final class RunJob {
       writePostmortems(spark, commit, attribution, detections.signals(), windowSeconds);
     }
     scored.unpersist();
-    write(spark, commit, ingested.quarantine(), Tables.QUARANTINE);
-    List<FileStat> files = reconcile(spark, commit, reader, outOfWindow);
+    write(spark, commit, quarantine, Tables.QUARANTINE);
+    commit.checkpoint("tables-written");
+    List<FileStat> files = reconcile(spark, commit, reader, outside);
     mapping.unpersist();
     ingested.release();
     long eventsWritten = files.stream().mapToLong(FileStat::events).sum();
-    stages.add(stage.end(eventsWritten + quarantined, String.format("staged: %,d quarantined lines, events of %,d lines",
-        quarantined, files.stream().mapToLong(FileStat::eventLinesWritten).sum())));
+    stages.add(stage.end(eventsWritten + quarantined, String.format("written: %,d quarantined lines, events of %,d lines",
+        files.stream().mapToLong(FileStat::quarantineLinesWritten).sum(), files.stream().mapToLong(FileStat::eventLinesWritten).sum())));
 
     for (FileStat f : files) {
       if (!f.reconciled()) {
@@ -236,42 +252,106 @@ public final class RunJob {
         throw new IllegalStateException(
             "line accounting mismatch for " + f.file() + ": read " + f.linesRead() + " lines, but events hold "
                 + f.eventLinesWritten() + ", " + f.outOfWindowLines() + " are outside the window and quarantine holds "
-                + f.quarantineRowsWritten());
+                + f.quarantineLinesWritten());
       }
     }
     boolean fileErrors = files.stream().anyMatch(f -> f.error() != null);
     int exit = fileErrors ? FILE_ERRORS : OK;
 
     stage = progress.begin("commit");
-    for (String table : List.of(Tables.EVENTS, Tables.QUARANTINE, Tables.SIGNALS, Tables.ANOMALIES, Tables.INCIDENTS,
-        Tables.HYPOTHESES, Tables.INCIDENT_SUMMARY)) {
-      commit.commitTable(table, partitionOf(table));
+    if (nightly) {
+      commit.carryOver("date", window.date().toString(), MANIFESTS, MANIFESTS + "/" + runId + ".json");
+    } else {
+      commit.checkpoint("carried-over");
     }
-    for (String f : commit.stagedFiles(POSTMORTEMS)) {
-      commit.commitFile(f);
-    }
-    stages.add(stage.end(0, "tables moved into place"));
+    List<RunManifest.SkippedEntry> skipped = ingested.skipped().stream()
+        .map(k -> new RunManifest.SkippedEntry(k.source(), k.path(), k.reason())).toList();
+    // The manifest's own stage entry cannot hold the commit's time: it is written before the publish.
+    stages.add(stage.end(0, "snapshot " + commit.snapshotRelative() + " complete; publishing"));
     RunManifest manifest =
         new RunManifest(runId, mode, job.spec().job(), job.specHash(), codeVersion(), started.toString(),
             Instant.now().toString(), fileErrors ? "completed_with_file_errors" : "succeeded", exit,
             window == null ? null : micros(window.from()), window == null ? null : micros(window.to()), baseline,
-            files.stream().mapToLong(FileStat::maskedValues).sum(), RunManifest.SourceEntry.of(files),
-            files.stream().map(RunManifest.FileEntry::of).toList(), stages);
+            files.stream().mapToLong(FileStat::maskedValues).sum(), micros(plausible.from()), micros(plausible.to()),
+            RunManifest.SourceEntry.of(files), files.stream().map(RunManifest.FileEntry::of).toList(), skipped, stages);
     writeManifest(spark, commit, manifest);
+    commit.checkpoint("manifest-written");
+    Map<String, String> tables = new java.util.LinkedHashMap<>();
+    for (String t : Tables.ALL) {
+      tables.put(t, partitionOf(t));
+    }
+    commit.publish(tables);
     return new Outcome(exit, manifest, files, attribution.results());
+  }
+
+  /** The span of event times a run trusts, in microseconds: {@code [from, to)}. */
+  record Plausible(long from, long to, String basis) {}
+
+  /**
+   * The plausible range: from {@code limits.plausible_before} before to {@code limits.plausible_after} after a
+   * reference span: the night of a nightly run, the {@code --from/--to} window, or else the bulk of the events (the
+   * UTC days between the events of rank k and n-k, k = 1% of the n events, at least 1 once there are 3): a handful
+   * of lines dated 1970 or 2999 fall outside it, whatever the files hold.
+   */
+  private Plausible plausibleRange(SparkSession spark, Dataset<Row> events) {
+    long before = job.spec().limits().plausibleBeforeMicros();
+    long after = job.spec().limits().plausibleAfterMicros();
+    if (window != null && window.date() != null) {
+      return new Plausible(window.from() - before, window.to() + after, "the night");
+    }
+    if (window != null) {
+      return new Plausible(window.baselineFrom() - before, window.to() + after, "the window");
+    }
+    spark.sparkContext().setJobDescription("ingest: events per day (plausible range)");
+    List<Row> days = events.groupBy(col("date")).count().orderBy(col("date")).collectAsList();
+    long n = days.stream().mapToLong(r -> r.getLong(1)).sum();
+    if (n == 0) {
+      return new Plausible(Long.MIN_VALUE, Long.MAX_VALUE, "no events");
+    }
+    long k = n >= 3 ? Math.max(1, n / 100) : 0;
+    long seen = 0;
+    java.time.LocalDate low = null;
+    java.time.LocalDate high = null;
+    for (Row r : days) {
+      seen += r.getLong(1);
+      if (low == null && seen > k) low = r.getDate(0).toLocalDate();
+      if (high == null && seen >= n - k) high = r.getDate(0).toLocalDate();
+    }
+    long lowMicros = low.atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond() * 1_000_000L;
+    long highMicros = high.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond() * 1_000_000L;
+    return new Plausible(lowMicros - before, highMicros + after, "the bulk of the events");
+  }
+
+  /** The events dated outside the plausible range, as quarantine rows (one per event, with its line count). */
+  private Dataset<Row> implausible(Dataset<Row> events, Plausible plausible) {
+    String range = micros(plausible.from()) + " .. " + micros(plausible.to()) + " (" + job.spec().limits().plausibleBefore()
+        + " before to " + job.spec().limits().plausibleAfter() + " after " + plausible.basis()
+        + "; limits.plausible_before/plausible_after)";
+    Column when = org.apache.spark.sql.functions.date_format(col("ts"), "yyyy-MM-dd'T'HH:mm:ss'Z'");
+    return events.select(lit(runId).alias("run_id"), col("source"), col("component"), col("file"), col("line"),
+        org.apache.spark.sql.functions.substring(org.apache.spark.sql.functions.concat(lit("["), when, lit("] "),
+            col("message")), 1, 1024).alias("raw"),
+        org.apache.spark.sql.functions.concat(lit("implausible_time: dated "), when, lit(", outside the plausible range "),
+            lit(range)).alias("reason"),
+        col("line_count"));
   }
 
   private static String micros(long us) {
     return Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1000L).toString();
   }
 
-  /** Lines per file ({@code source \0 file}) of the events outside the window: read, counted, not written. */
-  private static Map<String, Long> outOfWindowLines(SparkSession spark, Dataset<Row> events, Column inWindow) {
-    spark.sparkContext().setJobDescription("ingest: lines outside the window");
-    Map<String, Long> out = new HashMap<>();
-    for (Row r : events.filter(org.apache.spark.sql.functions.not(inWindow)).groupBy("source", "file").agg(sum("line_count"))
+  /**
+   * Per file ({@code source \0 file}): the lines of plausible events outside the window (read, counted, not written)
+   * and the lines of implausible events (quarantined). One small aggregation.
+   */
+  private static Map<String, long[]> linesOutside(SparkSession spark, Dataset<Row> events, Column plausible, Column inWindow) {
+    spark.sparkContext().setJobDescription("ingest: lines outside the window or the plausible range");
+    Map<String, long[]> out = new HashMap<>();
+    Column lines = col("line_count").cast("long");
+    for (Row r : events.filter(functions.not(inWindow)).groupBy("source", "file")
+        .agg(sum(functions.when(plausible, lines).otherwise(0L)), sum(functions.when(functions.not(plausible), lines).otherwise(0L)))
         .collectAsList()) {
-      out.put(r.getString(0) + "\u0000" + r.getString(1), r.getLong(2));
+      out.put(r.getString(0) + "\u0000" + r.getString(1), new long[] {r.getLong(2), r.getLong(3)});
     }
     return out;
   }
@@ -280,18 +360,20 @@ public final class RunJob {
    * Earlier signals to score against, same window size and hours of day: those of {@code --baseline-history}, or for
    * a nightly run the previous nights (up to {@link #HISTORY_NIGHTS}) in this output folder. Null when there are none.
    */
-  private Dataset<Row> history(SparkSession spark, int windowSeconds, long first, long last) {
+  private Dataset<Row> history(SparkSession spark, Pointer previous, int windowSeconds, long first, long last) {
     Dataset<Row> past;
     if (baselineHistory != null) {
-      past = spark.read().parquet(new Path(baselineHistory, Tables.SIGNALS).toString());
-    } else if (window != null && window.date() != null && Tables.committed(spark, out, Tables.SIGNALS)) {
+      past = OutputFolder.read(spark, baselineHistory, Tables.SIGNALS).orElseThrow(() ->
+          new org.logcause.job.SpecException("--baseline-history: no signals table under " + baselineHistory));
+    } else if (window != null && window.date() != null && previous != null && previous.tables().containsKey(Tables.SIGNALS)) {
       Column nights = col("date").geq(lit(java.sql.Date.valueOf(window.date().minusDays(HISTORY_NIGHTS))))
           .and(col("date").lt(lit(java.sql.Date.valueOf(window.date()))));
-      past = spark.read().parquet(new Path(out, Tables.SIGNALS).toString()).filter(nights);
-      if (Tables.committed(spark, out, Tables.INCIDENTS)) {
+      past = OutputFolder.read(spark, out, previous, Tables.SIGNALS).orElseThrow().filter(nights);
+      var earlier = OutputFolder.read(spark, out, previous, Tables.INCIDENTS);
+      if (earlier.isPresent()) {
         // Earlier incidents are not normal behaviour: an outage that recurs at the same hour must not become the
         // baseline that hides it. Their windows, with 10 minutes either side, are left out of the history.
-        Dataset<Row> incidents = spark.read().parquet(new Path(out, Tables.INCIDENTS).toString()).filter(nights)
+        Dataset<Row> incidents = earlier.get().filter(nights)
             .select(col("start").minus(org.apache.spark.sql.functions.expr("INTERVAL 10 MINUTES")).alias("inc_from"),
                 col("end").plus(org.apache.spark.sql.functions.expr("INTERVAL 10 MINUTES")).alias("inc_to"));
         past = past.join(org.apache.spark.sql.functions.broadcast(incidents),
@@ -311,13 +393,13 @@ public final class RunJob {
   public static final String POSTMORTEMS = "postmortems";
 
   /** The postmortem draft of each incident, and beside it the timeline chart it shows (PNG and SVG). */
-  private void writePostmortems(SparkSession spark, OutputCommit commit, Attribute.Output attribution, Dataset<Row> signals, int window) {
+  private void writePostmortems(SparkSession spark, SnapshotCommit commit, Attribute.Output attribution, Dataset<Row> signals, int window) {
     List<IncidentChart.Plan> plans = new ArrayList<>();
     for (int i = 0; i < attribution.results().size(); i++) {
       plans.add(IncidentChart.plan(job.spec().job(), attribution.facts().get(i), attribution.results().get(i)));
     }
     Map<String, Map<Long, Double>> values = chartValues(spark, signals, plans);
-    Path folder = new Path(commit.staged(POSTMORTEMS));
+    Path folder = new Path(commit.path(POSTMORTEMS));
     for (int i = 0; i < plans.size(); i++) {
       Attributor.Result r = attribution.results().get(i);
       String id = r.summary().incidentId();
@@ -365,24 +447,26 @@ public final class RunJob {
   }
 
   /**
-   * Reads the written tables back (three narrow columns) and sets, per file, the lines its events span and its
-   * quarantine rows: the second, independent count that {@link FileStat#reconciled()} compares with the reader's.
+   * Reads the written tables back (narrow columns) and sets, per file, the lines its events span and the lines its
+   * quarantine rows hold: the second, independent count that {@link FileStat#reconciled()} compares with the reader's.
    */
-  private List<FileStat> reconcile(SparkSession spark, OutputCommit commit, List<FileStat> reader, Map<String, Long> outOfWindow) {
+  private List<FileStat> reconcile(SparkSession spark, SnapshotCommit commit, List<FileStat> reader, Map<String, long[]> outside) {
     spark.sparkContext().setJobDescription("reconcile: line accounting of the written tables");
     Map<String, long[]> written = new HashMap<>();
-    for (Row r : spark.read().parquet(commit.staged(Tables.EVENTS))
+    for (Row r : spark.read().parquet(commit.path(Tables.EVENTS))
         .groupBy("source", "file").agg(sum("line_count")).collectAsList()) {
       written.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1), k -> new long[2])[0] = r.getLong(2);
     }
-    for (Row r : spark.read().parquet(commit.staged(Tables.QUARANTINE))
-        .groupBy("source", "file").count().collectAsList()) {
+    for (Row r : spark.read().parquet(commit.path(Tables.QUARANTINE))
+        .groupBy("source", "file").agg(sum("line_count")).collectAsList()) {
       written.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1), k -> new long[2])[1] = r.getLong(2);
     }
     List<FileStat> files = new ArrayList<>();
     for (FileStat f : reader) {
-      long[] w = written.getOrDefault(f.source() + "\u0000" + f.file(), new long[2]);
-      files.add(f.withWritten(w[0], outOfWindow.getOrDefault(f.source() + "\u0000" + f.file(), 0L), w[1]));
+      String key = f.source() + "\u0000" + f.file();
+      long[] w = written.getOrDefault(key, new long[2]);
+      long[] o = outside.getOrDefault(key, new long[2]);
+      files.add(f.withWritten(w[0], o[0], o[1], w[1]));
     }
     return files;
   }
@@ -419,12 +503,12 @@ public final class RunJob {
     return window != null && window.date() != null || table.equals(Tables.EVENTS) ? "date" : null;
   }
 
-  private void write(SparkSession spark, OutputCommit commit, Dataset<Row> rows, String table) {
+  private void write(SparkSession spark, SnapshotCommit commit, Dataset<Row> rows, String table) {
     spark.sparkContext().setJobDescription("write " + table);
     if (window != null && window.date() != null) {
       // One night, one partition: written straight into date=D (a quiet night still gets a file with the schema).
       rows = java.util.Arrays.asList(rows.columns()).contains("date") ? rows.drop("date") : rows;
-      rows.write().mode(SaveMode.Overwrite).parquet(commit.staged(table) + "/date=" + window.date());
+      rows.write().mode(SaveMode.Overwrite).parquet(commit.path(table) + "/date=" + window.date());
       return;
     }
     var writer = rows.write().mode(SaveMode.Overwrite);
@@ -432,22 +516,32 @@ public final class RunJob {
     if (partition != null) {
       writer = writer.partitionBy(partition);
     }
-    writer.parquet(commit.staged(table));
+    writer.parquet(commit.path(table));
   }
 
-  private void writeManifest(SparkSession spark, OutputCommit commit, RunManifest manifest) {
+  /** The manifest as a table, {@code run_manifest.json}, and (nightly) {@code manifests/<run id>.json}, in the snapshot. */
+  private void writeManifest(SparkSession spark, SnapshotCommit commit, RunManifest manifest) {
     String json = manifest.toJson();
     spark.sparkContext().setJobDescription("write " + Tables.RUN_MANIFEST);
     Dataset<String> one = spark.createDataset(List.of(json.replace('\n', ' ')), Encoders.STRING());
-    write(spark, commit, spark.read().json(one).coalesce(1), Tables.RUN_MANIFEST);
-    commit.commitTable(Tables.RUN_MANIFEST, partitionOf(Tables.RUN_MANIFEST));
-    writeText(spark, new Path(commit.staged(Tables.MANIFEST_JSON)), json);
-    commit.commitFile(Tables.MANIFEST_JSON);
+    write(spark, commit, spark.read().schema(manifestSchema(spark)).json(one).coalesce(1), Tables.RUN_MANIFEST);
+    writeText(spark, new Path(commit.path(Tables.MANIFEST_JSON)), json);
     if (window != null && window.date() != null) {
-      String each = MANIFESTS + "/" + runId + ".json";
-      writeText(spark, new Path(commit.staged(each)), json);
-      commit.commitFile(each);
+      writeText(spark, new Path(commit.path(MANIFESTS + "/" + runId + ".json")), json);
     }
+  }
+
+  /**
+   * The manifest table's schema, the same for every run: inferred once from a manifest with one entry in every list
+   * and a value in every field (inferred from a real manifest, an empty list or a null field would change the type
+   * from run to run, and nights written with different types could not be read together).
+   */
+  private static org.apache.spark.sql.types.StructType manifestSchema(SparkSession spark) {
+    RunManifest full = new RunManifest("r", "m", "j", "h", "v", "s", "f", "st", 0, "wf", "wt", "b", 0, "pf", "pt",
+        List.of(new RunManifest.SourceEntry("s", 0, 0, 0, 0, 0, 0, 0, 0)),
+        List.of(new RunManifest.FileEntry("s", "f", 0, 0, 0, 0, 0, 0, 0, 0, 0, true, "e")),
+        List.of(new RunManifest.SkippedEntry("s", "p", "r")), List.of(new RunManifest.StageEntry("s", 0, 0.5)));
+    return spark.read().json(spark.createDataset(List.of(full.toJson().replace('\n', ' ')), Encoders.STRING())).schema();
   }
 
   /** Folder of every nightly run's manifest JSON ({@code run_manifest.json} is the latest run's). */

@@ -34,7 +34,7 @@ class EvalCommandTest {
     assertThat(overall.get("onset_error_s_median").asDouble()).isLessThan(1.0);
     assertThat(json.get("families").get("replication-misconfig").get("ac3").asDouble()).isEqualTo(1.0);
     assertThat(json.get("misses")).isEmpty();
-    assertThat(work.resolve("redcrow-2024-06-20/out/hypotheses")).isDirectory();
+    assertThat(work.resolve("redcrow-2024-06-20/out/current/hypotheses")).isDirectory();
   }
 
   /**

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.logcause.simulate.Labels;
+import org.logcause.support.Out;
 import org.logcause.support.SharedSpark;
 
 /**
@@ -67,13 +68,15 @@ class ForensicRedcrowTest {
 
   @Test
   void writesEveryTableAndPrintsWhatItWrote() throws Exception {
-    for (String t : List.of("events", "quarantine", "signals", "anomalies", "incidents", "hypotheses", "incident_summary", "run_manifest")) {
-      assertThat(target.resolve(t).resolve("_SUCCESS")).as(t).exists();
-    }
-    assertThat(console).contains("[ingest]", "[detect]", "1 incidents", "[attribute]", "wrote " + target);
-    assertThat(target.resolve("run_manifest.json")).content().contains("\"status\" : \"succeeded\"");
+    var pointer = org.logcause.output.OutputFolder.current(SharedSpark.get(), target.toString()).orElseThrow();
+    assertThat(pointer.tables().keySet()).containsExactlyInAnyOrder("events", "quarantine", "signals", "anomalies",
+        "incidents", "hypotheses", "incident_summary", "run_manifest");
+    assertThat(pointer.runId()).startsWith("forensic-");
+    assertThat(target.resolve("current")).isSymbolicLink();
+    assertThat(console).contains("[ingest]", "[detect]", "1 incidents", "[attribute]", "wrote " + target + "/current/");
+    assertThat(Out.file(target, "run_manifest.json")).content().contains("\"status\" : \"succeeded\"");
     // The manifest: identity, per-source counts that add up to the per-file ones, and a timing per stage.
-    var manifest = EvalCommand.JSON.readTree(target.resolve("run_manifest.json").toFile());
+    var manifest = EvalCommand.JSON.readTree(Out.file(target, "run_manifest.json").toFile());
     assertThat(manifest.get("run_id").asText()).startsWith("forensic-");
     assertThat(manifest.get("spec_hash").asText()).hasSize(64);
     long lines = 0;
@@ -91,7 +94,7 @@ class ForensicRedcrowTest {
   @Test
   void namesTheReplicationChangeAsRootCauseAndTheThreeLeadsAsMisleading() {
     SparkSession spark = SharedSpark.get();
-    List<Row> hyps = spark.read().parquet(target.resolve("hypotheses").toString()).orderBy("rank").collectAsList();
+    List<Row> hyps = Out.table(target, "hypotheses").orderBy("rank").collectAsList();
     Row root = hyps.get(0);
     assertThat(root.<String>getAs("verdict")).isEqualTo("ROOT_CAUSE");
     assertThat(root.<String>getAs("component")).isEqualTo(labels.rootCause().component());
@@ -118,14 +121,15 @@ class ForensicRedcrowTest {
   @Test
   void summarisesTheIncidentAndDraftsItsPostmortem() throws Exception {
     SparkSession spark = SharedSpark.get();
-    Row s = spark.read().parquet(target.resolve("incident_summary").toString()).first();
+    Row s = Out.table(target, "incident_summary").first();
     assertThat(s.<String>getAs("root_cause_category")).isEqualTo("config_change");
     assertThat(s.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
     assertThat(s.getList(s.fieldIndex("misleading"))).hasSize(3);
     List<Row> timeline = s.getList(s.fieldIndex("timeline"));
     assertThat(timeline).extracting(r -> r.getString(1))
         .contains("first_alert", "root_cause_onset", "misleading_lead", "remediation", "recovery");
-    Path draft = Path.of(s.<String>getAs("postmortem"));
+    assertThat(s.<String>getAs("postmortem")).isEqualTo("postmortems/" + s.getAs("incident_id") + ".md"); // within the run
+    Path draft = target.resolve("current").resolve(s.<String>getAs("postmortem"));
     assertThat(draft).exists();
     String md = Files.readString(draft);
     assertThat(md).contains("## Summary", "## Impact", "## Root cause", "## Misleading leads", "## Timeline (UTC)",
@@ -134,17 +138,17 @@ class ForensicRedcrowTest {
 
   @Test
   void drawsTheIncidentChartBesideThePostmortem() throws Exception {
-    Row s = SharedSpark.get().read().parquet(target.resolve("incident_summary").toString()).first();
+    Row s = Out.table(target, "incident_summary").first();
     String id = s.getAs("incident_id");
-    Path png = target.resolve("postmortems").resolve(id + ".png");
+    Path png = Out.file(target, "postmortems/" + id + ".png");
     java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
     assertThat(image).as("a PNG javax.imageio can read").isNotNull();
     assertThat(image.getWidth()).isEqualTo(1200);
     assertThat(image.getHeight()).isBetween(600, 2000);
     assertThat(Files.size(png)).isBetween(20_000L, 2_000_000L);
-    String svg = Files.readString(target.resolve("postmortems").resolve(id + ".svg"));
+    String svg = Files.readString(Out.file(target, "postmortems/" + id + ".svg"));
     assertThat(svg).contains("<svg", labels.rootCause().changeId() + " change " + labels.rootCause().component(), "time (UTC)");
-    assertThat(Files.readString(target.resolve("postmortems").resolve(id + ".md"))).contains("](" + id + ".png)");
+    assertThat(Files.readString(Out.file(target, "postmortems/" + id + ".md"))).contains("](" + id + ".png)");
   }
 
   @Test
@@ -193,19 +197,18 @@ class ForensicRedcrowTest {
   }
 
   @Test
-  void onlyCommittedTablesAreVisibleToQuery() throws Exception {
-    Path half = dir.resolve("half");
-    Files.createDirectories(half);
-    org.apache.commons.io.FileUtils.copyDirectory(target.resolve("incidents").toFile(), half.resolve("incidents").toFile());
-    org.apache.commons.io.FileUtils.copyDirectory(target.resolve("hypotheses").toFile(), half.resolve("hypotheses").toFile());
-    Files.delete(half.resolve("hypotheses/_SUCCESS")); // as if the run died while writing it
+  void onlyAPublishedSnapshotIsVisibleToQuery() throws Exception {
+    // A snapshot folder that no pointer names (a run killed before it published) holds whole tables, yet no reader
+    // sees them.
+    Path unpublished = dir.resolve("unpublished");
+    org.apache.commons.io.FileUtils.copyDirectory(target.resolve("current").toRealPath().toFile(),
+        unpublished.resolve("_runs/20260101T000000.000Z-killed").toFile());
     StringWriter err = new StringWriter();
-    int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "query", "--out", half.toString(),
-        "SELECT * FROM hypotheses");
+    int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "query", "--out",
+        unpublished.toString(), "SELECT * FROM hypotheses");
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains("tables under " + half + ": incidents");
-    assertThat(SharedSpark.get().read().parquet(target.resolve("incidents").toString()).filter(col("severity").isNotNull()).count())
-        .isEqualTo(1);
+    assertThat(err.toString()).contains("tables under " + unpublished + ": none");
+    assertThat(Out.table(target, "incidents").filter(col("severity").isNotNull()).count()).isEqualTo(1);
   }
 
   /** The output contract analysts rely on: UTC TIMESTAMP_MICROS (never INT96) and snake_case names, in every table. */
@@ -214,7 +217,7 @@ class ForensicRedcrowTest {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
     for (String t : List.of("events", "quarantine", "signals", "anomalies", "incidents", "hypotheses", "incident_summary", "run_manifest")) {
       Path file;
-      try (var files = Files.walk(target.resolve(t))) {
+      try (var files = Files.walk(target.resolve("current").resolve(t))) {
         file = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
       }
       org.apache.parquet.schema.MessageType schema;
@@ -230,7 +233,7 @@ class ForensicRedcrowTest {
           assertThat(ts.isAdjustedToUTC()).as(t + "." + leaf.getName()).isTrue();
         }
       }
-      for (String column : SharedSpark.get().read().parquet(target.resolve(t).toString()).columns()) {
+      for (String column : Out.table(target, t).columns()) {
         assertThat(column).as(t).matches("[a-z][a-z0-9_]*");
       }
     }
@@ -270,11 +273,11 @@ class ForensicRedcrowTest {
     assertThat(exit).isZero();
     assertThat(out.toString()).contains("-20240620T134500-20240620T150000", "outside window", "ROOT CAUSE");
     SparkSession spark = SharedSpark.get();
-    Row range = spark.read().parquet(windowed.resolve("events").toString())
+    Row range = Out.table(windowed, "events")
         .agg(org.apache.spark.sql.functions.min("ts"), org.apache.spark.sql.functions.max("ts")).first();
     assertThat(range.getTimestamp(0).toInstant()).isAfterOrEqualTo(java.time.Instant.parse("2024-06-20T13:45:00Z"));
     assertThat(range.getTimestamp(1).toInstant()).isBefore(java.time.Instant.parse("2024-06-20T15:00:00Z"));
-    var manifest = EvalCommand.JSON.readTree(windowed.resolve("run_manifest.json").toFile());
+    var manifest = EvalCommand.JSON.readTree(Out.file(windowed, "run_manifest.json").toFile());
     assertThat(manifest.get("window_from").asText()).isEqualTo("2024-06-20T13:45:00Z");
     assertThat(manifest.get("baseline").asText()).contains("windows before the window");
     long outside = 0;
@@ -283,7 +286,7 @@ class ForensicRedcrowTest {
       outside += f.get("out_of_window_lines").asLong();
     }
     assertThat(outside).isPositive();
-    Row s = spark.read().parquet(windowed.resolve("incident_summary").toString()).first();
+    Row s = Out.table(windowed, "incident_summary").first();
     assertThat(s.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
 
     StringWriter err = new StringWriter();

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.logcause.support.Out;
 import org.logcause.support.SharedSpark;
 
 /**
@@ -69,9 +70,9 @@ class MaskingEndToEndTest {
     assertThat(exit).isZero();
 
     // The planted lines made it in (as events or quarantine), masked.
-    assertThat(spark.read().parquet(out.resolve("events").toString())
+    assertThat(Out.table(out, "events")
         .filter(col("message").contains("[REDACTED]").or(col("message").contains("[EMAIL]"))).count()).isGreaterThanOrEqualTo(4);
-    assertThat(spark.read().parquet(out.resolve("quarantine").toString()).filter(col("raw").contains("password=[REDACTED]")).count())
+    assertThat(Out.table(out, "quarantine").filter(col("raw").contains("password=[REDACTED]")).count())
         .isEqualTo(1);
 
     List<String> survivors = new ArrayList<>();
@@ -84,7 +85,7 @@ class MaskingEndToEndTest {
       }
     }
     for (String table : List.of("events", "quarantine", "signals", "anomalies", "incidents", "hypotheses", "incident_summary", "run_manifest")) {
-      var rows = spark.read().parquet(out.resolve(table).toString());
+      var rows = Out.table(out, table);
       for (String s : SECRETS) {
         long n = rows.select(to_json(struct(col("*"))).alias("j")).filter(col("j").contains(s)).count();
         if (n > 0) survivors.add(s + " in " + n + " rows of " + table);
@@ -92,7 +93,7 @@ class MaskingEndToEndTest {
     }
     assertThat(survivors).isEmpty();
 
-    String manifest = Files.readString(out.resolve("run_manifest.json"));
+    String manifest = Files.readString(Out.file(out, "run_manifest.json"));
     long masked = EvalCommand.JSON.readTree(manifest).get("masked_values").asLong();
     assertThat(masked).isGreaterThanOrEqualTo(SECRETS.size());
   }

@@ -15,7 +15,8 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.logcause.run.OutputCommit;
+import org.logcause.output.SnapshotCommit;
+import org.logcause.support.Out;
 import org.logcause.support.SharedSpark;
 import org.logcause.support.TableRows;
 
@@ -51,13 +52,17 @@ class NightlyRunTest {
     return TableRows.of(SharedSpark.get(), outDir, t -> t.filter(col("date").equalTo(day)));
   }
 
-  /** Name, size and modification time of every file of one date's partitions. */
+  /**
+   * Name, size and modification time of every file of one date's partitions in the current snapshot (carried-over
+   * nights are hard links: a rewritten file would show a new time).
+   */
   static List<String> files(Path outDir, String day) throws Exception {
-    try (Stream<Path> s = Files.walk(outDir)) {
+    Path current = outDir.resolve("current").toRealPath();
+    try (Stream<Path> s = Files.walk(current)) {
       return s.filter(Files::isRegularFile).filter(p -> p.toString().contains("date=" + day))
           .map(p -> {
             try {
-              return outDir.relativize(p) + " " + Files.size(p) + " " + Files.getLastModifiedTime(p).toMillis();
+              return current.relativize(p) + " " + Files.size(p) + " " + Files.getLastModifiedTime(p).toMillis();
             } catch (Exception e) {
               throw new RuntimeException(e);
             }
@@ -78,9 +83,9 @@ class NightlyRunTest {
     // Each night holds its own day's events, and every line of every file is accounted for in each night's manifest.
     SparkSession spark = SharedSpark.get();
     for (String day : DAYS) {
-      assertThat(spark.read().parquet(out.resolve("events").toString()).filter(col("date").equalTo(day))
+      assertThat(Out.table(out, "events").filter(col("date").equalTo(day))
           .filter(col("ts").cast("date").notEqual(java.sql.Date.valueOf(day))).count()).isZero();
-      JsonNode m = EvalCommand.JSON.readTree(out.resolve("manifests").resolve("nightly-" + day + "-"
+      JsonNode m = EvalCommand.JSON.readTree(out.resolve("current/manifests").resolve("nightly-" + day + "-"
           + runIdHash(out, day) + ".json").toFile());
       assertThat(m.get("mode").asText()).isEqualTo("nightly");
       for (JsonNode f : m.get("files")) {
@@ -92,12 +97,12 @@ class NightlyRunTest {
       // The first night scores against itself; later nights against the signal history of the earlier ones.
       assertThat(m.get("baseline").asText()).contains(day.equals(DAYS.get(0)) ? "this run's first" : "earlier nights");
     }
-    assertThat(spark.read().parquet(out.resolve("run_manifest").toString()).count()).isEqualTo(3);
+    assertThat(Out.table(out, "run_manifest").count()).isEqualTo(3);
     // The same outage recurs each night at the same hour: the history leaves earlier incidents out, so it is found
     // every night, not absorbed into the baseline.
     var labels = EvalCommand.JSON.readTree(dir.resolve("days").resolve(DAYS.get(0)).resolve("labels.json").toFile());
     for (String day : DAYS) {
-      List<org.apache.spark.sql.Row> found = spark.read().parquet(out.resolve("incident_summary").toString())
+      List<org.apache.spark.sql.Row> found = Out.table(out, "incident_summary")
           .filter(col("date").equalTo(day)).collectAsList();
       assertThat(found).as(day).hasSize(1);
       assertThat(found.get(0).<String>getAs("root_cause_component")).as(day)
@@ -114,11 +119,11 @@ class NightlyRunTest {
     assertThat(exit).as(err.toString()).isZero();
     assertThat(rows(out, DAYS.get(1))).isEqualTo(before);
     assertThat(Stream.concat(files(out, DAYS.get(0)).stream(), files(out, DAYS.get(2)).stream()).toList()).isEqualTo(otherNights);
-    assertThat(spark.read().parquet(out.resolve("run_manifest").toString()).count()).isEqualTo(3);
+    assertThat(Out.table(out, "run_manifest").count()).isEqualTo(3);
   }
 
   private static String runIdHash(Path out, String day) throws Exception {
-    try (Stream<Path> s = Files.list(out.resolve("manifests"))) {
+    try (Stream<Path> s = Files.list(out.resolve("current/manifests"))) {
       String name = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("nightly-" + day)).findFirst().orElseThrow();
       return name.substring(("nightly-" + day + "-").length(), name.length() - ".json".length());
     }
@@ -127,12 +132,13 @@ class NightlyRunTest {
   @Test
   void aSecondRunOnTheSameOutputIsRefused() {
     Path out = dir.resolve("locked");
-    try (OutputCommit holder = OutputCommit.open(SharedSpark.get().sparkContext().hadoopConfiguration(), out.toString(), "someone-else")) {
+    try (SnapshotCommit holder = SnapshotCommit.open(SharedSpark.get().sparkContext().hadoopConfiguration(), out.toString(),
+        "someone-else", "nightly", 3)) {
       StringWriter err = new StringWriter();
       int exit = run(new StringWriter(), err, "nightly", "--job", job.toString(), "--date", DAYS.get(0), "--out", out.toString());
       assertThat(exit).isEqualTo(Main.USAGE);
       assertThat(err.toString()).startsWith("logcause: ").contains("is locked by run someone-else").doesNotContain("\tat ");
-      assertThat(out.resolve("events")).doesNotExist();
+      assertThat(out.resolve("current.json")).doesNotExist();
     }
   }
 

@@ -22,9 +22,9 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import org.logcause.cli.Main;
 import org.logcause.job.JobSpecLoader;
+import org.logcause.support.Out;
 import org.logcause.support.SharedSpark;
 
 /**
@@ -155,7 +155,7 @@ class FuzzIngestTest {
     int exit = Main.run(new PrintWriter(console, true), new PrintWriter(err, true),
         "forensic", "--job", dir.resolve("garbled.yaml").toString(), "--out", out.toString());
     assertThat(exit).as(err.toString()).isIn(0, 1); // 1: a file-level error, named; never a crash
-    var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("run_manifest.json").toFile());
+    var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Out.file(out, "run_manifest.json").toFile());
     assertThat(manifest.get("files")).hasSize(2 * FORMATS.size());
     long lines = FORMATS.stream().mapToLong(f -> f.good().size() + 8).sum() * 2; // 8 garbage lines per file
     long read = 0;
@@ -167,7 +167,7 @@ class FuzzIngestTest {
     assertThat(read).isEqualTo(lines);
 
     SparkSession spark = SharedSpark.get();
-    Dataset<Row> quarantine = spark.read().parquet(out.resolve("quarantine").toString());
+    Dataset<Row> quarantine = Out.table(out, "quarantine");
     assertThat(quarantine.filter(col("reason").isNull().or(col("reason").equalTo(""))).count()).isZero();
     assertThat(quarantine.filter(col("reason").contains("exceeds limits.max_line_bytes")).count()).as("the 2 MB lines").isEqualTo(2L * FORMATS.size());
     assertThat(quarantine.filter(org.apache.spark.sql.functions.length(col("raw")).gt(1024)).count()).isZero();

@@ -21,6 +21,7 @@ import org.logcause.simulate.Family;
 import org.logcause.simulate.Flavour;
 import org.logcause.simulate.Labels;
 import org.logcause.simulate.Simulator;
+import org.logcause.support.Out;
 import org.logcause.support.SharedSpark;
 
 /** The detect stage on small simulated scenarios: the incident window and the root cause's onset. */
@@ -37,7 +38,7 @@ class DetectionSparkTest {
         dir.resolve("s"));
     run(dir.resolve("s"), dir.resolve("out")).apply(spark);
 
-    List<Row> incidents = spark.read().parquet(dir.resolve("out/incidents").toString()).collectAsList();
+    List<Row> incidents = Out.table(dir.resolve("out"), "incidents").collectAsList();
     assertThat(incidents).hasSize(1);
     Instant start = incidents.get(0).getTimestamp(1).toInstant();
     Instant end = incidents.get(0).getTimestamp(2).toInstant();
@@ -45,13 +46,13 @@ class DetectionSparkTest {
     assertThat(Duration.between(labelledStart, start).abs()).isLessThan(Duration.ofMinutes(3));
     assertThat(end).isAfter(Instant.parse(labels.incident().end()).minus(Duration.ofMinutes(5)));
 
-    Row first = spark.read().parquet(dir.resolve("out/anomalies").toString())
+    Row first = Out.table(dir.resolve("out"), "anomalies")
         .filter(col("component").equalTo(labels.rootCause().component()).and(col("incident_id").isNotNull()))
         .orderBy("onset").first();
     Instant onset = first.<java.sql.Timestamp>getAs("onset").toInstant();
     assertThat(Duration.between(Instant.parse(labels.rootCause().onset()), onset).abs())
         .as("onset of %s", first.<String>getAs("signal")).isLessThanOrEqualTo(Duration.ofSeconds(20));
-    assertThat(spark.read().parquet(dir.resolve("out/signals").toString())
+    assertThat(Out.table(dir.resolve("out"), "signals")
         .filter(col("signal").equalTo("retry_share")).count()).isGreaterThan(0);
   }
 
@@ -60,10 +61,10 @@ class DetectionSparkTest {
     SparkSession spark = SharedSpark.get();
     Simulator.write(new Simulator.Settings(Family.NO_INCIDENT, 12, 0.3, null, null), dir.resolve("s"));
     run(dir.resolve("s"), dir.resolve("out")).apply(spark);
-    assertThat(spark.read().parquet(dir.resolve("out/incidents").toString()).count()).isZero();
+    assertThat(Out.table(dir.resolve("out"), "incidents").count()).isZero();
     // The same quiet day scored against itself as history: still nothing.
     run(dir.resolve("s"), dir.resolve("out2")).withBaselineHistory(dir.resolve("out").toString()).apply(spark);
-    assertThat(spark.read().parquet(dir.resolve("out2/incidents").toString()).count()).isZero();
-    assertThat(spark.read().parquet(dir.resolve("out2/signals").toString()).count()).isGreaterThan(1000);
+    assertThat(Out.table(dir.resolve("out2"), "incidents").count()).isZero();
+    assertThat(Out.table(dir.resolve("out2"), "signals").count()).isGreaterThan(1000);
   }
 }

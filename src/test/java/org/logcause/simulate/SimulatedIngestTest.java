@@ -18,6 +18,7 @@ import org.logcause.ingest.FileStat;
 import org.logcause.job.JobSpecLoader;
 import org.logcause.run.Progress;
 import org.logcause.run.RunJob;
+import org.logcause.support.Out;
 import org.logcause.support.SharedSpark;
 
 /** Every family's files ingest through the real pipeline, and only the lines it corrupts on purpose are quarantined. */
@@ -36,7 +37,7 @@ class SimulatedIngestTest {
     assertThat(o.files().stream().mapToLong(FileStat::events).sum()).isGreaterThan(5_000);
     Map<String, List<Long>> expected = labels.corruptedLines().stream().collect(Collectors.groupingBy(
         Labels.CorruptLine::file, Collectors.mapping(Labels.CorruptLine::line, Collectors.toList())));
-    List<Row> quarantined = SharedSpark.get().read().parquet(out.resolve("quarantine").toString())
+    List<Row> quarantined = Out.table(out, "quarantine")
         .orderBy(col("file"), col("line")).collectAsList();
     Map<String, List<Long>> actual = quarantined.stream().collect(Collectors.groupingBy(
         r -> r.<String>getAs("file").replaceFirst("^scenario/", ""),

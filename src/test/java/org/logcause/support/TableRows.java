@@ -30,7 +30,7 @@ public final class TableRows {
   public static Map<String, List<String>> of(SparkSession spark, Path out, UnaryOperator<Dataset<Row>> narrow) {
     Map<String, List<String>> all = new TreeMap<>();
     for (String t : TABLES) {
-      all.put(t, narrow.apply(spark.read().parquet(out.resolve(t).toString())).select(to_json(struct(col("*"))))
+      all.put(t, narrow.apply(Out.table(out, t)).select(to_json(struct(col("*"))))
           .as(Encoders.STRING()).collectAsList().stream().sorted().toList());
     }
     return all;
