@@ -66,6 +66,17 @@ class ForensicRedcrowTest {
     assertThat(rows).isEqualTo(org.logcause.support.TableRows.of(spark, target, t -> t.drop("postmortem")));
   }
 
+  /**
+   * Every table of the sample's run holds exactly the rows recorded in {@code golden/redcrow-forensic.json}: a
+   * refactoring or a speed-up changes no row; a change of results updates the record on purpose (see {@link
+   * org.logcause.support.Golden}).
+   */
+  @Test
+  void everyTableHoldsTheRecordedRows() throws Exception {
+    var digests = org.logcause.support.Golden.digest(org.logcause.support.TableRows.of(SharedSpark.get(), target));
+    assertThat(digests).isEqualTo(org.logcause.support.Golden.recorded("redcrow-forensic", digests));
+  }
+
   @Test
   void writesEveryTableAndPrintsWhatItWrote() throws Exception {
     var pointer = org.logcause.output.OutputFolder.current(SharedSpark.get(), target.toString()).orElseThrow();

@@ -79,6 +79,9 @@ class NightlyRunTest {
         "--out", out.toString());
     assertThat(exit).as(err.toString()).isZero();
     assertThat(console.toString()).contains("committed date=2026-03-01", "committed date=2026-03-03", "ROOT CAUSE");
+    // Every night's rows are those recorded (see org.logcause.support.Golden): nothing changes them by accident.
+    var digests = org.logcause.support.Golden.digest(TableRows.of(SharedSpark.get(), out));
+    assertThat(digests).isEqualTo(org.logcause.support.Golden.recorded("nightly-backfill", digests));
 
     // Each night holds its own day's events, and every line of every file is accounted for in each night's manifest.
     SparkSession spark = SharedSpark.get();
@@ -113,12 +116,14 @@ class NightlyRunTest {
     Map<String, List<String>> before = rows(out, DAYS.get(1));
     List<String> otherNights = Stream.concat(files(out, DAYS.get(0)).stream(), files(out, DAYS.get(2)).stream()).toList();
     assertThat(before.get("incident_summary")).hasSize(1);
-    Thread.sleep(1100); // distinct modification times if anything were rewritten
+    Map<String, Object> inodes = inodes(out, List.of(DAYS.get(0), DAYS.get(2)));
 
     exit = run(new StringWriter(), err, "nightly", "--job", job.toString(), "--date", DAYS.get(1), "--out", out.toString());
     assertThat(exit).as(err.toString()).isZero();
     assertThat(rows(out, DAYS.get(1))).isEqualTo(before);
     assertThat(Stream.concat(files(out, DAYS.get(0)).stream(), files(out, DAYS.get(2)).stream()).toList()).isEqualTo(otherNights);
+    // Not rewritten, not copied: the other nights' files are the very same files (hard links of them).
+    assertThat(inodes(out, List.of(DAYS.get(0), DAYS.get(2)))).isEqualTo(inodes);
     assertThat(Out.table(out, "run_manifest").count()).isEqualTo(3);
   }
 
@@ -127,6 +132,21 @@ class NightlyRunTest {
       String name = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("nightly-" + day)).findFirst().orElseThrow();
       return name.substring(("nightly-" + day + "-").length(), name.length() - ".json".length());
     }
+  }
+
+  /** File (relative to the current snapshot) → its file key (device and inode), for the partitions of some nights. */
+  static Map<String, Object> inodes(Path outDir, List<String> days) throws Exception {
+    Path current = outDir.resolve("current").toRealPath();
+    Map<String, Object> keys = new java.util.TreeMap<>();
+    try (Stream<Path> s = Files.walk(current)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        if (days.stream().anyMatch(d -> p.toString().contains("date=" + d))) {
+          keys.put(current.relativize(p).toString(),
+              Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+        }
+      }
+    }
+    return keys;
   }
 
   @Test
