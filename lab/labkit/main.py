@@ -1,0 +1,121 @@
+"""lab/run: record labelled outages on real servers.
+
+    lab/run --scenario NAME --seed N --out DIR [--flavour postgres|mariadb] [--short] [--port-base P]
+    lab/run --all --out DIR [--lanes 2]      # every corpus of the plan below, two at a time
+    lab/run --smoke --out DIR                # one short run of one family (about 3 minutes)
+    lab/run --list
+    lab/run --index DIR                      # rewrite DIR/README.md, the index of the corpora in DIR
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+from . import families, stack
+from .run import Run
+
+# The corpora the project commits: every family twice on PostgreSQL, quiet runs, and four families on MariaDB.
+PLAN = ([(f, s, "postgres") for f in ["sync-standby", "max-connections", "migration-lock", "dropped-index",
+                                       "statement-timeout", "disk-full", "replica-broken", "traffic-surge", "bad-deploy",
+                                       "pool-shrunk", "db-killed", "wrong-port", "quiet"] for s in (1, 2)]
+        + [(f, 3, "mariadb") for f in ["sync-standby", "max-connections", "dropped-index", "statement-timeout"]])
+
+
+def folder(family, seed, flavour):
+    return f"{family}-{seed}" if flavour == "postgres" else f"{family}-mariadb-{seed}"
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="lab/run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--scenario")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--flavour", choices=["postgres", "mariadb"], default="postgres")
+    p.add_argument("--out")
+    p.add_argument("--all", action="store_true")
+    p.add_argument("--lanes", type=int, default=2)
+    p.add_argument("--smoke", action="store_true")
+    p.add_argument("--short", action="store_true", help="shorter phases (development only; corpora are recorded without)")
+    p.add_argument("--port-base", type=int, default=21000)
+    p.add_argument("--list", action="store_true")
+    p.add_argument("--index", metavar="DIR")
+    p.add_argument("--only-missing", action="store_true", help="with --all: skip corpora already recorded")
+    a = p.parse_args(argv)
+    if a.index:
+        from . import index
+        rows = index.write(a.index)
+        print(f"lab: indexed {len(rows)} corpora in {a.index}/README.md")
+        return 0
+    if a.list:
+        for name, f in families.FAMILIES.items():
+            print(f"{name:18} {'/'.join(f.engines):18} {(f.__doc__ or '').strip().splitlines()[0]}")
+        return 0
+    missing = stack.require_root_and_packages()
+    if missing:
+        print("lab: installing " + " ".join(missing), file=sys.stderr)
+        subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends"] + missing, check=True,
+                       env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"), stdout=sys.stderr)
+    if not a.out:
+        p.error("--out is required")
+    if a.all:
+        status = run_all(a)
+        from . import index
+        index.write(a.out)
+        return status
+    if a.smoke:
+        a.scenario, a.short = "sync-standby", True
+    if not a.scenario or a.scenario not in families.FAMILIES:
+        p.error(f"--scenario must be one of {', '.join(families.FAMILIES)}")
+    family = families.FAMILIES[a.scenario](a.flavour)
+    if a.flavour not in family.engines:
+        p.error(f"{a.scenario} does not run on {a.flavour}")
+    started = time.time()
+    Run(family, a.seed, a.out, a.port_base, a.short).play()
+    labels = json.load(open(os.path.join(a.out, "labels.json")))
+    print(f"lab: {a.scenario} seed {a.seed} ({a.flavour}) recorded in {time.time() - started:.0f} s into {a.out}: "
+          f"incident {labels['incident']}, root cause {labels['root_cause'] and labels['root_cause']['category']}, "
+          f"misleading {[m['category'] for m in labels['misleading']]}")
+    if a.smoke:
+        ok = labels["incident"] is not None and os.path.getsize(os.path.join(a.out, "changes", "changes.jsonl")) > 0
+        print("lab: smoke " + ("passed" if ok else "FAILED: no incident was recorded"))
+        return 0 if ok else 1
+    return 0
+
+
+def run_all(a):
+    todo = [(f, s, fl) for f, s, fl in PLAN
+            if not (a.only_missing and os.path.exists(os.path.join(a.out, folder(f, s, fl), "labels.json")))]
+    running = []
+    lanes = list(range(a.lanes))
+    status = 0
+    while todo or running:
+        while todo and lanes:
+            f, s, fl = todo.pop(0)
+            lane = lanes.pop(0)
+            out = os.path.join(a.out, folder(f, s, fl))
+            log = open(os.path.join(a.out, f".{folder(f, s, fl)}.log"), "w")
+            cmd = [sys.executable, "-m", "labkit.main", "--scenario", f, "--seed", str(s), "--flavour", fl, "--out", out,
+                   "--port-base", str(a.port_base + 100 * lane)] + (["--short"] if a.short else [])
+            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                    env=dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(__file__))))
+            running.append((proc, lane, f, s, fl))
+            print(f"lab: started {folder(f, s, fl)} on lane {lane}", flush=True)
+        time.sleep(2)
+        for entry in list(running):
+            proc, lane, f, s, fl = entry
+            if proc.poll() is not None:
+                running.remove(entry)
+                lanes.append(lane)
+                print(f"lab: {folder(f, s, fl)} ended with {proc.returncode}", flush=True)
+                status = max(status, proc.returncode)
+    return status
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("lab: interrupted; everything it started was stopped", file=sys.stderr)
+        sys.exit(130)
