@@ -17,6 +17,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.logcause.attribution.core.Attributor;
+import org.logcause.attribution.core.CausalKnowledge;
+import org.logcause.attribution.core.Facts;
+import org.logcause.attribution.core.Topology;
 import org.logcause.job.JobSpec;
 import org.logcause.job.SourceSpec;
 

@@ -11,6 +11,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.logcause.classify.core.Masker;
+import org.logcause.classify.core.Rules;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**

@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.logcause.classify.TemplateAccuracy;
-import org.logcause.classify.TemplateMiner;
+import org.logcause.classify.core.TemplateMiner;
+import org.logcause.eval.ClassifyThroughput;
+import org.logcause.eval.PipelineBench;
+import org.logcause.eval.TemplateAccuracy;
 import org.logcause.job.SpecException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -105,7 +107,7 @@ final class BenchCommand implements Runnable {
           "(--families/--seeds, scored against each scenario's truth/lines.tsv). With --throughput-scale, also the",
           "lines/s of ingest+classify+template mining beside spark.read().text().count() of the same files."})
   static final class Classify implements Callable<Integer> {
-    @Option(names = "--external", paramLabel = "DIR", description = "../shared/data/external")
+    @Option(names = "--external", paramLabel = "DIR", description = "the folder of real log samples the hand-labelled lines refer to")
     Path external;
 
     @Option(names = "--families", paramLabel = "LIST", description = "simulated families: all, or comma-separated names")
@@ -136,21 +138,21 @@ final class BenchCommand implements Runnable {
       if (external == null && families == null && throughputScale == null) {
         throw new SpecException("bench classify needs --external DIR, --families LIST --seeds A-B, or --throughput-scale X");
       }
-      var rules = org.logcause.classify.Rules.builtIn();
+      var rules = org.logcause.classify.core.Rules.builtIn();
       PrintWriter out = spec.commandLine().getOut();
       if (external != null) {
         if (!Files.isDirectory(external)) {
           throw new SpecException("--external: not a folder: " + external);
         }
-        print(out, "real lines", org.logcause.classify.ClassificationAccuracy.realLines(external, rules), json, errors);
+        print(out, "real lines", org.logcause.eval.ClassificationAccuracy.realLines(external, rules), json, errors);
       }
       if (families != null) {
         if (seeds == null) {
           throw new SpecException("--families needs --seeds A-B");
         }
-        List<org.logcause.classify.ClassificationAccuracy.Scored> all = new ArrayList<>();
-        for (Path dir : EvalCommand.generate(families, seeds, scale, work)) {
-          all.addAll(org.logcause.classify.ClassificationAccuracy.simulated(dir, rules));
+        List<org.logcause.eval.ClassificationAccuracy.Scored> all = new ArrayList<>();
+        for (Path dir : org.logcause.eval.Evaluation.generate(families, seeds, scale, work)) {
+          all.addAll(org.logcause.eval.ClassificationAccuracy.simulated(dir, rules));
         }
         print(out, "simulated scenarios", all, json, errors);
       }
@@ -160,9 +162,9 @@ final class BenchCommand implements Runnable {
       return 0;
     }
 
-    static void print(PrintWriter out, String what, List<org.logcause.classify.ClassificationAccuracy.Scored> scored,
+    static void print(PrintWriter out, String what, List<org.logcause.eval.ClassificationAccuracy.Scored> scored,
         boolean json, boolean errors) {
-      var results = org.logcause.classify.ClassificationAccuracy.score(scored);
+      var results = org.logcause.eval.ClassificationAccuracy.score(scored);
       if (json) {
         ObjectNode root = new ObjectMapper().createObjectNode();
         root.put("lines", scored.size());
@@ -188,7 +190,7 @@ final class BenchCommand implements Runnable {
   @Command(name = "templates", mixinStandardHelpOptions = true,
       description = "Grouping Accuracy (GA) and Parsing Accuracy (PA) of template mining on the LogHub 2k samples.")
   static final class Templates implements Callable<Integer> {
-    @Option(names = "--loghub", required = true, paramLabel = "DIR", description = "the LogHub folder (e.g. ../shared/data/external/loghub)")
+    @Option(names = "--loghub", required = true, paramLabel = "DIR", description = "a folder of LogHub systems, each with <name>_2k.log_structured.csv")
     Path loghub;
 
     @Option(names = "--corrected", paramLabel = "DIR",
@@ -247,6 +249,6 @@ final class BenchCommand implements Runnable {
   }
 
   static double round(double v) {
-    return Math.round(v * 10000) / 10000d;
+    return org.logcause.eval.Evaluation.round(v);
   }
 }

@@ -7,6 +7,7 @@ import org.apache.spark.sql.SparkSession;
 import org.logcause.ingest.FileStat;
 import org.logcause.job.JobSpecLoader;
 import org.logcause.job.JobSpecLoader.LoadedJob;
+import org.logcause.plan.RunPlan;
 import org.logcause.run.Progress;
 import org.logcause.run.RunJob;
 import org.logcause.run.SparkSessions;
@@ -42,13 +43,14 @@ final class ForensicCommand implements Callable<Integer> {
   @Option(names = "--to", paramLabel = "TIME", description = "end of the window (exclusive), UTC; with --from")
   String to;
 
-  @Option(names = "--verbose", description = "show Spark's own logging")
+  @Option(names = "--verbose", description = "print the run's plan first, and show Spark's own logging")
   boolean verbose;
 
-  /** Baseline before a --from/--to window: as long as the window, at least 30 minutes and at most 6 hours. */
-  static long lookbackMicros(long from, long to) {
-    return Math.max(1_800_000_000L, Math.min(21_600_000_000L, to - from));
-  }
+  @Option(names = "--dry-run", description = "check the job spec and the options, print the run's plan, and stop (Spark is not started)")
+  boolean dryRun;
+
+  @Option(names = "--profile", description = "after the run, print every Spark job it launched, per pipeline stage")
+  boolean profile;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -58,21 +60,17 @@ final class ForensicCommand implements Callable<Integer> {
     if ((from == null) != (to == null)) {
       throw new org.logcause.job.SpecException(from == null ? "--to needs --from" : "--from needs --to");
     }
-    RunJob.Window window = null;
-    String runId = "forensic-" + loaded.specHash().substring(0, 12);
-    if (from != null) {
-      long f = Times.parse("--from", from);
-      long t = Times.parse("--to", to);
-      if (t <= f) {
-        throw new org.logcause.job.SpecException("--to must be after --from (" + from + " .. " + to + ")");
-      }
-      window = new RunJob.Window(f, t, f - lookbackMicros(f, t), null);
-      runId += "-" + Times.compact(f) + "-" + Times.compact(t);
-    }
-    String outDir = out != null ? out : loaded.resolve(loaded.spec().output()) + "/forensic/" + runId;
-    org.logcause.job.SourcePaths.checkOutput(loaded, outDir); // before Spark starts
+    RunPlan plan = RunPlan.forensic(loaded, out, from == null ? null : Times.parse("--from", from),
+        to == null ? null : Times.parse("--to", to), baselineHistory, "forensic"); // checked before Spark starts
+    String outDir = plan.out();
     PrintWriter console = spec.commandLine().getOut();
-    console.printf("logcause forensic: job %s, run %s%n", loaded.spec().job(), runId);
+    if (dryRun || verbose) {
+      plan.print(console);
+      if (dryRun) {
+        return 0;
+      }
+    }
+    console.printf("logcause forensic: job %s, run %s%n", loaded.spec().job(), plan.runId());
     console.flush();
     boolean sessionExisted = SparkSession.getDefaultSession().isDefined(); // embedded in a test or a notebook
     SparkSession spark = SparkSessions.start("logcause forensic " + loaded.spec().job(), master, verbose);
@@ -81,12 +79,26 @@ final class ForensicCommand implements Callable<Integer> {
           .filter(p -> p.tables().containsKey(org.logcause.output.Tables.SIGNALS)).isEmpty()) {
         throw new org.logcause.job.SpecException("--baseline-history: no signals table under " + baselineHistory);
       }
-      RunJob.Outcome outcome = new RunJob(loaded, "forensic", runId, outDir, new Progress(console))
-          .withBaselineHistory(baselineHistory).withWindow(window).withNotes(n -> console.println("note: " + n)).apply(spark);
-      printFiles(console, outcome.files(), window != null);
+      org.logcause.run.SparkProfile profiler = profile ? new org.logcause.run.SparkProfile() : null;
+      if (profiler != null) spark.sparkContext().addSparkListener(profiler);
+      RunJob.Outcome outcome;
+      try {
+        outcome = new RunJob(loaded, plan, new Progress(console)).withNotes(n -> console.println("note: " + n)).apply(spark);
+      } finally {
+        if (profiler != null) {
+          try {
+            spark.sparkContext().listenerBus().waitUntilEmpty(10_000); // the last events, delivered
+          } catch (java.util.concurrent.TimeoutException e) {
+            console.println("profile: Spark's listener events were still arriving; the profile may miss the last jobs");
+          }
+          spark.sparkContext().removeSparkListener(profiler);
+          profiler.print(console);
+        }
+      }
+      printFiles(console, outcome.files(), from != null);
       String where = published(outDir);
-      console.printf("wrote %s/{events,quarantine,signals,anomalies,incidents,hypotheses,incident_summary,run_manifest} and "
-          + "%s/run_manifest.json (status %s)%n", where, where, outcome.manifest().status());
+      console.printf("wrote %s/{%s} and %s/run_manifest.json (status %s)%n", where,
+          String.join(",", org.logcause.output.Tables.ALL), where, outcome.manifest().status());
       printSummary(console, outcome.attribution(), where);
       return outcome.exitCode();
     } finally {
@@ -111,11 +123,11 @@ final class ForensicCommand implements Callable<Integer> {
   }
 
   /** The incident summary a responder reads first: root cause, misleading leads, where the draft is. */
-  static void printSummary(PrintWriter console, java.util.List<org.logcause.attribution.Attributor.Result> results, String outDir) {
+  static void printSummary(PrintWriter console, java.util.List<org.logcause.attribution.core.Attributor.Result> results, String outDir) {
     printSummary(console, results, outDir, true);
   }
 
-  static void printSummary(PrintWriter console, java.util.List<org.logcause.attribution.Attributor.Result> results, String outDir,
+  static void printSummary(PrintWriter console, java.util.List<org.logcause.attribution.core.Attributor.Result> results, String outDir,
       boolean drafts) {
     if (results.isEmpty()) {
       console.println("no incident found");
@@ -137,7 +149,7 @@ final class ForensicCommand implements Callable<Integer> {
         console.printf("  MISLEADING \"%s\" (%s on %s)%n    %s%n", m.lead(), m.category(), m.component(), m.explanation());
       }
       if (drafts) {
-        console.printf("  postmortem draft: %s/%s/%s.md%n", outDir, RunJob.POSTMORTEMS, s.incidentId());
+        console.printf("  postmortem draft: %s/%s/%s.md%n", outDir, org.logcause.report.WritePostmortems.FOLDER, s.incidentId());
       }
     }
   }

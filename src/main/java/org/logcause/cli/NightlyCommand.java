@@ -3,11 +3,14 @@ package org.logcause.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.logcause.job.JobSpecLoader;
 import org.logcause.job.JobSpecLoader.LoadedJob;
 import org.logcause.job.SpecException;
+import org.logcause.plan.RunPlan;
 import org.logcause.run.Progress;
 import org.logcause.run.RunJob;
 import org.logcause.run.SparkSessions;
@@ -47,8 +50,11 @@ final class NightlyCommand implements Callable<Integer> {
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: the submit's, else local[*])")
   String master;
 
-  @Option(names = "--verbose", description = "show Spark's own logging")
+  @Option(names = "--verbose", description = "print each night's plan first, and show Spark's own logging")
   boolean verbose;
+
+  @Option(names = "--dry-run", description = "check the job spec and the options, print the plan of each night, and stop (Spark is not started)")
+  boolean dryRun;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -67,19 +73,28 @@ final class NightlyCommand implements Callable<Integer> {
       if (last.isBefore(first)) throw new SpecException("--to-date " + toDate + " is before --from-date " + fromDate);
       if (first.plusDays(MAX_DAYS).isBefore(last)) throw new SpecException("a backfill covers at most " + MAX_DAYS + " days");
     }
-    String outDir = out != null ? out : loaded.resolve(loaded.spec().output());
-    org.logcause.job.SourcePaths.checkOutput(loaded, outDir); // before Spark starts
+    List<RunPlan> plans = new ArrayList<>();
+    for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+      plans.add(RunPlan.nightly(loaded, out, d)); // checked before Spark starts
+    }
+    String outDir = plans.get(0).out();
     PrintWriter console = spec.commandLine().getOut();
+    if (dryRun || verbose) {
+      plans.forEach(p -> p.print(console));
+      if (dryRun) {
+        return 0;
+      }
+    }
     boolean sessionExisted = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = SparkSessions.start("logcause nightly " + loaded.spec().job(), master, verbose);
     int exit = RunJob.OK;
     try {
-      for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
-        String runId = "nightly-" + d + "-" + loaded.specHash().substring(0, 8);
-        console.printf("logcause nightly: job %s, date %s, run %s, output %s%n", loaded.spec().job(), d, runId, outDir);
+      for (RunPlan plan : plans) {
+        LocalDate d = ((RunPlan.Nightly) plan.mode()).date();
+        console.printf("logcause nightly: job %s, date %s, run %s, output %s%n", loaded.spec().job(), d, plan.runId(), outDir);
         console.flush();
-        RunJob.Outcome outcome = new RunJob(loaded, "nightly", runId, outDir, new Progress(console))
-            .withWindow(RunJob.Window.night(d)).withNotes(n -> console.println("note: " + n)).apply(spark);
+        RunJob.Outcome outcome = new RunJob(loaded, plan, new Progress(console))
+            .withNotes(n -> console.println("note: " + n)).apply(spark);
         ForensicCommand.printFiles(console, outcome.files(), true);
         console.printf("committed date=%s of every table under %s (status %s)%n", d, outDir, outcome.manifest().status());
         ForensicCommand.printSummary(console, outcome.attribution(), outDir, false);

@@ -12,7 +12,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.logcause.job.SpecException;
 import org.logcause.output.OutputFolder;
-import org.logcause.output.Tables;
 import org.logcause.run.SparkSessions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +25,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "query",
     mixinStandardHelpOptions = true,
-    description = "Run Spark SQL over the output tables under --out (views: " + Tables.VIEW_LIST + ").")
+    description = "Run Spark SQL over the output tables under --out, each a view named like its table "
+        + "(\"SHOW TABLES\" lists them).")
 final class QueryCommand implements Callable<Integer> {
   enum Format { table, csv, json }
 

@@ -151,8 +151,10 @@ public final class FileIngestor {
           return;
         }
         accept(line);
-      } catch (IOException | RuntimeException e) {
-        // A truncated or corrupt file: keep everything read so far, name the failure, go on with other files.
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // A truncated or corrupt file, or one that cannot be read: keep everything read so far, name the failure, go
+        // on with other files. Anything else is a bug (a parser must turn bad input into a rejection, never throw):
+        // it fails the run, with its stack trace, rather than pass for bad input.
         error =
             (reader == null ? "cannot open: " : "read failed after line " + lineNo + ": ")
                 + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());

@@ -31,7 +31,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.logcause.classify.ClassifyEvents;
-import org.logcause.classify.Rules;
+import org.logcause.classify.core.Rules;
 import org.logcause.ingest.format.Formats;
 import org.logcause.ingest.format.LineParser;
 import org.logcause.job.JobSpec;
@@ -371,14 +371,14 @@ public final class ReadSources {
           return r;
         }
         Object[] v = values(source, sourceHost, records.next(), masker, classifier);
-        if (classifier != null && IngestSchema.EVENT.equals(v[0])) {
+        if (classifier != null && IngestSchema.EVENT.equals(v[KIND])) {
           String masked = (String) v[maskedAt];
           v[maskedAt] = null;
           if (seen.size() >= 100_000) seen.clear();
           if (seen.add((Long) v[keyAt])) {
             Object[] t = new Object[v.length];
-            t[0] = IngestSchema.TEMPLATE;
-            System.arraycopy(v, 1, t, 1, 4); // source, component, format, file
+            t[KIND] = IngestSchema.TEMPLATE;
+            for (int k : new int[] {SOURCE, COMPONENT, FORMAT, FILE}) t[k] = v[k];
             t[keyAt] = v[keyAt];
             t[maskedAt] = masked;
             pending = RowFactory.create(t);
@@ -397,45 +397,73 @@ public final class ReadSources {
     throw new IllegalStateException("no classification column " + name);
   }
 
+  /** The positions of {@link IngestSchema#RECORDS}' fields, by name: rows are built by name from the one schema. */
+  private static final int KIND = at("kind");
+  private static final int SOURCE = at("source");
+  private static final int COMPONENT = at("component");
+  private static final int FORMAT = at("format");
+  private static final int FILE = at("file");
+  private static final int LINE = at("line");
+  private static final int LINE_COUNT = at("line_count");
+  private static final int TS_MICROS = at("ts_micros");
+  private static final int LEVEL = at("level");
+  private static final int MESSAGE = at("message");
+  private static final int HOST = at("host");
+  private static final int ATTRIBUTES = at("attributes");
+  private static final int RAW = at("raw");
+  private static final int REASON = at("reason");
+  private static final int LINES_READ = at("lines_read");
+  private static final int BYTES = at("bytes");
+  private static final int EVENTS = at("events");
+  private static final int CONTINUATION_LINES = at("continuation_lines");
+  private static final int QUARANTINED = at("quarantined");
+  private static final int INVALID_UTF8_LINES = at("invalid_utf8_lines");
+  private static final int ERROR = at("error");
+  private static final int MASKED_VALUES = at("masked_values");
+
+  private static int at(String field) {
+    return IngestSchema.RECORDS.fieldIndex(field);
+  }
+
   /** A record's row values; secrets in what it keeps of the line are masked here, before anything is written. */
   private static Object[] values(SourceSpec s, String sourceHost, IngestRecord r, SecretMasker masker, Rules classifier) {
     Object[] v = new Object[IngestSchema.RECORDS.length() + (classifier == null ? 0 : ClassifyEvents.COLUMNS.length)];
-    v[1] = s.name();
-    v[2] = s.component();
-    v[3] = s.format();
+    v[SOURCE] = s.name();
+    v[COMPONENT] = s.component();
+    v[FORMAT] = s.format();
     if (r instanceof IngestRecord.Event e) {
       SecretMasker.Masked m = masker.mask(e.message(), e.attributes());
-      v[0] = IngestSchema.EVENT;
-      v[4] = e.file();
-      v[5] = e.line();
-      v[6] = e.lineCount();
-      v[7] = e.tsMicros();
-      v[8] = e.level();
-      v[9] = m.message();
-      v[10] = e.host() == null || e.host().isEmpty() ? sourceHost : e.host();
-      v[11] = scala.jdk.javaapi.CollectionConverters.asScala(m.attributes());
+      v[KIND] = IngestSchema.EVENT;
+      v[FILE] = e.file();
+      v[LINE] = e.line();
+      v[LINE_COUNT] = e.lineCount();
+      v[TS_MICROS] = e.tsMicros();
+      v[LEVEL] = e.level();
+      v[MESSAGE] = m.message();
+      v[HOST] = e.host() == null || e.host().isEmpty() ? sourceHost : e.host();
+      v[ATTRIBUTES] = scala.jdk.javaapi.CollectionConverters.asScala(m.attributes());
       if (classifier != null) {
         Object[] c = ClassifyEvents.columns(classifier, s.format(), s.name(), e.level(), m.message(), m.attributes());
         System.arraycopy(c, 0, v, IngestSchema.RECORDS.length(), c.length);
       }
     } else if (r instanceof IngestRecord.Quarantined q) {
-      v[0] = IngestSchema.QUARANTINE;
-      v[4] = q.file();
-      v[5] = q.line();
-      v[12] = masker.mask(q.raw());
-      v[13] = masker.mask(q.reason());
+      v[KIND] = IngestSchema.QUARANTINE;
+      v[FILE] = q.file();
+      v[LINE] = q.line();
+      v[RAW] = masker.mask(q.raw());
+      v[REASON] = masker.mask(q.reason());
     } else {
       IngestRecord.FileStats f = (IngestRecord.FileStats) r;
-      v[0] = IngestSchema.FILE;
-      v[4] = f.file();
-      v[14] = f.linesRead();
-      v[15] = f.bytes();
-      v[16] = f.events();
-      v[17] = f.continuationLines();
-      v[18] = f.quarantined();
-      v[19] = f.invalidUtf8Lines();
-      v[20] = f.error();
-      v[21] = masker.masked();
+      v[KIND] = IngestSchema.FILE;
+      v[FILE] = f.file();
+      v[LINES_READ] = f.linesRead();
+      v[BYTES] = f.bytes();
+      v[EVENTS] = f.events();
+      v[CONTINUATION_LINES] = f.continuationLines();
+      v[QUARANTINED] = f.quarantined();
+      v[INVALID_UTF8_LINES] = f.invalidUtf8Lines();
+      v[ERROR] = f.error();
+      v[MASKED_VALUES] = masker.masked();
     }
     return v;
   }

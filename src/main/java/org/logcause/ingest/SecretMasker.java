@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.logcause.classify.LiteralSet;
+import org.logcause.classify.core.LiteralSet;
 import org.logcause.job.JobSpec;
 import org.logcause.text.BoundedRegex;
 

@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.logcause.classify.RuleSpec;
+import org.logcause.classify.core.RuleSpec;
 
 /**
  * A job: which logs to read, how the components depend on each other, and where to write.
@@ -18,6 +18,7 @@ import org.logcause.classify.RuleSpec;
  * @param rules classification rules checked before the built-in ones (same id: replaces the built-in rule)
  * @param masking secret and personal-data masking applied before anything is written (on by default)
  * @param keepRuns snapshots of the output folder kept after a run publishes its own (default 3, at least 1)
+ * @param detection detector, baseline and grouping settings (defaults: see {@link Detection})
  */
 public record JobSpec(
     String job,
@@ -28,7 +29,8 @@ public record JobSpec(
     Limits limits,
     List<RuleSpec> rules,
     Masking masking,
-    Integer keepRuns)
+    Integer keepRuns,
+    Detection detection)
     implements Serializable {
 
   /** Snapshots kept by default: the current run's and the two before it. */
@@ -43,6 +45,7 @@ public record JobSpec(
     output = output == null ? "out" : output;
     masking = masking == null ? new Masking(null, null, null) : masking;
     keepRuns = keepRuns == null ? DEFAULT_KEEP_RUNS : keepRuns;
+    detection = detection == null ? Detection.defaults() : detection;
   }
 
   /**

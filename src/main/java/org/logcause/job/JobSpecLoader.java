@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.logcause.classify.Rules;
+import org.logcause.classify.core.Rules;
 import org.logcause.ingest.format.Formats;
 
 /** Reads a YAML job spec into a validated {@link JobSpec}; every error names the field and the bad value. */
@@ -176,6 +176,10 @@ public final class JobSpecLoader {
       }
     }
     require(spec.keepRuns() >= 1, origin, "keep_runs", "must be at least 1, cannot be: " + spec.keepRuns());
+    for (String problem : spec.detection().problems()) {
+      int colon = problem.indexOf(": ");
+      fail(origin, problem.substring(0, colon), problem.substring(colon + 2));
+    }
   }
 
   private static String path(JsonMappingException e) {

@@ -30,7 +30,7 @@ public record SourceSpec(
     String clockOffset,
     Map<String, String> options,
     Boolean allowOutside)
-    implements Serializable {
+    implements Serializable, org.logcause.ingest.format.Formats.Source {
 
   public SourceSpec(String name, String component, String host, String format, String path, String timezone,
       String clockOffset, Map<String, String> options) {
@@ -45,6 +45,7 @@ public record SourceSpec(
     host = host == null ? "" : host;
   }
 
+  @Override
   public ZoneId zone() {
     return ZoneId.of(timezone);
   }

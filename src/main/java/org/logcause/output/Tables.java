@@ -13,7 +13,6 @@ public final class Tables {
   /** Every table, in the order a reader meets them. */
   public static final java.util.List<String> ALL = java.util.List.of(EVENTS, QUARANTINE, SIGNALS, ANOMALIES, INCIDENTS,
       HYPOTHESES, INCIDENT_SUMMARY, RUN_MANIFEST);
-  public static final String VIEW_LIST = "events, quarantine, signals, anomalies, incidents, hypotheses, incident_summary, run_manifest";
   public static final String MANIFEST_JSON = "run_manifest.json";
 
   /** The columns of {@code events}, in order (the README documents each). */

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.logcause.attribution.Attributor;
-import org.logcause.attribution.Facts;
+import org.logcause.attribution.core.Attributor;
+import org.logcause.attribution.core.Facts;
 
 /**
  * What the incident timeline chart shows, decided without drawing anything: which signals get a strip (the root

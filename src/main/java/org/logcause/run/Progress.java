@@ -6,12 +6,22 @@ import org.logcause.output.RunManifest;
 /** Prints one line per stage (name, rows, elapsed) and records the timing for the run manifest. */
 public final class Progress {
   private final PrintWriter out;
+  private org.apache.spark.SparkContext spark;
 
   public Progress(PrintWriter out) {
     this.out = out;
   }
 
+  /** Names each stage's Spark jobs after it (the local property {@link SparkProfile#STAGE}). */
+  Progress attach(org.apache.spark.SparkContext sc) {
+    this.spark = sc;
+    return this;
+  }
+
   public Stage begin(String name) {
+    if (spark != null) {
+      spark.setLocalProperty(SparkProfile.STAGE, name);
+    }
     return new Stage(name, System.nanoTime());
   }
 

@@ -8,6 +8,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.logcause.signals.core.Signals;
 
 /**
  * Signals stage: turns classified events into time series, one value per component × signal × window.
@@ -33,7 +34,7 @@ public final class BuildSignals {
 
   /** Whether a signal (by name) is a count or a gauge. */
   public static String kindOf(String signal) {
-    return signal.startsWith("category:") || signal.startsWith("template:") || signal.equals("requests") ? COUNT : GAUGE;
+    return Signals.isCount(signal) ? COUNT : GAUGE;
   }
 
   /** Rows: component, signal, kind, window (index), value, from events that carry their {@code template_id}. */
@@ -55,13 +56,13 @@ public final class BuildSignals {
     // column pruning leaves the two aggregations different plans, so their shuffles are not reused.
     Dataset<Row> perCategory = e.groupBy(col("component"), col("window"), col("category"))
         .agg(count(lit(1)).alias("n"), count(when(col("level").isin("ERROR", "FATAL"), 1)).alias("errors"));
-    Dataset<Row> categories = perCategory.select(col("component"), concat(lit("category:"), col("category")).alias("signal"),
+    Dataset<Row> categories = perCategory.select(col("component"), concat(lit(Signals.CATEGORY), col("category")).alias("signal"),
         col("window"), col("n").cast("double").alias("value"), lit(COUNT).alias("kind"));
     Dataset<Row> errorRatio = perCategory.groupBy(col("component"), col("window"))
         .agg(sum("errors").cast("double").divide(sum("n").cast("double")).alias("value"))
-        .withColumn("signal", lit("error_ratio")).withColumn("kind", lit(GAUGE));
+        .withColumn("signal", lit(Signals.ERROR_RATIO)).withColumn("kind", lit(GAUGE));
     Dataset<Row> templates = windowed(templated.filter(col("severity").isin("critical", "high", "medium")), col("template_id"))
-        .groupBy(col("component"), concat(lit("template:"), col("template_id")).alias("signal"), col("window"))
+        .groupBy(col("component"), concat(lit(Signals.TEMPLATE), col("template_id")).alias("signal"), col("window"))
         .agg(count(lit(1)).cast("double").alias("value")).withColumn("kind", lit(COUNT));
 
     Dataset<Row> access = e.filter(col("format").equalTo("access"))
@@ -89,13 +90,13 @@ public final class BuildSignals {
             size(collect_set(col("client"))).cast("double").alias("clients"),
             avg(when(col("known").isNull(), 1.0).otherwise(0.0)).alias("new_client_share"),
             avg(col("retry")).alias("retry_share"));
-    Dataset<Row> requests = accessSignals.select(col("component"), lit("requests").alias("signal"), col("window"),
+    Dataset<Row> requests = accessSignals.select(col("component"), lit(Signals.REQUESTS).alias("signal"), col("window"),
         col("requests").alias("value"), lit(COUNT).alias("kind"));
     Dataset<Row> gauges = accessSignals.select(col("component"), col("window"),
-        explode(map(lit("latency_p50_ms"), percentileOfSorted(col("latency_ms"), 0.5),
-            lit("latency_p95_ms"), percentileOfSorted(col("latency_ms"), 0.95),
-            lit("latency_p99_ms"), percentileOfSorted(col("latency_ms"), 0.99), lit("clients"), col("clients"),
-            lit("new_client_share"), col("new_client_share"), lit("retry_share"), col("retry_share"))).as(new String[] {"signal", "value"}))
+        explode(map(lit(Signals.LATENCY_P50), percentileOfSorted(col("latency_ms"), 0.5),
+            lit(Signals.LATENCY_P95), percentileOfSorted(col("latency_ms"), 0.95),
+            lit(Signals.LATENCY_P99), percentileOfSorted(col("latency_ms"), 0.99), lit(Signals.CLIENTS), col("clients"),
+            lit(Signals.NEW_CLIENT_SHARE), col("new_client_share"), lit(Signals.RETRY_SHARE), col("retry_share"))).as(new String[] {"signal", "value"}))
         .filter(col("value").isNotNull())
         .select(col("component"), col("signal"), col("window"), col("value"), lit(GAUGE).alias("kind"));
     Dataset<Row> slow = e.filter(col("format").startsWith("postgres"))
@@ -103,7 +104,7 @@ public final class BuildSignals {
         .filter(col("ms").isNotNull())
         .groupBy(col("component"), col("window"))
         .agg(percentileOfSorted(sort_array(collect_list(col("ms"))), 0.95).alias("value"))
-        .select(col("component"), lit("slow_query_p95_ms").alias("signal"), col("window"), col("value"), lit(GAUGE).alias("kind"));
+        .select(col("component"), lit(Signals.SLOW_QUERY_P95).alias("signal"), col("window"), col("value"), lit(GAUGE).alias("kind"));
 
     String[] cols = {"component", "signal", "kind", "window", "value"};
     return categories.select(cols[0], cols[1], cols[2], cols[3], cols[4])

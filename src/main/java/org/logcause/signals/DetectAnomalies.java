@@ -12,6 +12,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.logcause.signals.core.AnomalyFinder;
+import org.logcause.signals.core.RobustBaseline;
 import scala.Tuple2;
 
 /**
@@ -103,7 +105,7 @@ public final class DetectAnomalies {
     } else {
       base = Arrays.stream(Arrays.copyOfRange(values, 0, split)).filter(v -> !Double.isNaN(v)).toArray();
     }
-    RobustBaseline baseline = RobustBaseline.of(base);
+    RobustBaseline baseline = RobustBaseline.of(base, settings.coldStartWindows());
     List<Row> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       if (present[i]) {
@@ -130,34 +132,32 @@ public final class DetectAnomalies {
     return out;
   }
 
-  /** Windows summed into one by the coarse pass. */
-  static final int COARSE = 6;
-
   /**
-   * The coarse pass of a count: the same test on sums of {@link #COARSE} windows finds faults logged steadily but
+   * The coarse pass of a count: the same test on sums of {@code coarseWindows} windows finds faults logged steadily but
    * too sparsely for any single window (one disk-full error every few seconds). Its anomalies are added where the fine
    * pass found none, on fine window indices, their onsets refined by the run-up of the fine series.
    */
   static List<AnomalyFinder.Anomaly> withCoarse(List<AnomalyFinder.Anomaly> fine, double[] analysed, double[] base,
       RobustBaseline baseline, AnomalyFinder.Settings settings) {
-    if (base.length < 4 * COARSE || analysed.length < 2 * COARSE) {
+    int coarse = settings.coarseWindows();
+    if (base.length < 4 * coarse || analysed.length < 2 * coarse) {
       return fine;
     }
-    double[] coarseAnalysed = sums(analysed);
-    RobustBaseline coarseBaseline = RobustBaseline.of(sums(base));
+    double[] coarseAnalysed = sums(analysed, coarse);
+    RobustBaseline coarseBaseline = RobustBaseline.of(sums(base, coarse), settings.coldStartWindows());
     List<AnomalyFinder.Anomaly> out = new ArrayList<>(fine);
     for (AnomalyFinder.Anomaly c : new AnomalyFinder(settings).find(coarseAnalysed, coarseBaseline, true)) {
       if (c.newSignal()) {
         continue; // the fine pass already reports a signal never seen in the baseline
       }
-      int coarseOnset = c.onset() * COARSE;
-      int end = Math.min(analysed.length - 1, c.end() * COARSE + COARSE - 1);
+      int coarseOnset = c.onset() * coarse;
+      int end = Math.min(analysed.length - 1, c.end() * coarse + coarse - 1);
       boolean overlaps = fine.stream().anyMatch(f -> f.onset() <= end && f.end() >= coarseOnset);
       if (overlaps) {
         continue;
       }
       int floor = out.stream().filter(f -> f.end() < coarseOnset).mapToInt(f -> f.end() + 1).max().orElse(0);
-      int onset = Math.min(coarseOnset, AnomalyFinder.runUp(analysed, coarseOnset, baseline.mean(), floor));
+      int onset = Math.min(coarseOnset, AnomalyFinder.runUp(analysed, coarseOnset, baseline.mean(), floor, settings.runUpWindows()));
       int peak = onset;
       for (int k = onset; k <= end; k++) {
         if (analysed[k] > analysed[peak]) peak = k;
@@ -168,10 +168,10 @@ public final class DetectAnomalies {
     return out;
   }
 
-  private static double[] sums(double[] values) {
-    double[] out = new double[values.length / COARSE];
-    for (int i = 0; i < out.length * COARSE; i++) {
-      out[i / COARSE] += values[i];
+  private static double[] sums(double[] values, int coarse) {
+    double[] out = new double[values.length / coarse];
+    for (int i = 0; i < out.length * coarse; i++) {
+      out[i / coarse] += values[i];
     }
     return out;
   }

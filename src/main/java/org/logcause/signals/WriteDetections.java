@@ -18,6 +18,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.logcause.signals.core.GroupIncidents;
 
 /**
  * Shapes the detect stage's results into the {@code signals}, {@code anomalies} and {@code incidents} tables.

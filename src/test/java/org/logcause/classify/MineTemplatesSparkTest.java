@@ -9,6 +9,8 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.logcause.classify.core.Masker;
+import org.logcause.classify.core.TemplateMiner;
 import org.logcause.support.SharedSpark;
 
 class MineTemplatesSparkTest {

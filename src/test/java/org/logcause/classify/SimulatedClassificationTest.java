@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.logcause.classify.core.Rules;
+import org.logcause.eval.ClassificationAccuracy;
 import org.logcause.simulate.Family;
 import org.logcause.simulate.Simulator;
 

@@ -250,11 +250,70 @@ class ForensicRedcrowTest {
     }
   }
 
+  /**
+   * Every {@code bin/logcause} command in the README's code blocks parses, and its queries run against the sample run
+   * (the README's output folder read as this test's); the README's job spec is a valid spec.
+   */
+  @Test
+  void theReadmeCommandsAndJobSpecAreValid() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```(\\w*)\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(readme);
+    int commands = 0;
+    int queries = 0;
+    String spec = null;
+    while (blocks.find()) {
+      if (blocks.group(1).equals("yaml")) spec = blocks.group(2);
+      for (String line : blocks.group(2).split("\n")) {
+        if (!line.startsWith("bin/logcause ")) continue;
+        List<String> args = shellWords(line.replaceFirst("\\s+#.*$", "").substring("bin/logcause ".length()));
+        new picocli.CommandLine(new Main()).parseArgs(args.toArray(String[]::new)); // throws on an unknown option
+        commands++;
+        if (args.get(0).equals("query")) {
+          List<String> run = args.stream().map(a -> a.equals("out/redcrow") ? target.toString() : a).toList();
+          StringWriter err = new StringWriter();
+          assertThat(Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), run.toArray(String[]::new)))
+              .as(line + "\n" + err).isZero();
+          queries++;
+        }
+      }
+    }
+    assertThat(commands).isGreaterThanOrEqualTo(3);
+    assertThat(queries).isGreaterThanOrEqualTo(2);
+    assertThat(spec).isNotNull();
+    var parsed = org.logcause.job.JobSpecLoader.parse(spec, "README.md");
+    assertThat(parsed.sources()).hasSize(5);
+  }
+
+  /** A command line split as a POSIX shell splits it (quotes, no expansion). */
+  static List<String> shellWords(String line) {
+    List<String> words = new java.util.ArrayList<>();
+    StringBuilder w = new StringBuilder();
+    char quote = 0;
+    boolean any = false;
+    for (char c : line.toCharArray()) {
+      if (quote != 0) {
+        if (c == quote) quote = 0; else w.append(c);
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+        any = true;
+      } else if (Character.isWhitespace(c)) {
+        if (any || w.length() > 0) words.add(w.toString());
+        w.setLength(0);
+        any = false;
+      } else {
+        w.append(c);
+      }
+    }
+    if (any || w.length() > 0) words.add(w.toString());
+    return words;
+  }
+
   /** The README's example queries run, as written, against the sample run. */
   @Test
   void theReadmeExampleQueriesRun() throws Exception {
     String readme = Files.readString(Path.of("README.md"));
-    String section = readme.substring(readme.indexOf("### Example queries"), readme.indexOf("### `events/`"));
+    int start = readme.indexOf("### Example queries");
+    String section = readme.substring(start, readme.indexOf("\n## ", start));
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("```sql\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(section);
     List<String> queries = new java.util.ArrayList<>();
     while (m.find()) {

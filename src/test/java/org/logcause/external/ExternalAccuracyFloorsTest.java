@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.logcause.classify.ClassificationAccuracy;
-import org.logcause.classify.Rules;
-import org.logcause.classify.TemplateAccuracy;
-import org.logcause.classify.TemplateMiner;
+import org.logcause.classify.core.Rules;
+import org.logcause.classify.core.TemplateMiner;
+import org.logcause.eval.ClassificationAccuracy;
+import org.logcause.eval.TemplateAccuracy;
 
 /**
  * Floors on the measured accuracy, a little below what {@code bench templates} and {@code bench classify} report,

@@ -56,6 +56,7 @@ class ExternalSamplesIngestTest {
       s.put("component", "external");
       s.put("format", e.get("format"));
       s.put("path", external.resolve((String) e.get("files")).toString());
+      s.put("allow_outside", true); // the samples live in ../shared, not beside the spec
       if (e.containsKey("options")) {
         s.put("options", e.get("options"));
       }
@@ -65,7 +66,8 @@ class ExternalSamplesIngestTest {
     Files.createDirectories(dir);
     Path spec = dir.resolve("external.yaml");
     YAML.writeValue(spec.toFile(), Map.of("job", "external-samples", "sources", sources));
-    outcome = new RunJob(JobSpecLoader.load(spec), "forensic", "external", dir.resolve("out").toString(),
+    var job = JobSpecLoader.load(spec);
+    outcome = new RunJob(job, org.logcause.plan.RunPlan.forensic(job, dir.resolve("out").toString()),
         new Progress(new PrintWriter(new StringWriter()))).apply(SharedSpark.get());
     writeReport(dir.getParent().resolve("external-ingest.tsv"));
   }

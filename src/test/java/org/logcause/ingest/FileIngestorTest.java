@@ -98,6 +98,20 @@ class FileIngestorTest {
     }
   }
 
+  /** Bad input is a file-level error; a parser that throws is a bug, and the bug is not hidden as bad input. */
+  @Test
+  void aParserThatThrowsFailsTheRunInsteadOfPassingForABadFile() {
+    org.logcause.ingest.format.LineParser buggy = new org.logcause.ingest.format.LineParser() {
+      @Override
+      public org.logcause.ingest.format.Parsed parse(String line) {
+        throw new IllegalStateException("a bug");
+      }
+    };
+    var records = new FileIngestor(1 << 20, 0).ingest("f.log", () -> new ByteArrayInputStream("x\n".getBytes()), buggy);
+    org.assertj.core.api.Assertions.assertThatThrownBy(records::hasNext).isInstanceOf(IllegalStateException.class)
+        .hasMessage("a bug");
+  }
+
   @Test
   void quarantinesAnOverlongLineWithoutLoadingIt() {
     String longLine = "2024-06-20 14:01:15.902 UTC [1] LOG:  " + "x".repeat(5000);

@@ -82,8 +82,8 @@ class IngestEndToEndTest {
 
   static RunJob.Outcome run(Path target) {
     var job = JobSpecLoader.load(dir.resolve("job.yaml"));
-    return new RunJob(job, "forensic", "run-e2e", target.toString(), new Progress(new PrintWriter(new StringWriter())))
-        .apply(spark);
+    return new RunJob(job, org.logcause.plan.RunPlan.forensic(job, target.toString()),
+        new Progress(new PrintWriter(new StringWriter()))).apply(spark);
   }
 
   /** Map columns cannot be compared as sets: compare their sorted entries instead. */
@@ -171,7 +171,7 @@ class IngestEndToEndTest {
     assertThat(rows).extracting(r -> r.<Long>getAs("line")).containsExactly(2L, 3L);
     assertThat(rows.get(0).<String>getAs("reason")).startsWith("not valid JSON");
     assertThat(rows.get(1).<String>getAs("reason")).isEqualTo("unparseable timestamp in field timestamp: \"not a time\"");
-    assertThat(rows.get(0).<String>getAs("run_id")).isEqualTo("run-e2e");
+    assertThat(rows.get(0).<String>getAs("run_id")).isEqualTo(outcome.manifest().runId());
   }
 
   @Test

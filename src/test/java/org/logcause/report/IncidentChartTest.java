@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.logcause.attribution.Attributor;
-import org.logcause.attribution.Facts;
+import org.logcause.attribution.core.Attributor;
+import org.logcause.attribution.core.Facts;
 
 /** The chart's plan (strips, onsets, markers, range) on a hand-built incident, and the files drawn from it. */
 class IncidentChartTest {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.logcause.signals.core.AnomalyFinder;
 
 class DetectAnomaliesTest {
   private static List<double[]> step(int n, int at, double before, double after) {

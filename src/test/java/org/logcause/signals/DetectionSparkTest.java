@@ -27,7 +27,12 @@ import org.logcause.support.SharedSpark;
 /** The detect stage on small simulated scenarios: the incident window and the root cause's onset. */
 class DetectionSparkTest {
   private static RunJob run(Path scenario, Path out) throws IOException {
-    return new RunJob(JobSpecLoader.load(scenario.resolve("job.yaml")), "forensic", "t", out.toString(),
+    return run(scenario, out, null);
+  }
+
+  private static RunJob run(Path scenario, Path out, String history) throws IOException {
+    var job = JobSpecLoader.load(scenario.resolve("job.yaml"));
+    return new RunJob(job, org.logcause.plan.RunPlan.forensic(job, out.toString(), null, null, history, "forensic"),
         new Progress(new PrintWriter(new StringWriter())));
   }
 
@@ -63,7 +68,7 @@ class DetectionSparkTest {
     run(dir.resolve("s"), dir.resolve("out")).apply(spark);
     assertThat(Out.table(dir.resolve("out"), "incidents").count()).isZero();
     // The same quiet day scored against itself as history: still nothing.
-    run(dir.resolve("s"), dir.resolve("out2")).withBaselineHistory(dir.resolve("out").toString()).apply(spark);
+    run(dir.resolve("s"), dir.resolve("out2"), dir.resolve("out").toString()).apply(spark);
     assertThat(Out.table(dir.resolve("out2"), "incidents").count()).isZero();
     assertThat(Out.table(dir.resolve("out2"), "signals").count()).isGreaterThan(1000);
   }

@@ -29,8 +29,9 @@ class SimulatedIngestTest {
   void onlyDeliberatelyCorruptedLinesAreQuarantined(Family family, @TempDir Path dir) throws IOException {
     Labels labels = Simulator.write(new Simulator.Settings(family, 11, 0.2, null, null), dir.resolve("scenario"));
     Path out = dir.resolve("out");
-    RunJob.Outcome o = new RunJob(JobSpecLoader.load(dir.resolve("scenario/job.yaml")), "forensic", "sim",
-        out.toString(), new Progress(new PrintWriter(new StringWriter()))).apply(SharedSpark.get());
+    var job = JobSpecLoader.load(dir.resolve("scenario/job.yaml"));
+    RunJob.Outcome o = new RunJob(job, org.logcause.plan.RunPlan.forensic(job, out.toString()),
+        new Progress(new PrintWriter(new StringWriter()))).apply(SharedSpark.get());
 
     assertThat(o.exitCode()).isZero();
     assertThat(o.files()).hasSize(5).allMatch(FileStat::reconciled);

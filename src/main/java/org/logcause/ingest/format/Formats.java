@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.logcause.job.SourceSpec;
 
 /**
  * The log formats logcause reads, by the name a job spec uses. {@link #create} checks a source's options (so a
@@ -33,7 +32,16 @@ public final class Formats {
     LineParser newParser(int defaultYear);
   }
 
-  public static ParserFactory create(SourceSpec source) {
+  /** What a parser needs of a source: its format, its options, and the zone of timestamps that carry none. */
+  public interface Source {
+    String format();
+
+    Map<String, String> options();
+
+    ZoneId zone();
+  }
+
+  public static ParserFactory create(Source source) {
     ZoneId zone = source.zone();
     Map<String, String> raw = source.options();
     String format = source.format();

@@ -1,0 +1,628 @@
+package org.logcause.attribution.core;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Ranks the root-cause hypotheses of one incident and gives every one a verdict, a confidence and its evidence
+ * (Spark-free: an incident's facts are small). The method (docs/detection-and-attribution.md):
+ * <ol>
+ *   <li>candidates: every anomalous (component, category) of the incident, every change made before it, every
+ *       requested restart;</li>
+ *   <li>each candidate explains the candidates that the {@link CausalKnowledge} edges reach from it along the
+ *       topology, in time order, within the lag ranges and the clock-skew tolerance;</li>
+ *   <li>score = 0.35 × share of the incident's anomalies it explains + 0.20 × temporal precedence + 0.30 × prior of
+ *       its category + 0.15 × contrast, plus the discriminating tests (revert followed by recovery, restart followed
+ *       by more of the same, new clients or retries, precursors of a pile-up);</li>
+ *   <li>the best is ROOT_CAUSE; what it explains is SYMPTOM, or MISLEADING when it is a classic false lead whose test
+ *       says no; what it does not explain is CONTRIBUTING (strong and early) or NOT_SUPPORTED;</li>
+ *   <li>confidence: a softmax of the scores at {@link #TEMPERATURE}, calibrated on simulated scenarios (see the
+ *       README): for ROOT_CAUSE the probability it is the cause, for the others that it is not.</li>
+ * </ol>
+ */
+public final class Attributor {
+  public static final String ROOT_CAUSE = "ROOT_CAUSE";
+  public static final String CONTRIBUTING = "CONTRIBUTING";
+  public static final String SYMPTOM = "SYMPTOM";
+  public static final String MISLEADING = "MISLEADING";
+  public static final String NOT_SUPPORTED = "NOT_SUPPORTED";
+
+  /** Softmax temperature of the confidence (calibrated on development seeds; see the README). */
+  public static final double TEMPERATURE = 0.03;
+  /** Traffic counts as a spike from this multiple of the rate before the incident (the simulator's labels agree). */
+  public static final double SPIKE_RATIO = 1.3;
+  /** How far before an incident a change or restart can be its cause. */
+  public static final long LOOKBACK_SECONDS = 1800;
+  /** After a restart, how long the incident may go on before the restart counts as "changed nothing". */
+  static final long RESTART_GRACE_SECONDS = 120;
+  /** A revert or fix followed by the end of the incident within this long counts as "recovered after it". */
+  static final long RECOVERY_SECONDS = 600;
+
+  private static final Set<String> TRAFFIC_SIGNALS = Set.of("requests", "clients", "new_client_share", "retry_share");
+  private static final Set<String> NOT_CAUSES = Set.of("benign", "unknown", "client_error");
+  private static final Set<String> PRECURSORS = Set.of("replication_fault", "lock_contention", "overload", "config_change",
+      "deploy", "traffic_surge", "network", "resource_exhaustion", "failover", "scale");
+  private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  /** One piece of evidence: what kind, when, what it says, and the event behind it (null for derived facts). */
+  public record Evidence(String kind, Long ts, String detail, String eventId) {}
+
+  /** A ranked hypothesis with its verdict. Times in epoch microseconds. */
+  public record Hypothesis(String incidentId, int rank, String component, String category, String cause, String changeId,
+      String verdict, double score, double confidence, long onset, String explanation, List<Evidence> evidence,
+      String lead, List<String> signals) {}
+
+  /** What the responder needs first: the incident, its root cause, its leads, and a timeline. */
+  public record Summary(String incidentId, long start, long end, List<String> components, String severity,
+      Hypothesis rootCause, List<Hypothesis> misleading, List<TimelineEntry> timeline) {}
+
+  /** One line of the incident timeline. */
+  public record TimelineEntry(long ts, String kind, String text) {}
+
+  /** The hypotheses of an incident, best first, and its summary. */
+  public record Result(List<Hypothesis> hypotheses, Summary summary) {}
+
+  private final CausalKnowledge knowledge;
+  private final Topology topology;
+  private final double tolUs;
+
+  public Attributor(CausalKnowledge knowledge, Topology topology) {
+    this.knowledge = knowledge;
+    this.topology = topology;
+    this.tolUs = knowledge.clockSkewToleranceSeconds() * 1e6;
+  }
+
+  /** A candidate while it is being scored. */
+  private static final class Candidate {
+    final String component;
+    String category;
+    final Facts.Action action; // the change or first restart behind it, if any
+    final List<Facts.Anomaly> anomalies = new ArrayList<>();
+    final List<Evidence> evidence = new ArrayList<>();
+    long onset;
+    double weight;
+    double score;
+    double tests;
+    boolean testSaysNotCause;
+    String testSentence;
+    Evidence recovery; // the revert after which the incident ended, if any
+    String lead;
+    Set<Candidate> explains = new HashSet<>();
+    String verdict;
+    double confidence;
+    String explanation;
+
+    Candidate(String component, String category, Facts.Action action, long onset) {
+      this.component = component;
+      this.category = category;
+      this.action = action;
+      this.onset = onset;
+    }
+
+    double maxScore() {
+      return anomalies.stream().mapToDouble(Facts.Anomaly::score).max().orElse(0);
+    }
+
+    String name() {
+      if (action != null && action.changeId() != null && !category.equals("restart")) {
+        return category.replace('_', ' ') + " " + action.changeId() + " on " + component;
+      }
+      return label(category) + " on " + component;
+    }
+  }
+
+  public Result apply(Facts f) {
+    List<Facts.Action> remediations = new ArrayList<>();
+    List<Candidate> candidates = candidates(f, remediations);
+    if (candidates.isEmpty()) {
+      return new Result(List.of(), new Summary(f.incidentId(), f.start(), f.end(), List.of(), f.severity(), null, List.of(),
+          timeline(f, null, List.of(), remediations)));
+    }
+    double totalWeight = 0;
+    long earliest = Long.MAX_VALUE;
+    for (Candidate c : candidates) {
+      c.weight = c.anomalies.isEmpty() ? 0 : 1 + Math.min(2, Math.log10(1 + c.maxScore()));
+      totalWeight += c.weight;
+      if (!c.anomalies.isEmpty()) {
+        earliest = Math.min(earliest, c.onset);
+      }
+    }
+    for (Candidate c : candidates) {
+      c.explains = reach(c, candidates);
+      double covered = c.explains.stream().mapToDouble(x -> x.weight).sum() + c.weight;
+      double coverage = totalWeight == 0 ? 0 : covered / totalWeight;
+      double late = (c.onset - earliest - tolUs) / 1e6;
+      double precedence = late <= 0 ? 1 : Math.exp(-late / 300);
+      double contrast = c.anomalies.isEmpty() ? (corroborated(c) ? 1.0 : 0.6) : Math.min(1, Math.log10(1 + c.maxScore()) / 2);
+      double prior = knowledge.prior(c.category);
+      if (c.action != null && !c.explains.isEmpty()) {
+        // a change long before what it would explain is a weaker suspect than one just before it
+        long firstEffect = c.explains.stream().mapToLong(x -> x.onset).min().orElse(c.onset);
+        double gap = (firstEffect - c.onset) / 1e6;
+        prior *= Math.exp(-Math.max(0, gap - 300) / 900);
+      }
+      c.score = 0.35 * coverage + 0.20 * precedence + 0.30 * prior + 0.15 * contrast + c.tests;
+      long others = candidates.stream().filter(x -> x != c && !x.anomalies.isEmpty()).count();
+      c.evidence.add(new Evidence("explains", null, String.format(Locale.ROOT,
+          "explains %d of the incident's %d other anomalous signals (%.0f%% of the incident's weight)", c.explains.size(),
+          others, 100 * coverage), null));
+    }
+    candidates.sort(Comparator.comparingDouble((Candidate c) -> -c.score).thenComparingLong(c -> c.onset)
+        .thenComparing(c -> c.component).thenComparing(c -> c.category));
+    Candidate root = candidates.get(0);
+    double norm = 0;
+    for (Candidate c : candidates) {
+      norm += Math.exp((c.score - root.score) / TEMPERATURE);
+    }
+    for (Candidate c : candidates) {
+      double p = Math.exp((c.score - root.score) / TEMPERATURE) / norm;
+      c.confidence = c == root ? p : 1 - p;
+    }
+    verdicts(root, candidates, f);
+    List<Hypothesis> out = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      Candidate c = candidates.get(i);
+      out.add(new Hypothesis(f.incidentId(), i + 1, c.component, c.category,
+          c.action != null && c.action.changeId() != null && !c.category.equals("restart") ? c.action.changeId() : c.category,
+          c.action == null ? null : c.action.changeId(), c.verdict, round(c.score), round(c.confidence), c.onset,
+          c.explanation, List.copyOf(c.evidence), c.lead,
+          c.anomalies.stream().map(Facts.Anomaly::signal).distinct().sorted().toList()));
+    }
+    Hypothesis rootH = out.get(0);
+    List<Hypothesis> misleading = out.stream().filter(h -> h.verdict().equals(MISLEADING)).toList();
+    List<String> components = candidates.stream().filter(c -> !c.anomalies.isEmpty()).map(c -> c.component).distinct().sorted().toList();
+    return new Result(out, new Summary(f.incidentId(), f.start(), f.end(), components, f.severity(), rootH, misleading,
+        timeline(f, rootH, misleading, remediations)));
+  }
+
+  // ---------------------------------------------------------------- candidates
+
+  private List<Candidate> candidates(Facts f, List<Facts.Action> remediations) {
+    List<Candidate> out = new ArrayList<>();
+    List<Facts.Anomaly> anomalies = new ArrayList<>(f.anomalies());
+    anomalies.sort(Comparator.comparingLong(Facts.Anomaly::onset).thenComparing(Facts.Anomaly::id));
+    List<Facts.Action> actions = new ArrayList<>(f.actions());
+    actions.sort(Comparator.comparingLong(Facts.Action::ts).thenComparing(a -> String.valueOf(a.eventId())));
+    Map<String, Candidate> restarts = new LinkedHashMap<>();
+    List<Facts.Action> absorbing = new ArrayList<>();
+    for (Facts.Action a : actions) {
+      String type = a.type() == null ? "config_change" : a.type();
+      absorbing.add(a);
+      if (type.equals("restart")) {
+        Candidate r = restarts.get(a.component());
+        if (r != null && a.ts() - r.action.ts() <= 300e6) {
+          r.evidence.add(new Evidence("action", a.ts(), a.text(), a.eventId()));
+          continue;
+        }
+        r = new Candidate(a.component(), "restart", a, a.ts());
+        r.evidence.add(new Evidence("action", a.ts(), a.text(), a.eventId()));
+        restarts.put(a.component(), r);
+        out.add(r);
+        persisted(r, f);
+        continue;
+      }
+      if (type.equals("revert")) {
+        remediations.add(a);
+        continue;
+      }
+      if (a.ts() > f.start() + 2 * tolUs) {
+        remediations.add(a); // made during the incident: a fix, usually, but an incident dated early by unrelated
+        if (a.ts() > f.end()) { // noise may begin before its real cause, so it stays a candidate until the end
+          continue;
+        }
+      }
+      if (a.ts() < f.start() - LOOKBACK_SECONDS * 1_000_000L) {
+        continue;
+      }
+      String category = knowledge.priors().containsKey(type) ? type : "config_change";
+      Candidate c = new Candidate(a.component(), category, a, a.ts());
+      c.evidence.add(new Evidence("change", a.ts(), a.describe(), a.eventId()));
+      out.add(c);
+    }
+    for (Candidate c : out) {
+      if (c.action != null && !c.category.equals("restart")) {
+        reverted(c, remediations, f);
+      }
+    }
+    Map<String, Candidate> byKey = new LinkedHashMap<>();
+    Map<String, List<Facts.Anomaly>> trafficAnomalies = new LinkedHashMap<>();
+    for (Facts.Anomaly a : anomalies) {
+      if (TRAFFIC_SIGNALS.contains(a.signal())) {
+        trafficAnomalies.computeIfAbsent(a.component(), k -> new ArrayList<>()).add(a);
+        continue;
+      }
+      String category = category(a.signal());
+      if (category == null) {
+        continue;
+      }
+      if (category.equals("config_change") || category.equals("deploy") || category.equals("restart")) {
+        Facts.Action near = absorbing.stream().filter(x -> x.component().equals(a.component())
+            && Math.abs(x.ts() - a.onset()) <= 120e6 + tolUs).findFirst().orElse(null);
+        if (near != null) {
+          Candidate owner = out.stream().filter(c -> c.action == near || (c.category.equals("restart")
+              && c.component.equals(a.component()) && Math.abs(c.onset - a.onset()) <= 300e6 + tolUs)).findFirst().orElse(null);
+          if (owner != null) {
+            owner.evidence.add(new Evidence("logs", a.onset(), String.format(Locale.ROOT,
+                "%s logged %s at %s", a.component(), signalText(a.signal()), hm(a.onset())), null));
+          }
+          continue; // the change's or the restart's own trace in the logs, not another candidate
+        }
+      }
+      String key = a.component() + "\u0000" + category;
+      Candidate c = byKey.get(key);
+      if (c == null) {
+        c = new Candidate(a.component(), category, null, a.onset());
+        byKey.put(key, c);
+        out.add(c);
+      }
+      c.anomalies.add(a);
+      c.onset = Math.min(c.onset, a.onset());
+    }
+    for (Candidate c : byKey.values()) {
+      Facts.Anomaly top = c.anomalies.stream().max(Comparator.comparingDouble(Facts.Anomaly::score)).orElseThrow();
+      c.evidence.add(new Evidence("onset", c.onset, String.format(Locale.ROOT, "%s on %s rose from %s: peak %s against a baseline of %s (score %s)",
+          signalText(top.signal()), c.component, hm(c.onset), value(top.signal(), top.peakValue()),
+          value(top.signal(), top.baseline()), top.score() >= 1000 ? "over 1000" : String.format(Locale.ROOT, "%.1f", top.score())), null));
+    }
+    java.util.TreeSet<String> edges = new java.util.TreeSet<>(trafficAnomalies.keySet());
+    f.traffic().forEach(w -> edges.add(w.component()));
+    for (String component : edges) {
+      Candidate t = traffic(component, f, trafficAnomalies.getOrDefault(component, List.of()));
+      if (t != null) {
+        out.add(t);
+      }
+    }
+    for (Candidate c : out) {
+      CausalKnowledge.FalseLead lead = knowledge.falseLead(c.category, topology.kind(c.component));
+      if (lead != null && lead.test().equals("precursor")) {
+        precursor(c, out);
+      }
+    }
+    return out;
+  }
+
+  /** The category a signal stands for, or null when it is only evidence (clients, shares, templates). */
+  static String category(String signal) {
+    if (signal.startsWith("category:")) {
+      String c = signal.substring("category:".length());
+      return NOT_CAUSES.contains(c) ? null : c;
+    }
+    return switch (signal) {
+      case "error_ratio" -> "errors";
+      case "latency_p50_ms", "latency_p95_ms", "latency_p99_ms" -> "latency";
+      case "slow_query_p95_ms" -> "overload";
+      default -> null;
+    };
+  }
+
+  /** Whether the change's own component logged it, or the incident ended when it was undone. */
+  private static boolean corroborated(Candidate c) {
+    return c.recovery != null || c.evidence.stream().anyMatch(e -> e.kind().equals("logs"));
+  }
+
+  // ---------------------------------------------------------------- discriminating tests
+
+  /** Restart test: did the incident go on after the restart? */
+  private void persisted(Candidate r, Facts f) {
+    long after = (f.end() - r.onset) / 1_000_000L;
+    CausalKnowledge.FalseLead lead = knowledge.falseLead("restart", topology.kind(r.component));
+    if (after > RESTART_GRACE_SECONDS) {
+      r.testSaysNotCause = lead != null;
+      r.tests -= 0.3;
+      r.testSentence = String.format(Locale.ROOT, "the restart of %s at %s changed nothing: the incident went on for %s after it, "
+          + "so its runtime state was not the cause; a persistent setting or something outside it may be", r.component,
+          hm(r.onset), duration(after));
+      r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
+    } else if (r.onset <= f.end()) {
+      r.testSentence = String.format(Locale.ROOT, "the incident ended %s after %s was restarted at %s", duration(Math.max(0, after)),
+          r.component, hm(r.onset));
+      r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
+    }
+  }
+
+  /** Revert test: was the change reverted, and did the incident end soon after? */
+  private void reverted(Candidate c, List<Facts.Action> remediations, Facts f) {
+    for (Facts.Action r : remediations) {
+      boolean reverts = c.action.changeId() != null && c.action.changeId().equals(r.reverts());
+      boolean sameSetting = "revert".equals(r.type()) && r.component().equals(c.component) && r.ts() > c.onset
+          && c.action.parameter() != null && c.action.parameter().equals(r.parameter());
+      if (reverts || sameSetting) {
+        long gap = (f.end() - r.ts()) / 1_000_000L;
+        if (gap >= -knowledge.clockSkewToleranceSeconds() && gap <= RECOVERY_SECONDS) {
+          c.tests += 0.3;
+          c.recovery = new Evidence("remediation", r.ts(), String.format(Locale.ROOT,
+              "reverted at %s (%s) and the incident ended %s later: recovered after the revert", hm(r.ts()),
+              r.changeId() == null ? r.text() : r.changeId(), duration(Math.max(0, gap))), r.eventId());
+          c.evidence.add(c.recovery);
+        } else if (gap > RECOVERY_SECONDS) {
+          c.tests -= 0.15;
+          c.evidence.add(new Evidence("remediation", r.ts(), String.format(Locale.ROOT,
+              "reverted at %s (%s) but the incident went on for %s: the revert did not fix it", hm(r.ts()),
+              r.changeId() == null ? r.text() : r.changeId(), duration(gap)), r.eventId()));
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * Traffic test. Over the incident, did the request rate of an access-log component rise, compared with the windows
+   * before it? (Tested over the whole span, so a sustained rise too small for any single window still counts.) If
+   * so: did the extra requests come from clients never seen before (an external surge, a cause) or from the usual
+   * clients, retrying what failed (a symptom)? Returns the traffic candidate, or null when traffic did not rise.
+   */
+  private Candidate traffic(String component, Facts f, List<Facts.Anomaly> anomalies) {
+    double baseReqs = 0;
+    double baseClients = 0;
+    int baseWindows = 0;
+    double reqs = 0;
+    double newReqs = 0;
+    double retries = 0;
+    double clientsSum = 0;
+    int windows = 0;
+    for (Facts.TrafficWindow w : f.traffic()) {
+      if (!w.component().equals(component)) continue;
+      if (w.windowStart() >= f.start() && w.windowStart() <= f.end()) {
+        reqs += w.requests();
+        newReqs += w.requests() * w.newClientShare();
+        retries += w.requests() * w.retryShare();
+        clientsSum += w.clients();
+        windows++;
+      } else if (w.windowStart() < f.start()) {
+        baseReqs += w.requests();
+        baseClients += w.clients();
+        baseWindows++;
+      }
+    }
+    boolean requestAnomaly = anomalies.stream().anyMatch(a -> a.signal().equals("requests"));
+    if (windows == 0 || reqs == 0 || (baseWindows == 0 && !requestAnomaly)) {
+      return null;
+    }
+    double rate = reqs / windows;
+    double baseRate = baseWindows == 0 ? Double.NaN : baseReqs / baseWindows;
+    double ratio = rate / baseRate;
+    double z = (rate - baseRate) / Math.sqrt(Math.max(1, baseRate) / windows);
+    // A "spike" is at least SPIKE_RATIO times the rate before the incident, sustained (z over the whole span).
+    boolean rose = baseWindows == 0 ? requestAnomaly : ratio >= SPIKE_RATIO && z >= 4;
+    if (!rose) {
+      return null;
+    }
+    long onset = anomalies.stream().filter(a -> a.onset() >= f.start() - 120_000_000L).mapToLong(Facts.Anomaly::onset).min()
+        .orElse(f.start());
+    Candidate c = new Candidate(component, "traffic_spike", null, onset);
+    c.anomalies.addAll(anomalies.stream().filter(a -> a.onset() >= f.start() - 120_000_000L).toList());
+    if (c.anomalies.isEmpty()) {
+      c.anomalies.add(new Facts.Anomaly("traffic:" + component, component, "requests", onset, onset, f.end(), rate,
+          baseRate, Math.max(0, z)));
+    }
+    double newShare = newReqs / reqs;
+    double retryShare = retries / reqs;
+    double perClient = clientsSum == 0 ? 0 : reqs / clientsSum;
+    double basePerClient = baseClients == 0 ? Double.NaN : baseReqs / baseClients;
+    String rise = Double.isNaN(ratio) ? "rose" : String.format(Locale.ROOT, "rose %.1f× (%.0f against %.0f requests per window)",
+        ratio, rate, baseRate);
+    String perClientText = Double.isNaN(basePerClient) ? String.format(Locale.ROOT, "%.1f requests per client", perClient)
+        : String.format(Locale.ROOT, "%.1f requests per client per window against %.1f before", perClient, basePerClient);
+    double extra = Double.isNaN(baseRate) ? rate : Math.max(0, rate - baseRate);
+    c.evidence.add(new Evidence("onset", onset, String.format(Locale.ROOT, "requests on %s %s from %s", component, rise, hm(onset)), null));
+    if (newShare >= 0.3 && rate * newShare >= 0.5 * extra) {
+      c.category = "traffic_surge";
+      c.tests += 0.1;
+      c.testSentence = String.format(Locale.ROOT, "traffic on %s %s and %.0f%% of the requests came from clients never seen "
+          + "before the incident (%s; %.0f%% retries): an external surge, not a retry storm", component, rise,
+          100 * newShare, perClientText, 100 * retryShare);
+    } else {
+      c.testSaysNotCause = true;
+      c.tests -= 0.15;
+      c.testSentence = String.format(Locale.ROOT, "traffic on %s %s but %.0f%% of the requests came from clients seen before "
+          + "the incident and %.0f%% were retries of a failed request within 10 s (%s): %s, not an attack", component,
+          rise, 100 * (1 - newShare), 100 * retryShare, perClientText,
+          retryShare >= 0.1 ? "a retry storm caused by the failures" : "the usual clients asking more");
+    }
+    c.evidence.add(new Evidence("test:clients", onset, c.testSentence, null));
+    return c;
+  }
+
+  /** Pile-up test: did replication waits, lock waits, a slow query or a change begin before it, and explain it? */
+  private void precursor(Candidate c, List<Candidate> all) {
+    // Prefer what the database itself showed (replication or lock waits, a slow query) over a change record.
+    Candidate first = null;
+    for (Candidate p : all) {
+      if (p == c || !PRECURSORS.contains(p.category) || p.category.equals(c.category) || p.onset >= c.onset) continue;
+      if (knowledge.propagates(p.category, p.component, c.category, c.component, (c.onset - p.onset) / 1e6, topology)
+          && (first == null || (first.anomalies.isEmpty() && !p.anomalies.isEmpty())
+              || (first.anomalies.isEmpty() == p.anomalies.isEmpty() && p.onset < first.onset))) {
+        first = p;
+      }
+    }
+    if (first != null) {
+      c.testSaysNotCause = true;
+      c.tests -= 0.15;
+      c.testSentence = String.format(Locale.ROOT, "the %s on %s began at %s, %s after %s (from %s): %s is not overloaded on its own, it "
+          + "is waiting on what came first", label(c.category), c.component, hm(c.onset), duration((c.onset - first.onset) / 1_000_000L),
+          first.name(), hm(first.onset), c.component);
+      c.evidence.add(new Evidence("test:precursor", c.onset, c.testSentence, first.action == null ? null : first.action.eventId()));
+    } else {
+      c.testSentence = String.format(Locale.ROOT, "nothing that could explain it (replication or lock waits, a slow query, a change) "
+          + "began before %s on %s", label(c.category), c.component);
+      c.evidence.add(new Evidence("test:precursor", c.onset, c.testSentence, null));
+    }
+  }
+
+  // ---------------------------------------------------------------- explanation and verdicts
+
+  /** Candidates reachable from {@code c} through knowledge edges, each effect beginning after its cause. */
+  private Set<Candidate> reach(Candidate c, List<Candidate> all) {
+    Set<Candidate> seen = new HashSet<>();
+    Deque<Candidate> todo = new ArrayDeque<>();
+    todo.add(c);
+    while (!todo.isEmpty()) {
+      Candidate from = todo.pop();
+      for (Candidate to : all) {
+        if (to == c || seen.contains(to) || to.anomalies.isEmpty()) continue;
+        if (knowledge.propagates(from.category, from.component, to.category, to.component, (to.onset - from.onset) / 1e6, topology)) {
+          seen.add(to);
+          todo.add(to);
+        }
+      }
+    }
+    return seen;
+  }
+
+  private void verdicts(Candidate root, List<Candidate> all, Facts f) {
+    root.verdict = ROOT_CAUSE;
+    root.explanation = rootSentence(root, all);
+    for (Candidate c : all) {
+      if (c == root) continue;
+      CausalKnowledge.FalseLead lead = knowledge.falseLead(c.category, topology.kind(c.component));
+      boolean explained = root.explains.contains(c);
+      if (lead != null && c.testSaysNotCause && (explained || !lead.test().equals("precursor"))) {
+        c.verdict = MISLEADING;
+        c.lead = lead.lead();
+        c.explanation = capitalise(c.testSentence) + (explained && !lead.test().equals("persisted")
+            ? " — a consequence of " + root.name() + "." : ".");
+      } else if (explained) {
+        c.verdict = SYMPTOM;
+        c.explanation = String.format(Locale.ROOT, "%s began at %s, %s after %s, and follows from it along %s.",
+            capitalise(c.name()), hm(c.onset), duration(Math.max(0, (c.onset - root.onset) / 1_000_000L)), root.name(),
+            topology.path(c.component, root.component));
+      } else if (causeOf(c, all, root) != null) {
+        Candidate by = causeOf(c, all, root);
+        c.verdict = SYMPTOM;
+        c.explanation = String.format(Locale.ROOT, "%s began at %s, %s after %s (itself %s), and follows from it along %s.",
+            capitalise(c.name()), hm(c.onset), duration(Math.max(0, (c.onset - by.onset) / 1_000_000L)), by.name(),
+            by.verdict == null ? "not the root cause" : by.verdict.toLowerCase(Locale.ROOT).replace('_', ' '),
+            topology.path(c.component, by.component));
+      } else if ((!c.anomalies.isEmpty() || !c.explains.isEmpty()) && c.score >= 0.75 * root.score
+          && c.onset <= root.onset + 300_000_000L) {
+        c.verdict = CONTRIBUTING;
+        c.explanation = String.format(Locale.ROOT, "%s began at %s, early and strong, but %s does not explain it: it may have "
+            + "made the incident worse.", capitalise(c.name()), hm(c.onset), root.name());
+      } else {
+        c.verdict = NOT_SUPPORTED;
+        c.explanation = c.anomalies.isEmpty()
+            ? String.format(Locale.ROOT, "%s at %s explains none of the incident's anomalies (no path along the topology within "
+                + "the lag ranges).", capitalise(c.name()), hm(c.onset))
+            : String.format(Locale.ROOT, "%s began at %s; neither %s nor the knowledge file connects it to the rest of the incident.",
+                capitalise(c.name()), hm(c.onset), root.name());
+      }
+    }
+  }
+
+  /** The earliest other non-root candidate that explains {@code c}, or null. */
+  private static Candidate causeOf(Candidate c, List<Candidate> all, Candidate root) {
+    Candidate best = null;
+    for (Candidate x : all) {
+      if (x != c && x != root && x.explains.contains(c) && !c.explains.contains(x) && (best == null || x.onset < best.onset)) {
+        best = x;
+      }
+    }
+    return best;
+  }
+
+  private String rootSentence(Candidate root, List<Candidate> all) {
+    StringBuilder b = new StringBuilder();
+    if (root.action != null && root.action.changeId() != null && !root.category.equals("restart")) {
+      b.append(String.format(Locale.ROOT, "%s at %s", capitalise(root.action.describe()), hm(root.onset)));
+    } else if (root.testSentence != null && root.category.equals("traffic_surge")) {
+      b.append(capitalise(root.testSentence));
+    } else {
+      b.append(String.format(Locale.ROOT, "%s from %s", capitalise(root.name()), hm(root.onset)));
+    }
+    long others = all.stream().filter(c -> !c.anomalies.isEmpty() && c != root).count();
+    b.append(String.format(Locale.ROOT, "; it came first and explains %d of the %d other anomalous signals along the topology",
+        root.explains.size(), others));
+    if (root.recovery != null) {
+      b.append("; ").append(root.recovery.detail());
+    }
+    return b.append('.').toString();
+  }
+
+  private List<TimelineEntry> timeline(Facts f, Hypothesis root, List<Hypothesis> misleading, List<Facts.Action> remediations) {
+    List<TimelineEntry> t = new ArrayList<>();
+    t.add(new TimelineEntry(f.start(), "first_alert", "first sustained anomaly: the incident begins"));
+    if (root != null) {
+      t.add(new TimelineEntry(root.onset(), "root_cause_onset", root.explanation()));
+    }
+    for (Hypothesis m : misleading) {
+      t.add(new TimelineEntry(m.onset(), "misleading_lead", "\"" + m.lead() + "\"? " + m.explanation()));
+    }
+    for (Facts.Action a : remediations) {
+      t.add(new TimelineEntry(a.ts(), "remediation", a.describe()));
+    }
+    t.add(new TimelineEntry(f.end(), "recovery", "last anomalous window: the incident ends"));
+    t.sort(Comparator.comparingLong(TimelineEntry::ts).thenComparing(TimelineEntry::kind));
+    return t;
+  }
+
+  // ---------------------------------------------------------------- wording
+
+  public static String label(String category) {
+    return switch (category) {
+      case "errors" -> "error rate";
+      case "latency" -> "latency";
+      case "traffic_spike" -> "traffic spike";
+      case "traffic_surge" -> "external traffic surge";
+      case "restart" -> "restart";
+      default -> category.replace('_', ' ');
+    };
+  }
+
+  static String signalText(String signal) {
+    if (signal.startsWith("category:")) {
+      return signal.substring("category:".length()).replace('_', ' ') + " events per window";
+    }
+    return switch (signal) {
+      case "error_ratio" -> "the share of error events";
+      case "latency_p50_ms" -> "median latency";
+      case "latency_p95_ms" -> "p95 latency";
+      case "latency_p99_ms" -> "p99 latency";
+      case "requests" -> "requests per window";
+      case "slow_query_p95_ms" -> "p95 of slow query durations";
+      default -> signal;
+    };
+  }
+
+  private static String value(String signal, double v) {
+    if (signal.equals("error_ratio") || signal.endsWith("_share")) {
+      return String.format(Locale.ROOT, "%.0f%%", 100 * v);
+    }
+    if (signal.endsWith("_ms")) {
+      return v >= 10_000 ? String.format(Locale.ROOT, "%.1f s", v / 1000) : String.format(Locale.ROOT, "%.0f ms", v);
+    }
+    return num(v);
+  }
+
+  public static String hm(long micros) {
+    return HM.format(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L)));
+  }
+
+  public static String duration(long seconds) {
+    if (seconds < 120) return seconds + " s";
+    if (seconds < 7200) return (seconds / 60) + " min";
+    return String.format(Locale.ROOT, "%.1f h", seconds / 3600.0);
+  }
+
+  private static String num(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e12 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.3g", v);
+  }
+
+  private static String capitalise(String s) {
+    return s == null || s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}

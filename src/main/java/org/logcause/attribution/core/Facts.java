@@ -1,0 +1,37 @@
+package org.logcause.attribution.core;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What attribution knows about one incident, gathered from the detect stage's tables: small data, never events.
+ * Times are epoch microseconds (UTC).
+ */
+public record Facts(String incidentId, long start, long end, String severity, List<Anomaly> anomalies,
+    List<Action> actions, List<TrafficWindow> traffic) implements Serializable {
+
+  /** An anomaly of the incident (see the {@code anomalies} table). */
+  public record Anomaly(String id, String component, String signal, long onset, long peak, long end, double peakValue,
+      double baseline, double score) implements Serializable {}
+
+  /**
+   * A state change someone or something made: a change record (type: config_change, deploy, restart, revert,
+   * failover, scale, network, ...) or a requested shutdown in a component's own log (type restart).
+   */
+  public record Action(String eventId, long ts, String component, String type, String changeId, String text,
+      String reverts, String parameter, String newValue, String actor) implements Serializable {
+
+    /** "change c-64 set max_connections to '20' on db-primary (config_change by dba-bot)", or the record's text. */
+    public String describe() {
+      if (changeId == null || parameter == null) {
+        return text;
+      }
+      return "change " + changeId + " set " + parameter + " to '" + (newValue == null ? "" : newValue) + "' on " + component
+          + " (" + (type == null ? "change" : type) + (actor == null ? "" : " by " + actor) + ")";
+    }
+  }
+
+  /** One window of an access-log component's traffic signals. */
+  public record TrafficWindow(String component, long windowStart, double requests, double clients,
+      double newClientShare, double retryShare) implements Serializable {}
+}

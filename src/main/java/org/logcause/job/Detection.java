@@ -1,0 +1,160 @@
+package org.logcause.job;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code detection:} section of a job spec: how anomalies are found, what they are scored against, how they
+ * are grouped into incidents. Every field has a default (the values logcause was measured with); a spec sets only
+ * what it changes. docs/job-spec.md explains each.
+ *
+ * @param anomaly the detector of one series
+ * @param baseline where each series' baseline comes from
+ * @param grouping how anomalies become incidents
+ * @param maxWindows most windows one run analyses; a longer span gets wider windows
+ */
+public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, Integer maxWindows) implements Serializable {
+  public Detection {
+    anomaly = anomaly == null ? new Anomaly(null, null, null, null, null, null, null, null) : anomaly;
+    baseline = baseline == null ? new Baseline(null, null, null, null, null, null) : baseline;
+    grouping = grouping == null ? new Grouping(null, null, null, null, null, null) : grouping;
+    maxWindows = maxWindows == null ? 200_000 : maxWindows;
+  }
+
+  public static Detection defaults() {
+    return new Detection(null, null, null, null);
+  }
+
+  /**
+   * @param minScore robust z-score a window must reach to be anomalous (5)
+   * @param minExcess for counts, how far above the baseline median it must be (3)
+   * @param maxGapWindows quiet windows an anomaly may span (2)
+   * @param minWindows anomalous windows an anomaly needs, unless one scores twice {@code minScore} (2)
+   * @param cusumSlack slack of the CUSUM that dates an onset (2)
+   * @param runUpGapWindows quiet windows the walk back over a run-up may cross (6)
+   * @param runUpWindows how far back a dense run-up of a count is looked for (60)
+   * @param coarseWindows windows the coarse pass of a count sums into one (6)
+   */
+  public record Anomaly(Double minScore, Double minExcess, Integer maxGapWindows, Integer minWindows, Double cusumSlack,
+      Integer runUpGapWindows, Integer runUpWindows, Integer coarseWindows) implements Serializable {
+    public Anomaly {
+      minScore = minScore == null ? 5.0 : minScore;
+      minExcess = minExcess == null ? 3.0 : minExcess;
+      maxGapWindows = maxGapWindows == null ? 2 : maxGapWindows;
+      minWindows = minWindows == null ? 2 : minWindows;
+      cusumSlack = cusumSlack == null ? 2.0 : cusumSlack;
+      runUpGapWindows = runUpGapWindows == null ? 6 : runUpGapWindows;
+      runUpWindows = runUpWindows == null ? 60 : runUpWindows;
+      coarseWindows = coarseWindows == null ? 6 : coarseWindows;
+    }
+  }
+
+  /**
+   * @param forensicFirst a forensic run's baseline: the first this much of its data (30m)
+   * @param forensicFraction ... or this share of it (0.4), whichever is shorter (with the defaults: the first 40%
+   *     when the data spans less than 75 minutes)
+   * @param windowLookbackMin with {@code --from/--to}: the data before the window, as long as the window but at least
+   *     this long (30m)
+   * @param windowLookbackMax ... and at most this long (6h)
+   * @param historyNights nights of signal history a nightly run scores against (7)
+   * @param coldStartWindows below this many baseline windows, scores are damped (the scale doubled) (6)
+   */
+  public record Baseline(String forensicFirst, Double forensicFraction, String windowLookbackMin,
+      String windowLookbackMax, Integer historyNights, Integer coldStartWindows) implements Serializable {
+    public Baseline {
+      forensicFirst = forensicFirst == null ? "30m" : forensicFirst;
+      forensicFraction = forensicFraction == null ? 0.4 : forensicFraction;
+      windowLookbackMin = windowLookbackMin == null ? "30m" : windowLookbackMin;
+      windowLookbackMax = windowLookbackMax == null ? "6h" : windowLookbackMax;
+      historyNights = historyNights == null ? 7 : historyNights;
+      coldStartWindows = coldStartWindows == null ? 6 : coldStartWindows;
+    }
+
+    public long forensicFirstSeconds() {
+      return Durations.parse(forensicFirst).toSeconds();
+    }
+
+    public long windowLookbackMinMicros() {
+      return Durations.parse(windowLookbackMin).toNanos() / 1_000L;
+    }
+
+    public long windowLookbackMaxMicros() {
+      return Durations.parse(windowLookbackMax).toNanos() / 1_000L;
+    }
+  }
+
+  /**
+   * @param minOpeningWindows windows an error, latency or slow-query anomaly must last to open an incident (3)
+   * @param mergeGap incidents closer than this merge (5m)
+   * @param lookback anomalies that start this long before an incident join it (10m)
+   * @param criticalScore a peak score that makes an incident critical (20)
+   * @param highScore a peak score that makes it high (10)
+   * @param criticalComponents components with anomalies that make it critical (3)
+   */
+  public record Grouping(Integer minOpeningWindows, String mergeGap, String lookback, Double criticalScore,
+      Double highScore, Integer criticalComponents) implements Serializable {
+    public Grouping {
+      minOpeningWindows = minOpeningWindows == null ? 3 : minOpeningWindows;
+      mergeGap = mergeGap == null ? "5m" : mergeGap;
+      lookback = lookback == null ? "10m" : lookback;
+      criticalScore = criticalScore == null ? 20.0 : criticalScore;
+      highScore = highScore == null ? 10.0 : highScore;
+      criticalComponents = criticalComponents == null ? 3 : criticalComponents;
+    }
+
+    public long mergeGapSeconds() {
+      return Durations.parse(mergeGap).toSeconds();
+    }
+
+    public long lookbackSeconds() {
+      return Durations.parse(lookback).toSeconds();
+    }
+  }
+
+  /** What is wrong with the section, each as "field: problem"; empty when it is valid. */
+  List<String> problems() {
+    List<String> p = new ArrayList<>();
+    positive(p, "detection.anomaly.min_score", anomaly.minScore());
+    atLeast(p, "detection.anomaly.min_excess", anomaly.minExcess(), 0);
+    atLeast(p, "detection.anomaly.max_gap_windows", anomaly.maxGapWindows(), 0);
+    atLeast(p, "detection.anomaly.min_windows", anomaly.minWindows(), 1);
+    atLeast(p, "detection.anomaly.cusum_slack", anomaly.cusumSlack(), 0);
+    atLeast(p, "detection.anomaly.run_up_gap_windows", anomaly.runUpGapWindows(), 0);
+    atLeast(p, "detection.anomaly.run_up_windows", anomaly.runUpWindows(), 0);
+    atLeast(p, "detection.anomaly.coarse_windows", anomaly.coarseWindows(), 2);
+    duration(p, "detection.baseline.forensic_first", baseline.forensicFirst());
+    if (baseline.forensicFraction() <= 0 || baseline.forensicFraction() >= 1) {
+      p.add("detection.baseline.forensic_fraction: must be between 0 and 1, cannot be: " + baseline.forensicFraction());
+    }
+    duration(p, "detection.baseline.window_lookback_min", baseline.windowLookbackMin());
+    duration(p, "detection.baseline.window_lookback_max", baseline.windowLookbackMax());
+    atLeast(p, "detection.baseline.history_nights", baseline.historyNights(), 0);
+    atLeast(p, "detection.baseline.cold_start_windows", baseline.coldStartWindows(), 0);
+    atLeast(p, "detection.grouping.min_opening_windows", grouping.minOpeningWindows(), 1);
+    duration(p, "detection.grouping.merge_gap", grouping.mergeGap());
+    duration(p, "detection.grouping.lookback", grouping.lookback());
+    positive(p, "detection.grouping.critical_score", grouping.criticalScore());
+    positive(p, "detection.grouping.high_score", grouping.highScore());
+    atLeast(p, "detection.grouping.critical_components", grouping.criticalComponents(), 1);
+    atLeast(p, "detection.max_windows", maxWindows, 100);
+    return p;
+  }
+
+  private static void positive(List<String> p, String field, double v) {
+    if (!(v > 0)) p.add(field + ": must be above 0, cannot be: " + v);
+  }
+
+  private static void atLeast(List<String> p, String field, double v, double min) {
+    if (!(v >= min)) p.add(field + ": must be at least " + (min == Math.rint(min) ? String.valueOf((long) min) : min)
+        + ", cannot be: " + (v == Math.rint(v) ? String.valueOf((long) v) : v));
+  }
+
+  private static void duration(List<String> p, String field, String text) {
+    try {
+      if (Durations.parse(text).isNegative()) p.add(field + ": must not be negative, cannot be: " + text);
+    } catch (IllegalArgumentException e) {
+      p.add(field + ": " + e.getMessage());
+    }
+  }
+}

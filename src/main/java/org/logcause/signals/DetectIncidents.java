@@ -1,0 +1,88 @@
+package org.logcause.signals;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.unix_micros;
+
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.logcause.plan.RunPlan;
+import org.logcause.signals.core.AnomalyFinder;
+import org.logcause.signals.core.GroupIncidents;
+
+/**
+ * Detect stage: sizes the windows to the data, turns the events into signals ({@link BuildSignals}), scores every
+ * series against its baseline and finds its anomalies ({@link DetectAnomalies}), and groups them into incidents
+ * ({@link WriteDetections}). The baseline is the plan's: the start of the data, the data before a forensic window,
+ * or the history of earlier runs (same hours of day) when there is one.
+ */
+public final class DetectIncidents {
+  /** The detect stage's tables and what it found, with the window it used and what the baseline was. */
+  public record Detections(WriteDetections.Tables tables, int windowSeconds, String baseline, Dataset<Row> scored) {
+    public void release() {
+      scored.unpersist();
+    }
+  }
+
+  private final RunPlan plan;
+
+  public DetectIncidents(RunPlan plan) {
+    this.plan = plan;
+  }
+
+  /**
+   * @param events the analysed events, classified
+   * @param templated the same events with their templates
+   * @param history earlier signals to score against (component, signal, value, window_start, window_seconds, date),
+   *     or null
+   */
+  public Detections apply(SparkSession spark, Dataset<Row> events, Dataset<Row> templated, Dataset<Row> history) {
+    spark.sparkContext().setJobDescription("signals, anomalies, incidents");
+    Row range = events.agg(min(unix_micros(col("ts"))), max(unix_micros(col("ts")))).first();
+    long fromMicros = range.isNullAt(0) ? 0 : range.getLong(0);
+    long toMicros = range.isNullAt(1) ? 0 : range.getLong(1);
+    int windowSeconds = plan.windowFor(toMicros - fromMicros);
+    long w = windowSeconds * 1_000_000L;
+    long first = Math.floorDiv(fromMicros, w);
+    long last = Math.floorDiv(toMicros, w);
+    long baselineEnd = plan.baselineEndWindow(first, last, w);
+    Dataset<Row> signals = new BuildSignals(windowSeconds, baselineEnd * w).apply(events, templated);
+    DetectAnomalies detect = new DetectAnomalies(first, last, baselineEnd, AnomalyFinder.Settings.of(plan.detection()));
+    Dataset<Row> past = history == null ? null : history.filter(col("window_seconds").equalTo(windowSeconds)
+        .and(hour(col("window_start")).isin(hoursOfDay(first, last, windowSeconds).toArray())));
+    long historyWindows = past == null ? 0 : past.select("window_start").distinct().count();
+    Dataset<Row> scored;
+    String baseline;
+    if (historyWindows == 0) {
+      scored = detect.apply(spark, signals);
+      baseline = String.format(plan.mode() instanceof RunPlan.Forensic f && f.windowed()
+          && baselineEnd == Math.floorDiv(f.from(), w) ? "the %d windows before the window" : "this run's first %d windows",
+          baselineEnd - first);
+    } else {
+      scored = detect.apply(spark, signals, past.select("component", "signal", "value"), historyWindows);
+      baseline = plan.baseline() instanceof RunPlan.History h ? String.format("%,d windows of %s", historyWindows, h.dir())
+          : String.format("%,d windows of %d earlier nights, their incidents left out", historyWindows,
+              past.select("date").distinct().count());
+    }
+    scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
+    WriteDetections.Tables tables = WriteDetections.apply(spark, scored, windowSeconds,
+        GroupIncidents.of(plan.detection().grouping(), windowSeconds));
+    return new Detections(tables, windowSeconds, baseline, scored);
+  }
+
+  /** The UTC hours of day the analysed windows fall in. */
+  static List<Integer> hoursOfDay(long firstWindow, long lastWindow, int windowSeconds) {
+    TreeSet<Integer> hours = new TreeSet<>();
+    for (long s = firstWindow * windowSeconds; s <= lastWindow * windowSeconds && hours.size() < 24; s += 3600) {
+      hours.add((int) Math.floorMod(s / 3600, 24L));
+    }
+    hours.add((int) Math.floorMod(lastWindow * windowSeconds / 3600, 24L));
+    return List.copyOf(hours);
+  }
+}

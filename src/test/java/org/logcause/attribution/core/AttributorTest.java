@@ -1,0 +1,187 @@
+package org.logcause.attribution.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attribution on hand-built incidents of a stack whose names appear nowhere in the sample: lb (access log) →
+ * orders-api (JSON) → pg-main (PostgreSQL) → pg-standby-2 (PostgreSQL).
+ */
+class AttributorTest {
+  private static final long T0 = Instant.parse("2025-02-03T10:00:00Z").getEpochSecond() * 1_000_000L;
+  private static final CausalKnowledge KNOWLEDGE = CausalKnowledge.builtIn();
+  private static final Topology TOPOLOGY = new Topology(
+      Map.of("lb", List.of("orders-api"), "orders-api", List.of("pg-main", "pg-standby-2"), "pg-main", List.of("pg-standby-2")),
+      Map.of("lb", "edge", "orders-api", "service", "pg-main", "database", "pg-standby-2", "database"));
+
+  private static long at(int seconds) {
+    return T0 + seconds * 1_000_000L;
+  }
+
+  private static Facts.Anomaly anomaly(String component, String signal, int onset, int end, double score) {
+    return new Facts.Anomaly(component + "|" + signal + "|" + onset, component, signal, at(onset), at(onset + 10), at(end),
+        score, 0, score);
+  }
+
+  /** Traffic of lb: 20 requests per 10 s before the incident, {@code during} after it began. */
+  private static List<Facts.TrafficWindow> traffic(int incidentStart, int end, double during, double newShare, double retryShare) {
+    List<Facts.TrafficWindow> w = new ArrayList<>();
+    for (int t = incidentStart - 1800; t < end; t += 10) {
+      boolean in = t >= incidentStart;
+      w.add(new Facts.TrafficWindow("lb", at(t), in ? during : 20, in ? 12 : 12, in ? newShare : 0.02, in ? retryShare : 0));
+    }
+    return w;
+  }
+
+  private static Attributor.Hypothesis find(Attributor.Result r, String component, String category) {
+    return r.hypotheses().stream().filter(h -> h.component().equals(component) && h.category().equals(category)).findFirst()
+        .orElseThrow(() -> new AssertionError("no hypothesis " + category + " on " + component + " in " + r.hypotheses()));
+  }
+
+  /** The Redcrow pattern on other names: a replication setting, a pile-up, a retry storm, a useless restart, a revert. */
+  private static Facts replicationSettingIncident() {
+    List<Facts.Anomaly> anomalies = List.of(
+        anomaly("pg-main", "category:replication_fault", 60, 2700, 40),
+        anomaly("pg-main", "category:connection_saturation", 210, 2700, 25),
+        anomaly("orders-api", "category:connection_saturation", 90, 2720, 30),
+        anomaly("orders-api", "category:timeout", 120, 2720, 12),
+        anomaly("lb", "error_ratio", 80, 2730, 900),
+        anomaly("lb", "latency_p95_ms", 80, 2730, 300),
+        anomaly("lb", "retry_share", 90, 2730, 1e8),
+        anomaly("pg-standby-2", "category:replication_fault", 400, 420, 3));
+    List<Facts.Action> actions = List.of(
+        new Facts.Action("e1", at(-70), "pg-main", "config_change", "chg-9", "config_change chg-9", null,
+            "synchronous_commit", "remote_apply", "dba"),
+        new Facts.Action("e2", at(1500), "pg-main", "restart", "chg-10", "restart chg-10 on pg-main", null, null, null, "oncall"),
+        new Facts.Action("e3", at(2680), "pg-main", "revert", "chg-11", "revert chg-11", "chg-9", "synchronous_commit", "off", "oncall"));
+    return new Facts("inc-1", at(60), at(2740), "critical", anomalies, actions, traffic(60, 2740, 31, 0.03, 0.45));
+  }
+
+  @Test
+  void namesTheChangeAsRootCauseAndTheClassicLeadsAsMisleadingWithTheirTests() {
+    Attributor.Result r = new Attributor(KNOWLEDGE, TOPOLOGY).apply(replicationSettingIncident());
+
+    Attributor.Hypothesis root = r.hypotheses().get(0);
+    assertThat(root.verdict()).isEqualTo(Attributor.ROOT_CAUSE);
+    assertThat(root.component()).isEqualTo("pg-main");
+    assertThat(root.category()).isEqualTo("config_change");
+    assertThat(root.changeId()).isEqualTo("chg-9");
+    assertThat(root.explanation()).contains("chg-9", "synchronous_commit", "recovered after the revert");
+    assertThat(root.evidence()).anyMatch(e -> e.kind().equals("remediation") && "e3".equals(e.eventId()));
+    assertThat(r.hypotheses().stream().filter(h -> h.verdict().equals(Attributor.ROOT_CAUSE))).hasSize(1);
+
+    Attributor.Hypothesis pileUp = find(r, "pg-main", "connection_saturation");
+    assertThat(pileUp.verdict()).isEqualTo(Attributor.MISLEADING);
+    assertThat(pileUp.lead()).isEqualTo("the database is overloaded");
+    assertThat(pileUp.evidence()).anyMatch(e -> e.kind().equals("test:precursor") && e.detail().contains("replication fault"));
+
+    Attributor.Hypothesis spike = find(r, "lb", "traffic_spike");
+    assertThat(spike.verdict()).isEqualTo(Attributor.MISLEADING);
+    assertThat(spike.explanation()).contains("rose 1.6×", "97% of the requests came from clients seen before", "45% were retries");
+
+    Attributor.Hypothesis restart = find(r, "pg-main", "restart");
+    assertThat(restart.verdict()).isEqualTo(Attributor.MISLEADING);
+    assertThat(restart.explanation()).contains("changed nothing", "20 min");
+
+    assertThat(find(r, "orders-api", "connection_saturation").verdict())
+        .as("the app's pool waits are a plain symptom, not a classic lead").isEqualTo(Attributor.SYMPTOM);
+    for (Attributor.Hypothesis h : r.hypotheses()) {
+      assertThat(h.confidence()).isBetween(0.0, 1.0);
+      assertThat(h.explanation()).isNotBlank();
+    }
+    assertThat(r.summary().misleading()).extracting(Attributor.Hypothesis::category)
+        .containsExactlyInAnyOrder("connection_saturation", "traffic_spike", "restart");
+    assertThat(r.summary().timeline()).extracting(Attributor.TimelineEntry::kind)
+        .containsSubsequence("root_cause_onset", "first_alert", "misleading_lead", "remediation", "recovery");
+  }
+
+  @Test
+  void aSurgeOfNewClientsIsTheCauseAndTheDatabasePileUpItsVictim() {
+    List<Facts.Anomaly> anomalies = List.of(
+        anomaly("lb", "requests", 0, 1200, 60),
+        anomaly("lb", "latency_p95_ms", 30, 1200, 200),
+        anomaly("orders-api", "category:connection_saturation", 40, 1200, 25),
+        anomaly("pg-main", "category:connection_saturation", 90, 1200, 30));
+    Facts f = new Facts("inc-2", at(0), at(1210), "critical", anomalies, List.of(), traffic(0, 1210, 140, 0.8, 0.05));
+    Attributor.Result r = new Attributor(KNOWLEDGE, TOPOLOGY).apply(f);
+
+    Attributor.Hypothesis root = r.hypotheses().get(0);
+    assertThat(root.category()).isEqualTo("traffic_surge");
+    assertThat(root.component()).isEqualTo("lb");
+    assertThat(root.explanation()).contains("never seen before", "external surge");
+    Attributor.Hypothesis victim = find(r, "pg-main", "connection_saturation");
+    assertThat(victim.verdict()).isEqualTo(Attributor.MISLEADING);
+    assertThat(victim.explanation()).contains("traffic surge");
+  }
+
+  @Test
+  void aLaterFaultOfTheDependencyOutranksItsEarlierLookingCallers() {
+    // The standby loses its stream; the app sees stale reads; nothing was changed.
+    List<Facts.Anomaly> anomalies = List.of(
+        anomaly("pg-standby-2", "category:replication_fault", 0, 900, 8),
+        anomaly("orders-api", "category:replication_fault", 0, 900, 30),
+        anomaly("lb", "error_ratio", 20, 900, 500));
+    Facts f = new Facts("inc-3", at(0), at(910), "high", anomalies, List.of(), List.of());
+    Attributor.Result r = new Attributor(KNOWLEDGE, TOPOLOGY).apply(f);
+    assertThat(r.hypotheses().get(0).component()).isEqualTo("pg-standby-2");
+    assertThat(find(r, "orders-api", "replication_fault").verdict()).isEqualTo(Attributor.SYMPTOM);
+  }
+
+  @Test
+  void aChangeThatExplainsNothingIsNotSupportedAndARestartThatHelpedIsNotMisleading() {
+    List<Facts.Anomaly> anomalies = List.of(
+        anomaly("orders-api", "category:app_exception", 0, 300, 20),
+        anomaly("lb", "error_ratio", 10, 300, 500));
+    List<Facts.Action> actions = List.of(
+        new Facts.Action("x1", at(-600), "search-indexer", "deploy", "chg-1", "deploy chg-1", null, "version", "1.4.2", "ci"),
+        new Facts.Action("x2", at(250), "orders-api", "restart", "chg-2", "restart chg-2", null, null, null, "oncall"));
+    Facts f = new Facts("inc-4", at(0), at(310), "high", anomalies, actions, List.of());
+    Attributor.Result r = new Attributor(KNOWLEDGE, TOPOLOGY).apply(f);
+    assertThat(find(r, "search-indexer", "deploy").verdict())
+        .as("a deploy outside the topology explains nothing").isEqualTo(Attributor.NOT_SUPPORTED);
+    assertThat(r.hypotheses().get(0).category()).isEqualTo("app_exception");
+    Attributor.Hypothesis restart = find(r, "orders-api", "restart");
+    assertThat(restart.verdict()).isNotEqualTo(Attributor.MISLEADING);
+    assertThat(restart.evidence()).anyMatch(e -> e.detail().contains("the incident ended"));
+  }
+
+  @Test
+  void aChangeLongBeforeWhatItWouldExplainIsAWeakerSuspectThanOneJustBefore() {
+    List<Facts.Anomaly> anomalies = List.of(anomaly("pg-main", "category:lock_contention", 0, 600, 30),
+        anomaly("orders-api", "category:timeout", 30, 600, 20));
+    Facts.Action early = new Facts.Action("a", at(-1700), "pg-main", "config_change", "chg-early", "x", null, "p", "1", "dba");
+    Facts.Action late = new Facts.Action("b", at(-60), "orders-api", "deploy", "chg-late", "y", null, "version", "2", "ci");
+    Attributor.Result r = new Attributor(KNOWLEDGE, TOPOLOGY).apply(new Facts("inc-6", at(0), at(610), "high", anomalies,
+        List.of(early, late), List.of()));
+    Attributor.Hypothesis first = r.hypotheses().get(0);
+    assertThat(first.changeId()).isEqualTo("chg-late");
+  }
+
+  @Test
+  void anIncidentWithoutAnomaliesOrChangesHasNoHypotheses() {
+    Attributor.Result r = new Attributor(KNOWLEDGE, TOPOLOGY).apply(new Facts("inc-5", at(0), at(60), "medium", List.of(),
+        List.of(), List.of()));
+    assertThat(r.hypotheses()).isEmpty();
+    assertThat(r.summary().rootCause()).isNull();
+  }
+
+  @Test
+  void aChangeAfterAnIncidentDatedEarlyByNoiseIsStillACandidate() {
+    // an unrelated latency blip on the edge dates the incident three minutes before the change that caused it
+    List<Facts.Anomaly> anomalies = List.of(anomaly("lb", "latency_p95_ms", 0, 40, 8),
+        anomaly("orders-api", "category:connection_saturation", 200, 1200, 30),
+        anomaly("lb", "error_ratio", 210, 1200, 500),
+        anomaly("lb", "category:timeout", 215, 1200, 40));
+    Facts.Action change = new Facts.Action("c", at(180), "orders-api", "config_change", "chg-pool", "x", null,
+        "maximum-pool-size", "2", "dev");
+    Attributor.Result r = new Attributor(KNOWLEDGE, TOPOLOGY).apply(new Facts("inc-7", at(0), at(1210), "high", anomalies,
+        List.of(change), List.of()));
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("chg-pool");
+    assertThat(r.hypotheses().get(0).verdict()).isEqualTo(Attributor.ROOT_CAUSE);
+  }
+}

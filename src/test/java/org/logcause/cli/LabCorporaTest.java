@@ -1,0 +1,71 @@
+package org.logcause.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.logcause.simulate.Labels;
+import org.logcause.support.Out;
+import org.logcause.support.SharedSpark;
+
+/**
+ * Two committed lab corpora (logs real PostgreSQL, MariaDB and nginx servers wrote during reproduced outages, see
+ * lab/README.md), both from the development half, run through the forensic command as a user would run them: every
+ * file reconciles, every source's quarantine rate stays under {@link #MAX_QUARANTINE_SHARE}, and the incident the
+ * clients felt is found and attributed to its labelled root cause at rank 1.
+ */
+class LabCorporaTest {
+  /**
+   * The bound on any source's quarantined share of lines: real servers write lines their parsers read, so a share
+   * above this means a parser lost its footing on real text.
+   */
+  static final double MAX_QUARANTINE_SHARE = 0.002;
+
+  @TempDir static Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sync-standby-1", "sync-standby-mariadb-3"})
+  void aLabCorpusReconcilesParsesCleanlyAndItsRootCauseRanksFirst(String corpus) throws Exception {
+    SharedSpark.get();
+    Path folder = Path.of("sample-data/lab").resolve(corpus);
+    Path out = dir.resolve(corpus);
+    StringWriter console = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(console, true), new PrintWriter(err, true), "forensic", "--job",
+        folder.resolve("job.yaml").toString(), "--out", out.toString());
+    assertThat(exit).as(err.toString()).isZero();
+
+    JsonNode manifest = EvalCommand.JSON.readTree(Out.file(out, "run_manifest.json").toFile());
+    for (JsonNode f : manifest.get("files")) {
+      assertThat(f.get("reconciled").asBoolean()).as(f.toString()).isTrue();
+    }
+    for (JsonNode s : manifest.get("sources")) {
+      double share = s.get("quarantined").asDouble() / Math.max(1, s.get("lines_read").asDouble());
+      assertThat(share).as("quarantined share of %s", s.get("source").asText()).isLessThanOrEqualTo(MAX_QUARANTINE_SHARE);
+      assertThat(s.get("lines_read").asLong()).as(s.get("source").asText()).isPositive();
+    }
+
+    Labels labels = EvalCommand.JSON.readValue(folder.resolve("labels.json").toFile(), Labels.class);
+    List<Row> summaries = Out.table(out, "incident_summary").collectAsList();
+    Row matching = summaries.stream().filter(r -> overlaps(r, labels)).findFirst().orElse(null);
+    assertThat(matching).as("an incident overlapping the one the clients felt, among %s", summaries).isNotNull();
+    assertThat(matching.<String>getAs("root_cause_component")).isEqualTo(labels.rootCause().component());
+    assertThat(matching.<String>getAs("root_cause_category")).isEqualTo(labels.rootCause().category());
+    assertThat(matching.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
+  }
+
+  static boolean overlaps(Row summary, Labels labels) {
+    long s = summary.getTimestamp(summary.fieldIndex("start")).getTime();
+    long e = summary.getTimestamp(summary.fieldIndex("end")).getTime();
+    long from = java.time.Instant.parse(labels.incident().start()).toEpochMilli();
+    long to = java.time.Instant.parse(labels.incident().end()).toEpochMilli();
+    return s < to && e > from;
+  }
+}
