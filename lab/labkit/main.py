@@ -84,30 +84,52 @@ def main(argv=None):
     return 0
 
 
+def ports_free(base, span=10):
+    """True when nothing listens on 127.0.0.1 ports base .. base+span-1 (a leaked server would make a run fail)."""
+    import socket
+    for port in range(base, base + span):
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
+
+
+def free_base(a, taken):
+    """The first lane's port base that no running run holds and nothing listens on."""
+    for k in range(50):
+        base = a.port_base + 100 * k
+        if base not in taken and ports_free(base):
+            return base
+    raise RuntimeError("no free port range for a lab run")
+
+
 def run_all(a):
     todo = [(f, s, fl) for f, s, fl in PLAN
             if not (a.only_missing and os.path.exists(os.path.join(a.out, folder(f, s, fl), "labels.json")))]
+    todo.sort(key=lambda t: t[2] == "postgres")  # the MariaDB runs first: both halves of the split need them
     running = []
-    lanes = list(range(a.lanes))
+    lanes = a.lanes
     status = 0
     while todo or running:
-        while todo and lanes:
+        while todo and len(running) < lanes:
             f, s, fl = todo.pop(0)
-            lane = lanes.pop(0)
+            lane = free_base(a, {entry[1] for entry in running})
             out = os.path.join(a.out, folder(f, s, fl))
             log = open(os.path.join(a.out, f".{folder(f, s, fl)}.log"), "w")
             cmd = [sys.executable, "-m", "labkit.main", "--scenario", f, "--seed", str(s), "--flavour", fl, "--out", out,
-                   "--port-base", str(a.port_base + 100 * lane)] + (["--short"] if a.short else [])
+                   "--port-base", str(lane)] + (["--short"] if a.short else [])
             proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
                                     env=dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(__file__))))
             running.append((proc, lane, f, s, fl))
-            print(f"lab: started {folder(f, s, fl)} on lane {lane}", flush=True)
+            print(f"lab: started {folder(f, s, fl)} on ports from {lane}", flush=True)
         time.sleep(2)
         for entry in list(running):
             proc, lane, f, s, fl = entry
             if proc.poll() is not None:
                 running.remove(entry)
-                lanes.append(lane)
                 print(f"lab: {folder(f, s, fl)} ended with {proc.returncode}", flush=True)
                 status = max(status, proc.returncode)
     return status
