@@ -358,7 +358,11 @@ class DiskFull(Family):
 
     def pg_settings(self, run):
         s = super().pg_settings(run)
-        s.update({"archive_mode": "on", "archive_command": f"'cp %p {self.archive}/%f'", "max_wal_size": "'96MB'",
+        # Archiving is armed when the import starts: the schema and the seed data loaded before must not fill the
+        # archive volume already (until then a segment is "archived" by discarding it).
+        self.armed = os.path.join(run.work, "archive-armed")
+        s.update({"archive_mode": "on", "archive_command": f"'test ! -e {self.armed} || cp %p {self.archive}/%f'",
+                  "max_wal_size": "'96MB'",
                   "min_wal_size": "'32MB'", "wal_keep_size": "'16MB'"})
         return s
 
@@ -368,6 +372,7 @@ class DiskFull(Family):
 
     def fault(self, run):
         # The WAL lives on its own small volume (initdb -X), the archive on another; the import starts.
+        open(self.armed, "w").close()
         run.events["fault"] = time.time()
         self.stop = threading.Event()
         self.filled = None

@@ -36,6 +36,7 @@ def main(argv=None):
     p.add_argument("--out")
     p.add_argument("--all", action="store_true")
     p.add_argument("--lanes", type=int, default=2)
+    p.add_argument("--only", help="with --all: only these corpora (comma-separated folder names), in this order")
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--short", action="store_true", help="shorter phases (development only; corpora are recorded without)")
     p.add_argument("--port-base", type=int, default=21000)
@@ -110,6 +111,9 @@ def run_all(a):
     todo = [(f, s, fl) for f, s, fl in PLAN
             if not (a.only_missing and os.path.exists(os.path.join(a.out, folder(f, s, fl), "labels.json")))]
     todo.sort(key=lambda t: t[2] == "postgres")  # the MariaDB runs first: both halves of the split need them
+    if a.only:
+        wanted = a.only.split(",")
+        todo = sorted([t for t in todo if folder(*t) in wanted], key=lambda t: wanted.index(folder(*t)))
     running = []
     lanes = a.lanes
     status = 0

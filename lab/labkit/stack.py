@@ -114,8 +114,17 @@ class Postgres:
             "-w", "-t", "60", "start"], user="postgres")
 
     def stop(self, mode="fast"):
-        if os.path.exists(os.path.join(self.data, "postmaster.pid")):
-            sh([f"{PG_BIN}/pg_ctl", "-D", self.data, "-m", mode, "-w", "-t", "60", "stop"], user="postgres", check=False)
+        """Stops the server; a server that cannot shut down cleanly (a full volume) is stopped immediately, then killed."""
+        for m in (mode, "immediate"):
+            if not os.path.exists(os.path.join(self.data, "postmaster.pid")):
+                return
+            sh([f"{PG_BIN}/pg_ctl", "-D", self.data, "-m", m, "-w", "-t", "60", "stop"], user="postgres", check=False)
+        pid = self.postmaster_pid()
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)  # its backends exit when they see the postmaster gone
+            except (ProcessLookupError, PermissionError):
+                pass
 
     def restart(self):
         sh([f"{PG_BIN}/pg_ctl", "-D", self.data, "-m", "fast", "-w", "-t", "60", "restart",

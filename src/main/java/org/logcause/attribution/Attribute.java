@@ -72,11 +72,14 @@ public final class Attribute {
   private final JobSpec job;
   private final CausalKnowledge knowledge;
   private final String runId;
+  private final long windowMicros;
 
-  public Attribute(JobSpec job, CausalKnowledge knowledge, String runId) {
+  /** @param windowSeconds the signals' window (an anomaly's onset is the start of one) */
+  public Attribute(JobSpec job, CausalKnowledge knowledge, String runId, int windowSeconds) {
     this.job = job;
     this.knowledge = knowledge;
     this.runId = runId;
+    this.windowMicros = windowSeconds * 1_000_000L;
   }
 
   /** The topology of the job, with each component's kind from its sources' formats. */
@@ -105,7 +108,8 @@ public final class Attribute {
     List<Attributor.Result> results = new ArrayList<>();
     List<Facts> facts = new ArrayList<>();
     if (!incidentRows.isEmpty()) {
-      long from = incidentRows.stream().mapToLong(r -> r.getLong(1)).min().orElseThrow() - Attributor.LOOKBACK_SECONDS * 1_000_000L;
+      long lookback = knowledge.scoring().lookbackMicros();
+      long from = incidentRows.stream().mapToLong(r -> r.getLong(1)).min().orElseThrow() - lookback;
       long to = incidentRows.stream().mapToLong(r -> r.getLong(2)).max().orElseThrow() + 3_600_000_000L;
       Map<String, List<Facts.Anomaly>> byIncident = new TreeMap<>();
       for (Row r : anomalies.filter(col("incident_id").isNotNull()).select(col("incident_id"), col("anomaly_id"),
@@ -116,16 +120,18 @@ public final class Attribute {
       }
       List<Facts.Action> actions = actions(events, from, to);
       List<Facts.TrafficWindow> traffic = traffic(signals, topology, from, to);
+      Map<String, List<Facts.Line>> lines = lines(events, incidentRows, lookback);
       Attributor attributor = new Attributor(knowledge, topology);
       for (Row r : incidentRows) {
         String id = r.getString(0);
         long start = r.getLong(1);
         long end = r.getLong(2);
         List<Facts.Action> near = actions.stream()
-            .filter(a -> a.ts() >= start - Attributor.LOOKBACK_SECONDS * 1_000_000L && a.ts() <= end + 600_000_000L).toList();
+            .filter(a -> a.ts() >= start - lookback && a.ts() <= end + 600_000_000L).toList();
         List<Facts.TrafficWindow> tw = traffic.stream()
-            .filter(w -> w.windowStart() >= start - Attributor.LOOKBACK_SECONDS * 1_000_000L && w.windowStart() <= end).toList();
-        Facts f = new Facts(id, start, end, r.getString(3), byIncident.getOrDefault(id, List.of()), near, tw);
+            .filter(w -> w.windowStart() >= start - lookback && w.windowStart() <= end).toList();
+        Facts f = new Facts(id, start, end, r.getString(3), byIncident.getOrDefault(id, List.of()), near, tw, windowMicros,
+            lines.getOrDefault(id, List.of()));
         facts.add(f);
         results.add(attributor.apply(f));
       }
@@ -152,12 +158,53 @@ public final class Attribute {
     return new Output(spark.createDataFrame(hypothesisRows, HYPOTHESES), spark.createDataFrame(summaryRows, SUMMARY), results, facts);
   }
 
+  /** Lines cited per (component, category) and the slowest per component, per incident. */
+  static final int LINES_PER_KIND = 3;
+  private static final List<String> NOT_CITED = List.of("benign", "unknown", "client_error");
+
+  /**
+   * The log lines worth citing, per incident: the first {@link #LINES_PER_KIND} events of every (component,
+   * category) from the lookback before the incident to its end, and each component's slowest events (by the
+   * {@code duration_ms} attribute) in that span. One pass over the events: each event is tagged with the incidents
+   * whose span holds it, then ranked within its group.
+   */
+  static Map<String, List<Facts.Line>> lines(Dataset<Row> events, List<Row> incidentRows, long lookback) {
+    org.apache.spark.sql.Column us = unix_micros(col("ts"));
+    List<org.apache.spark.sql.Column> tags = new ArrayList<>();
+    for (Row r : incidentRows) {
+      tags.add(org.apache.spark.sql.functions.when(us.between(r.getLong(1) - lookback, r.getLong(2)), lit(r.getString(0))));
+    }
+    org.apache.spark.sql.Column duration = col("attributes").getItem("duration_ms").cast("double");
+    Dataset<Row> tagged = events
+        .filter(col("category").isNotNull().and(org.apache.spark.sql.functions.not(col("category").isin(NOT_CITED.toArray()))))
+        .select(col("event_id"), us.alias("us"), col("component"), col("category"), col("subcategory"),
+            duration.alias("duration_ms"), col("message"),
+            org.apache.spark.sql.functions.explode(org.apache.spark.sql.functions.array(tags.toArray(org.apache.spark.sql.Column[]::new)))
+                .alias("incident_id"))
+        .filter(col("incident_id").isNotNull());
+    var first = org.apache.spark.sql.expressions.Window.partitionBy("incident_id", "component", "category").orderBy("us", "event_id");
+    var slowest = org.apache.spark.sql.expressions.Window.partitionBy("incident_id", "component")
+        .orderBy(col("duration_ms").desc_nulls_last(), col("us"), col("event_id"));
+    Dataset<Row> picked = tagged
+        .withColumn("first_rank", org.apache.spark.sql.functions.row_number().over(first))
+        .withColumn("slow_rank", org.apache.spark.sql.functions.row_number().over(slowest))
+        .filter(col("first_rank").leq(LINES_PER_KIND).or(col("slow_rank").leq(LINES_PER_KIND).and(col("duration_ms").isNotNull())))
+        .select("incident_id", "event_id", "us", "component", "category", "subcategory", "duration_ms", "message");
+    Map<String, List<Facts.Line>> out = new TreeMap<>();
+    for (Row r : picked.collectAsList()) {
+      out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Facts.Line(r.getString(1), r.getLong(2),
+          r.getString(3), r.getString(4), r.getString(5), r.isNullAt(6) ? null : r.getDouble(6), abbreviate(r.getString(7))));
+    }
+    out.values().forEach(l -> l.sort(java.util.Comparator.comparingLong(Facts.Line::ts).thenComparing(Facts.Line::eventId)));
+    return out;
+  }
+
   /** Change records and requested shutdowns between {@code from} and {@code to}. */
   static List<Facts.Action> actions(Dataset<Row> events, long from, long to) {
     Dataset<Row> picked = events
         .filter(unix_micros(col("ts")).between(from, to))
         .filter(col("format").equalTo("changes")
-            .or(col("category").equalTo("restart").and(col("subcategory").isin("shutdown", "requested"))))
+            .or(col("category").equalTo("restart").and(col("subcategory").isin("shutdown", "requested", "terminated"))))
         .select(col("event_id"), unix_micros(col("ts")).alias("us"),
             coalesce(col("attributes").getItem("target"), col("component")).alias("component"),
             col("format"), col("attributes").getItem("change_type").alias("type"),
@@ -165,12 +212,14 @@ public final class Attribute {
             coalesce(col("attributes").getItem("reverts"), col("attributes").getItem("revert_of"),
                 col("attributes").getItem("rollback_of"), lit(null).cast("string")).alias("reverts"),
             col("attributes").getItem("parameter").alias("parameter"), col("category"),
-            col("attributes").getItem("new_value").alias("new_value"), col("attributes").getItem("actor").alias("actor"))
+            col("attributes").getItem("new_value").alias("new_value"), col("attributes").getItem("actor").alias("actor"),
+            col("subcategory"))
         .orderBy("us", "event_id").limit(MAX_ACTIONS);
     List<Facts.Action> out = new ArrayList<>();
     for (Row r : picked.collectAsList()) {
       boolean change = "changes".equals(r.getString(3));
-      String type = change ? (r.isNullAt(4) ? fromCategory(r.getString(9)) : r.getString(4)) : "restart";
+      String type = change ? (r.isNullAt(4) ? fromCategory(r.getString(9)) : r.getString(4))
+          : "terminated".equals(r.getString(12)) ? "kill_sessions" : "restart";
       String text = change ? r.getString(6) : r.getString(2) + " logged \"" + abbreviate(r.getString(6)) + "\"";
       out.add(new Facts.Action(r.getString(0), r.getLong(1), r.getString(2), type, r.getString(5), text, r.getString(7),
           r.getString(8), r.getString(10), r.getString(11)));

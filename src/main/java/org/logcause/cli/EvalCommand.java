@@ -44,6 +44,10 @@ final class EvalCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Input input;
 
+  @Option(names = "--half", paramLabel = "NAME", description = "with --scenarios: only the corpora the folder's "
+      + "split.json lists under NAME (development or evaluation)")
+  String half;
+
   @Option(names = "--work", defaultValue = "out/eval", paramLabel = "DIR", description = "where generated scenarios and run outputs go (default out/eval)")
   Path work;
 
@@ -67,7 +71,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<Path> dirs = input.scenarios != null ? Evaluation.listScenarios(input.scenarios)
+    List<Path> dirs = input.scenarios != null ? Evaluation.listScenarios(input.scenarios, half)
         : Evaluation.generate(input.generated.families, input.generated.seeds, scale, work);
     PrintWriter console = spec.commandLine().getOut();
     boolean sessionExisted = SparkSession.getDefaultSession().isDefined();

@@ -381,6 +381,35 @@ public final class Evaluation {
     return dirs;
   }
 
+  /**
+   * The scenarios of one half of a corpus folder's split ({@code split.json}: {@code {"development": [...],
+   * "evaluation": [...]}}), in the order of the folder. A corpus named in the split but not recorded is an error: a
+   * half scored without one of its runs would look better or worse than it is.
+   */
+  public static List<Path> listScenarios(Path root, String half) throws IOException {
+    List<Path> all = listScenarios(root);
+    if (half == null) {
+      return all;
+    }
+    Path split = root.resolve("split.json");
+    if (!Files.isRegularFile(split)) {
+      throw new SpecException("--half " + half + ": " + split + " does not exist (it lists the corpora of each half)");
+    }
+    com.fasterxml.jackson.databind.JsonNode names = JSON.readTree(split.toFile()).get(half);
+    if (names == null || !names.isArray()) {
+      throw new SpecException("--half: " + split + " has no list \"" + half + "\" (halves: development, evaluation)");
+    }
+    java.util.Set<String> wanted = new java.util.TreeSet<>();
+    names.forEach(n -> wanted.add(n.asText()));
+    List<Path> dirs = all.stream().filter(p -> wanted.contains(p.getFileName().toString())).toList();
+    if (dirs.size() != wanted.size()) {
+      java.util.Set<String> missing = new java.util.TreeSet<>(wanted);
+      dirs.forEach(p -> missing.remove(p.getFileName().toString()));
+      throw new SpecException("--half " + half + ": not recorded under " + root + ": " + String.join(", ", missing));
+    }
+    return dirs;
+  }
+
   /** Writes the scenarios of a family list and seed range under {@code work}; reused by {@code bench}. */
   public static List<Path> generate(String familyList, String seedRange, double scale, Path work) throws IOException {
     List<Family> families = new ArrayList<>();

@@ -81,7 +81,7 @@ public final class Postmortem {
     b.append("Evidence:\n\n");
     for (Attributor.Evidence e : evidence) {
       b.append("- ").append(e.ts() == null ? "" : Attributor.hm(e.ts()) + " ").append("[").append(e.kind()).append("] ")
-          .append(e.detail()).append(e.eventId() == null ? "" : " (event " + e.eventId().substring(0, Math.min(12, e.eventId().length())) + ")")
+          .append(e.detail()).append(e.eventId() == null ? "" : " (event " + e.eventId() + ")")
           .append("\n");
     }
   }

@@ -82,7 +82,7 @@ class CrashConsistencyTest {
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().put("TZ", "UTC");
     Process p = pb.start();
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("child run at step %s", step).isTrue();
+    assertThat(p.waitFor(15, TimeUnit.MINUTES)).as("child run at step %s", step).isTrue();
     return p.exitValue();
   }
 

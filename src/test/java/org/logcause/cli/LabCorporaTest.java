@@ -1,5 +1,6 @@
 package org.logcause.cli;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,6 +61,21 @@ class LabCorporaTest {
     assertThat(matching.<String>getAs("root_cause_component")).isEqualTo(labels.rootCause().component());
     assertThat(matching.<String>getAs("root_cause_category")).isEqualTo(labels.rootCause().category());
     assertThat(matching.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
+
+    // every detour the responders took is named as a misleading lead
+    String incident = matching.getAs("incident_id");
+    Dataset<Row> hypotheses = Out.table(out, "hypotheses").filter(col("incident_id").equalTo(incident));
+    for (Labels.Signal m : labels.misleading()) {
+      assertThat(hypotheses.filter(col("verdict").equalTo("MISLEADING").and(col("category").equalTo(m.category()))
+          .and(col("component").equalTo(m.component()))).count()).as("misleading %s on %s", m.category(), m.component())
+          .isEqualTo(1);
+    }
+    // the root cause cites log lines by event id, and each is an event of the run
+    List<String> cited = hypotheses.filter(col("rank").equalTo(1))
+        .selectExpr("explode(evidence) as e").filter("e.kind = 'line'").select("e.event_id")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(cited).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(Out.table(out, "events").filter(col("event_id").isin(cited.toArray())).count()).isEqualTo(cited.size());
   }
 
   static boolean overlaps(Row summary, Labels labels) {

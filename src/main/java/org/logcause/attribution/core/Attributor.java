@@ -22,13 +22,15 @@ import java.util.Set;
  *       requested restart;</li>
  *   <li>each candidate explains the candidates that the {@link CausalKnowledge} edges reach from it along the
  *       topology, in time order, within the lag ranges and the clock-skew tolerance;</li>
- *   <li>score = 0.35 × share of the incident's anomalies it explains + 0.20 × temporal precedence + 0.30 × prior of
- *       its category + 0.15 × contrast, plus the discriminating tests (revert followed by recovery, restart followed
- *       by more of the same, new clients or retries, precursors of a pile-up);</li>
+ *   <li>score = weighted share of the incident's anomalies it explains + temporal precedence + prior of its category
+ *       (for a change, times the likelihood of the lag to its first effect) + contrast, plus the discriminating tests
+ *       (revert followed by recovery, restart or session kill followed by more of the same, new clients or retries,
+ *       precursors of a pile-up, whether the changed parameter can produce the symptoms); the weights, the timing
+ *       model and the parameter table are data in {@link CausalKnowledge};</li>
  *   <li>the best is ROOT_CAUSE; what it explains is SYMPTOM, or MISLEADING when it is a classic false lead whose test
  *       says no; what it does not explain is CONTRIBUTING (strong and early) or NOT_SUPPORTED;</li>
- *   <li>confidence: a softmax of the scores at {@link #TEMPERATURE}, calibrated on simulated scenarios (see the
- *       README): for ROOT_CAUSE the probability it is the cause, for the others that it is not.</li>
+ *   <li>confidence: a softmax of the scores at the knowledge's temperature: for ROOT_CAUSE the probability it is the
+ *       cause, for the others that it is not.</li>
  * </ol>
  */
 public final class Attributor {
@@ -38,16 +40,10 @@ public final class Attributor {
   public static final String MISLEADING = "MISLEADING";
   public static final String NOT_SUPPORTED = "NOT_SUPPORTED";
 
-  /** Softmax temperature of the confidence (calibrated on development seeds; see the README). */
-  public static final double TEMPERATURE = 0.03;
-  /** Traffic counts as a spike from this multiple of the rate before the incident (the simulator's labels agree). */
-  public static final double SPIKE_RATIO = 1.3;
-  /** How far before an incident a change or restart can be its cause. */
-  public static final long LOOKBACK_SECONDS = 1800;
-  /** After a restart, how long the incident may go on before the restart counts as "changed nothing". */
-  static final long RESTART_GRACE_SECONDS = 120;
-  /** A revert or fix followed by the end of the incident within this long counts as "recovered after it". */
-  static final long RECOVERY_SECONDS = 600;
+  /** Categories every fault ends in: they say nothing about which parameter was wrong. */
+  private static final Set<String> GENERIC = Set.of("errors", "latency", "server_error", "app_exception", "traffic_spike");
+  /** Actions that interrupt a component's sessions: the classic detours, settled by what happened after them. */
+  private static final Set<String> INTERRUPTIONS = Set.of("restart", "kill_sessions");
 
   private static final Set<String> TRAFFIC_SIGNALS = Set.of("requests", "clients", "new_client_share", "retry_share");
   private static final Set<String> NOT_CAUSES = Set.of("benign", "unknown", "client_error");
@@ -74,11 +70,13 @@ public final class Attributor {
   public record Result(List<Hypothesis> hypotheses, Summary summary) {}
 
   private final CausalKnowledge knowledge;
+  private final CausalKnowledge.Scoring scoring;
   private final Topology topology;
   private final double tolUs;
 
   public Attributor(CausalKnowledge knowledge, Topology topology) {
     this.knowledge = knowledge;
+    this.scoring = knowledge.scoring();
     this.topology = topology;
     this.tolUs = knowledge.clockSkewToleranceSeconds() * 1e6;
   }
@@ -108,6 +106,23 @@ public final class Attributor {
       this.category = category;
       this.action = action;
       this.onset = onset;
+    }
+
+    /** Records of the same action (a restart's log lines, each killed session): the first few, then a count. */
+    int moreRecords;
+
+    void sameAction(Evidence e) {
+      long shown = evidence.stream().filter(x -> x.kind().equals("action")).count();
+      if (shown < 3) {
+        evidence.add(e);
+      } else {
+        moreRecords++;
+      }
+    }
+
+    /** The latest moment the candidate's first effect can have come: the end of its onset window. */
+    long latest(long windowMicros) {
+      return anomalies.isEmpty() ? onset : onset + windowMicros;
     }
 
     double maxScore() {
@@ -143,16 +158,15 @@ public final class Attributor {
       double covered = c.explains.stream().mapToDouble(x -> x.weight).sum() + c.weight;
       double coverage = totalWeight == 0 ? 0 : covered / totalWeight;
       double late = (c.onset - earliest - tolUs) / 1e6;
-      double precedence = late <= 0 ? 1 : Math.exp(-late / 300);
+      double precedence = late <= 0 ? 1 : Math.exp(-late / scoring.precedenceDecaySeconds());
       double contrast = c.anomalies.isEmpty() ? (corroborated(c) ? 1.0 : 0.6) : Math.min(1, Math.log10(1 + c.maxScore()) / 2);
       double prior = knowledge.prior(c.category);
-      if (c.action != null && !c.explains.isEmpty()) {
-        // a change long before what it would explain is a weaker suspect than one just before it
-        long firstEffect = c.explains.stream().mapToLong(x -> x.onset).min().orElse(c.onset);
-        double gap = (firstEffect - c.onset) / 1e6;
-        prior *= Math.exp(-Math.max(0, gap - 300) / 900);
+      if (c.action != null && !INTERRUPTIONS.contains(c.category) && !c.explains.isEmpty()) {
+        prior *= timing(c, f);
+        parameterTest(c);
       }
-      c.score = 0.35 * coverage + 0.20 * precedence + 0.30 * prior + 0.15 * contrast + c.tests;
+      c.score = scoring.weight("coverage") * coverage + scoring.weight("precedence") * precedence
+          + scoring.weight("prior") * prior + scoring.weight("contrast") * contrast + c.tests;
       long others = candidates.stream().filter(x -> x != c && !x.anomalies.isEmpty()).count();
       c.evidence.add(new Evidence("explains", null, String.format(Locale.ROOT,
           "explains %d of the incident's %d other anomalous signals (%.0f%% of the incident's weight)", c.explains.size(),
@@ -163,13 +177,15 @@ public final class Attributor {
     Candidate root = candidates.get(0);
     double norm = 0;
     for (Candidate c : candidates) {
-      norm += Math.exp((c.score - root.score) / TEMPERATURE);
+      norm += Math.exp((c.score - root.score) / scoring.temperature());
     }
     for (Candidate c : candidates) {
-      double p = Math.exp((c.score - root.score) / TEMPERATURE) / norm;
+      double p = Math.exp((c.score - root.score) / scoring.temperature()) / norm;
       c.confidence = c == root ? p : 1 - p;
     }
     verdicts(root, candidates, f);
+    oneLeadPerComponent(candidates, root);
+    cite(root, candidates, f);
     List<Hypothesis> out = new ArrayList<>();
     for (int i = 0; i < candidates.size(); i++) {
       Candidate c = candidates.get(i);
@@ -196,20 +212,40 @@ public final class Attributor {
     actions.sort(Comparator.comparingLong(Facts.Action::ts).thenComparing(a -> String.valueOf(a.eventId())));
     Map<String, Candidate> restarts = new LinkedHashMap<>();
     List<Facts.Action> absorbing = new ArrayList<>();
+    long recovered = recoveredAt(f);
+    List<Facts.Action> shutdowns = actions.stream().filter(a -> "restart".equals(a.type())).toList();
     for (Facts.Action a : actions) {
       String type = a.type() == null ? "config_change" : a.type();
       absorbing.add(a);
-      if (type.equals("restart")) {
-        Candidate r = restarts.get(a.component());
-        if (r != null && a.ts() - r.action.ts() <= 300e6) {
-          r.evidence.add(new Evidence("action", a.ts(), a.text(), a.eventId()));
+      if (INTERRUPTIONS.contains(type)) {
+        if (a.ts() > f.end()) {
+          continue; // after the incident: the end of the day, not a lead
+        }
+        if (type.equals("kill_sessions") && shutdowns.stream().anyMatch(r -> r.component().equals(a.component())
+            && Math.abs(a.ts() - r.ts()) <= 60e6 + tolUs)) {
+          continue; // a shutdown ends every session: its kills are part of it
+        }
+        Candidate applied = appliedChange(a, type, out, f);
+        if (applied != null) { // the restart that puts a change into effect is part of that change
+          if (applied.evidence.stream().noneMatch(e -> e.kind().equals("applied"))) {
+            applied.evidence.add(new Evidence("applied", a.ts(), String.format(Locale.ROOT, "%s at %s put %s into effect (%s)",
+                a.text(), hm(a.ts()), applied.action.changeId() == null ? "the change" : applied.action.changeId(),
+                a.ts() < f.start() ? "before the incident began" : "the parameter takes effect only at a restart"), a.eventId()));
+          }
           continue;
         }
-        r = new Candidate(a.component(), "restart", a, a.ts());
+        Candidate r = restarts.get(type + "\u0000" + a.component());
+        if (r != null && a.ts() - r.action.ts() <= scoring.sameActionSeconds() * 1e6) {
+          r.sameAction(new Evidence("action", a.ts(), a.text(), a.eventId()));
+          continue;
+        }
+        r = new Candidate(a.component(), type, a, a.ts());
         r.evidence.add(new Evidence("action", a.ts(), a.text(), a.eventId()));
-        restarts.put(a.component(), r);
+        restarts.put(type + "\u0000" + a.component(), r);
         out.add(r);
-        persisted(r, f);
+        if (a.ts() >= f.start() - tolUs) { // a restart before the incident began is no "restart it" detour
+          persisted(r, f, recovered);
+        }
         continue;
       }
       if (type.equals("revert")) {
@@ -222,7 +258,7 @@ public final class Attributor {
           continue;
         }
       }
-      if (a.ts() < f.start() - LOOKBACK_SECONDS * 1_000_000L) {
+      if (a.ts() < f.start() - scoring.lookbackMicros()) {
         continue;
       }
       String category = knowledge.priors().containsKey(type) ? type : "config_change";
@@ -232,7 +268,7 @@ public final class Attributor {
     }
     for (Candidate c : out) {
       if (c.action != null && !c.category.equals("restart")) {
-        reverted(c, remediations, f);
+        reverted(c, remediations, f, recovered);
       }
     }
     Map<String, Candidate> byKey = new LinkedHashMap<>();
@@ -246,12 +282,13 @@ public final class Attributor {
       if (category == null) {
         continue;
       }
-      if (category.equals("config_change") || category.equals("deploy") || category.equals("restart")) {
+      if (category.equals("config_change") || category.equals("deploy") || INTERRUPTIONS.contains(category)) {
         Facts.Action near = absorbing.stream().filter(x -> x.component().equals(a.component())
             && Math.abs(x.ts() - a.onset()) <= 120e6 + tolUs).findFirst().orElse(null);
         if (near != null) {
-          Candidate owner = out.stream().filter(c -> c.action == near || (c.category.equals("restart")
-              && c.component.equals(a.component()) && Math.abs(c.onset - a.onset()) <= 300e6 + tolUs)).findFirst().orElse(null);
+          Candidate owner = out.stream().filter(c -> c.action == near || (INTERRUPTIONS.contains(c.category)
+              && c.component.equals(a.component()) && Math.abs(c.onset - a.onset()) <= scoring.sameActionSeconds() * 1e6 + tolUs))
+              .findFirst().orElse(null);
           if (owner != null) {
             owner.evidence.add(new Evidence("logs", a.onset(), String.format(Locale.ROOT,
                 "%s logged %s at %s", a.component(), signalText(a.signal()), hm(a.onset())), null));
@@ -286,7 +323,7 @@ public final class Attributor {
     for (Candidate c : out) {
       CausalKnowledge.FalseLead lead = knowledge.falseLead(c.category, topology.kind(c.component));
       if (lead != null && lead.test().equals("precursor")) {
-        precursor(c, out);
+        precursor(c, out, f.windowMicros());
       }
     }
     return out;
@@ -313,40 +350,150 @@ public final class Attributor {
 
   // ---------------------------------------------------------------- discriminating tests
 
-  /** Restart test: did the incident go on after the restart? */
-  private void persisted(Candidate r, Facts f) {
-    long after = (f.end() - r.onset) / 1_000_000L;
-    CausalKnowledge.FalseLead lead = knowledge.falseLead("restart", topology.kind(r.component));
-    if (after > RESTART_GRACE_SECONDS) {
+  /**
+   * Restart and session-kill test: did the incident's errors and latency go on after it? A restart that changed
+   * nothing says the component's runtime state was not the cause; killed sessions whose pile-up came back say the
+   * long queries were waiting on something, not the cause.
+   */
+  private void persisted(Candidate r, Facts f, long recovered) {
+    long after = (recovered - r.onset) / 1_000_000L;
+    CausalKnowledge.FalseLead lead = knowledge.falseLead(r.category, topology.kind(r.component));
+    boolean kill = r.category.equals("kill_sessions");
+    // killed sessions free their slots at once: a pile-up that is back a minute later came from elsewhere
+    if (after > (kill ? scoring.killGraceSeconds() : scoring.restartGraceSeconds())) {
       r.testSaysNotCause = lead != null;
-      r.tests -= 0.3;
-      r.testSentence = String.format(Locale.ROOT, "the restart of %s at %s changed nothing: the incident went on for %s after it, "
-          + "so its runtime state was not the cause; a persistent setting or something outside it may be", r.component,
-          hm(r.onset), duration(after));
+      r.tests += scoring.test("restart_persisted");
+      r.testSentence = kill
+          ? String.format(Locale.ROOT, "the sessions killed on %s at %s changed nothing: the pile-up came back and the incident "
+              + "went on for %s after it, so the long queries were waiting on the cause, not causing it", r.component,
+              hm(r.onset), duration(after))
+          : String.format(Locale.ROOT, "the restart of %s at %s changed nothing: the incident went on for %s after it, "
+              + "so its runtime state was not the cause; a persistent setting or something outside it may be", r.component,
+              hm(r.onset), duration(after));
       r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
-    } else if (r.onset <= f.end()) {
-      r.testSentence = String.format(Locale.ROOT, "the incident ended %s after %s was restarted at %s", duration(Math.max(0, after)),
-          r.component, hm(r.onset));
+    } else if (r.onset <= recovered) {
+      r.testSentence = String.format(Locale.ROOT, "the incident ended %s after %s at %s", duration(Math.max(0, after)),
+          kill ? "sessions were killed on " + r.component : r.component + " was restarted", hm(r.onset));
       r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
     }
   }
 
+  /**
+   * When the incident's errors and latency recovered: the last end of its anomalies other than actions' own traces
+   * and traffic (a restart's log lines, a spike of requests), else the incident's end.
+   */
+  private static long recoveredAt(Facts f) {
+    long end = Long.MIN_VALUE;
+    for (Facts.Anomaly a : f.anomalies()) {
+      String category = category(a.signal());
+      if (category == null || category.equals("config_change") || category.equals("deploy")
+          || INTERRUPTIONS.contains(category)) {
+        continue;
+      }
+      end = Math.max(end, a.end());
+    }
+    return end == Long.MIN_VALUE ? f.end() : end;
+  }
+
+  /**
+   * The change a restart (or a kill) puts into effect, or null: a change of the same component shortly before it,
+   * when the restart came before the incident began or the parameter takes effect only at a restart.
+   */
+  private Candidate appliedChange(Facts.Action a, String type, List<Candidate> sofar, Facts f) {
+    if (!type.equals("restart")) {
+      return null;
+    }
+    Candidate best = null;
+    for (Candidate c : sofar) {
+      if (c.action == null || INTERRUPTIONS.contains(c.category) || !c.component.equals(a.component())
+          || c.action.ts() > a.ts() || a.ts() - c.action.ts() > 2 * scoring.sameActionSeconds() * 1e6) {
+        continue;
+      }
+      CausalKnowledge.Parameter p = knowledge.parameter(c.action.parameter());
+      boolean needsRestart = p != null && p.needsRestart(CausalKnowledge.normalise(c.action.parameter()));
+      if (needsRestart || a.ts() < f.start() - tolUs) {
+        if (best == null || c.action.ts() > best.action.ts()) {
+          best = c;
+        }
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Timing: the likelihood of the lag between a change and its first effect (on its own component if it has one
+   * there, else on anything it explains). A bad setting bites within a couple of minutes; a quiet gap of healthy
+   * service after it counts against it, unless its parameter is known to act slowly. The lag is evidence both ways.
+   */
+  private double timing(Candidate c, Facts f) {
+    long own = c.explains.stream().filter(x -> x.component.equals(c.component)).mapToLong(x -> x.latest(f.windowMicros()))
+        .min().orElse(Long.MAX_VALUE);
+    long first = own != Long.MAX_VALUE ? own
+        : c.explains.stream().mapToLong(x -> x.latest(f.windowMicros())).min().orElse(c.onset);
+    double lag = Math.max(0, (first - c.onset) / 1e6 - knowledge.clockSkewToleranceSeconds());
+    CausalKnowledge.Parameter p = knowledge.parameter(c.action.parameter());
+    boolean slow = p != null && p.slow();
+    double likelihood = knowledge.timing().likelihood(lag, slow);
+    String where = own != Long.MAX_VALUE ? "on " + c.component : "downstream";
+    long lagSeconds = Math.max(0, (first - c.onset) / 1_000_000L);
+    if (likelihood >= 0.999) {
+      c.evidence.add(new Evidence("timing", c.onset, String.format(Locale.ROOT, "its first effect %s came within %s of it, "
+          + "as a wrong setting or release does", where, duration(lagSeconds)), c.action.eventId()));
+    } else {
+      c.evidence.add(new Evidence("timing", c.onset, String.format(Locale.ROOT, "a quiet gap: %s stayed healthy for %s after it "
+          + "before any effect %s (a wrong %s bites within %s%s); timing likelihood %.2f", c.component, duration(lagSeconds),
+          where, c.category.equals("deploy") ? "release" : "setting", duration((long) knowledge.timing().fastSeconds()),
+          slow ? ", but " + p.subsystem() + " settings can act slowly" : "", likelihood), c.action.eventId()));
+    }
+    return likelihood;
+  }
+
+  /**
+   * Parameter test: can the changed setting produce what the incident shows? Only the specific symptoms count
+   * (errors and latency follow from anything). Unknown parameters are neutral.
+   */
+  private void parameterTest(Candidate c) {
+    String name = c.action.parameter();
+    CausalKnowledge.Parameter p = knowledge.parameter(name);
+    if (p == null) {
+      return;
+    }
+    java.util.TreeSet<String> symptoms = new java.util.TreeSet<>();
+    c.explains.forEach(x -> symptoms.add(x.category));
+    symptoms.removeAll(GENERIC);
+    if (symptoms.isEmpty()) {
+      return;
+    }
+    List<String> produced = symptoms.stream().filter(p.produces()::contains).toList();
+    if (!produced.isEmpty()) {
+      c.tests += scoring.test("parameter_matches");
+      c.evidence.add(new Evidence("test:parameter", c.onset, String.format(Locale.ROOT, "%s governs %s, and a wrong value "
+          + "produces what the incident shows (%s)", name, p.subsystem(), String.join(", ", produced.stream().map(Attributor::label).toList())),
+          c.action.eventId()));
+    } else {
+      c.tests += scoring.test("parameter_cannot");
+      c.evidence.add(new Evidence("test:parameter", c.onset, String.format(Locale.ROOT, "%s governs %s, which cannot produce "
+          + "what the incident shows (%s)", name, p.subsystem(), String.join(", ", symptoms.stream().map(Attributor::label).toList())),
+          c.action.eventId()));
+    }
+  }
+
   /** Revert test: was the change reverted, and did the incident end soon after? */
-  private void reverted(Candidate c, List<Facts.Action> remediations, Facts f) {
+  private void reverted(Candidate c, List<Facts.Action> remediations, Facts f, long recovered) {
     for (Facts.Action r : remediations) {
       boolean reverts = c.action.changeId() != null && c.action.changeId().equals(r.reverts());
       boolean sameSetting = "revert".equals(r.type()) && r.component().equals(c.component) && r.ts() > c.onset
           && c.action.parameter() != null && c.action.parameter().equals(r.parameter());
       if (reverts || sameSetting) {
-        long gap = (f.end() - r.ts()) / 1_000_000L;
-        if (gap >= -knowledge.clockSkewToleranceSeconds() && gap <= RECOVERY_SECONDS) {
-          c.tests += 0.3;
+        long gap = (recovered - r.ts()) / 1_000_000L;
+        if (gap >= -knowledge.clockSkewToleranceSeconds() && gap <= scoring.recoverySeconds()) {
+          c.tests += scoring.test("revert_recovered");
           c.recovery = new Evidence("remediation", r.ts(), String.format(Locale.ROOT,
               "reverted at %s (%s) and the incident ended %s later: recovered after the revert", hm(r.ts()),
               r.changeId() == null ? r.text() : r.changeId(), duration(Math.max(0, gap))), r.eventId());
           c.evidence.add(c.recovery);
-        } else if (gap > RECOVERY_SECONDS) {
-          c.tests -= 0.15;
+        } else if (gap > scoring.recoverySeconds()) {
+          c.tests += scoring.test("revert_failed");
           c.evidence.add(new Evidence("remediation", r.ts(), String.format(Locale.ROOT,
               "reverted at %s (%s) but the incident went on for %s: the revert did not fix it", hm(r.ts()),
               r.changeId() == null ? r.text() : r.changeId(), duration(gap)), r.eventId()));
@@ -394,7 +541,7 @@ public final class Attributor {
     double ratio = rate / baseRate;
     double z = (rate - baseRate) / Math.sqrt(Math.max(1, baseRate) / windows);
     // A "spike" is at least SPIKE_RATIO times the rate before the incident, sustained (z over the whole span).
-    boolean rose = baseWindows == 0 ? requestAnomaly : ratio >= SPIKE_RATIO && z >= 4;
+    boolean rose = baseWindows == 0 ? requestAnomaly : ratio >= scoring.spikeRatio() && z >= 4;
     if (!rose) {
       return null;
     }
@@ -418,13 +565,13 @@ public final class Attributor {
     c.evidence.add(new Evidence("onset", onset, String.format(Locale.ROOT, "requests on %s %s from %s", component, rise, hm(onset)), null));
     if (newShare >= 0.3 && rate * newShare >= 0.5 * extra) {
       c.category = "traffic_surge";
-      c.tests += 0.1;
+      c.tests += scoring.test("surge");
       c.testSentence = String.format(Locale.ROOT, "traffic on %s %s and %.0f%% of the requests came from clients never seen "
           + "before the incident (%s; %.0f%% retries): an external surge, not a retry storm", component, rise,
           100 * newShare, perClientText, 100 * retryShare);
     } else {
       c.testSaysNotCause = true;
-      c.tests -= 0.15;
+      c.tests += scoring.test("retry_storm");
       c.testSentence = String.format(Locale.ROOT, "traffic on %s %s but %.0f%% of the requests came from clients seen before "
           + "the incident and %.0f%% were retries of a failed request within 10 s (%s): %s, not an attack", component,
           rise, 100 * (1 - newShare), 100 * retryShare, perClientText,
@@ -435,11 +582,13 @@ public final class Attributor {
   }
 
   /** Pile-up test: did replication waits, lock waits, a slow query or a change begin before it, and explain it? */
-  private void precursor(Candidate c, List<Candidate> all) {
+  private void precursor(Candidate c, List<Candidate> all, long windowMicros) {
     // Prefer what the database itself showed (replication or lock waits, a slow query) over a change record.
     Candidate first = null;
     for (Candidate p : all) {
-      if (p == c || !PRECURSORS.contains(p.category) || p.category.equals(c.category) || p.onset >= c.onset) continue;
+      // c's onset is the start of a window: something made inside that window can still have come before its first event
+      if (p == c || !PRECURSORS.contains(p.category) || p.category.equals(c.category) || p.onset >= c.latest(windowMicros)
+          || (p.onset >= c.onset && !p.anomalies.isEmpty())) continue;
       if (knowledge.propagates(p.category, p.component, c.category, c.component, (c.onset - p.onset) / 1e6, topology)
           && (first == null || (first.anomalies.isEmpty() && !p.anomalies.isEmpty())
               || (first.anomalies.isEmpty() == p.anomalies.isEmpty() && p.onset < first.onset))) {
@@ -448,7 +597,7 @@ public final class Attributor {
     }
     if (first != null) {
       c.testSaysNotCause = true;
-      c.tests -= 0.15;
+      c.tests += scoring.test("precursor");
       c.testSentence = String.format(Locale.ROOT, "the %s on %s began at %s, %s after %s (from %s): %s is not overloaded on its own, it "
           + "is waiting on what came first", label(c.category), c.component, hm(c.onset), duration((c.onset - first.onset) / 1_000_000L),
           first.name(), hm(first.onset), c.component);
@@ -504,7 +653,7 @@ public final class Attributor {
             capitalise(c.name()), hm(c.onset), duration(Math.max(0, (c.onset - by.onset) / 1_000_000L)), by.name(),
             by.verdict == null ? "not the root cause" : by.verdict.toLowerCase(Locale.ROOT).replace('_', ' '),
             topology.path(c.component, by.component));
-      } else if ((!c.anomalies.isEmpty() || !c.explains.isEmpty()) && c.score >= 0.75 * root.score
+      } else if ((!c.anomalies.isEmpty() || !c.explains.isEmpty()) && c.score >= scoring.contributingShare() * root.score
           && c.onset <= root.onset + 300_000_000L) {
         c.verdict = CONTRIBUTING;
         c.explanation = String.format(Locale.ROOT, "%s began at %s, early and strong, but %s does not explain it: it may have "
@@ -518,6 +667,79 @@ public final class Attributor {
                 capitalise(c.name()), hm(c.onset), root.name());
       }
     }
+  }
+
+  /**
+   * A false lead read from signals ("the database is overloaded") is one lead per component, however many of its
+   * signals say it: the one whose category comes first in the knowledge's false leads stays MISLEADING, the others
+   * are its symptoms. Leads from actions (each restart, each kill) stay apart: each was a separate detour.
+   */
+  private void oneLeadPerComponent(List<Candidate> all, Candidate root) {
+    Map<String, Candidate> kept = new LinkedHashMap<>();
+    List<String> order = knowledge.falseLeads().stream().map(CausalKnowledge.FalseLead::category).toList();
+    List<Candidate> leads = all.stream().filter(c -> MISLEADING.equals(c.verdict) && c.action == null)
+        .sorted(Comparator.comparingInt((Candidate c) -> order.indexOf(c.category)).thenComparingLong(c -> c.onset)).toList();
+    for (Candidate c : leads) {
+      String key = c.component + "\u0000" + c.lead;
+      Candidate first = kept.putIfAbsent(key, c);
+      if (first != null) {
+        c.verdict = SYMPTOM;
+        c.explanation = String.format(Locale.ROOT, "%s began at %s: part of the same lead as the %s on %s (\"%s\"), %s.",
+            capitalise(c.name()), hm(c.onset), label(first.category), first.component, first.lead,
+            root.explains.contains(c) ? "a consequence of " + root.name() : "not a cause on its own");
+        c.lead = null;
+      }
+    }
+  }
+
+  /**
+   * The log lines a DBA or SRE would read, with their event ids: for every signal candidate, the first lines of its
+   * category on its component; for the root cause, also the server's own record of it near its time (a setting
+   * taking effect, a reload, a restart), the first line of each symptom it explains, and its component's slowest
+   * statements.
+   */
+  private void cite(Candidate root, List<Candidate> all, Facts f) {
+    for (Candidate c : all) {
+      if (c.moreRecords > 0) {
+        c.evidence.add(new Evidence("action", null, String.format(Locale.ROOT, "and %d more records of the same action",
+            c.moreRecords), null));
+      }
+    }
+    if (f.lines().isEmpty()) {
+      return;
+    }
+    for (Candidate c : all) {
+      if (c.anomalies.isEmpty()) continue;
+      f.lines().stream().filter(l -> l.component().equals(c.component) && l.category().equals(c.category) && l.ts() >= c.onset - tolUs)
+          .limit(2).forEach(l -> c.evidence.add(line(l)));
+    }
+    Set<String> cited = new HashSet<>();
+    root.evidence.stream().map(Evidence::eventId).filter(java.util.Objects::nonNull).forEach(cited::add);
+    List<Facts.Line> picks = new ArrayList<>();
+    if (root.action != null) {
+      f.lines().stream().filter(l -> l.component().equals(root.component) && l.ts() >= root.onset - tolUs
+          && l.ts() <= root.onset + 120e6
+          && (l.category().equals("config_change") || l.category().equals("deploy") || l.category().equals("restart")))
+          .limit(3).forEach(picks::add);
+    }
+    root.explains.stream().sorted(Comparator.comparingLong((Candidate x) -> x.onset).thenComparing(x -> x.component))
+        .forEach(x -> f.lines().stream().filter(l -> l.component().equals(x.component) && l.category().equals(x.category)
+            && l.ts() >= x.onset - tolUs).findFirst().ifPresent(picks::add));
+    f.lines().stream().filter(l -> l.durationMs() != null && l.ts() >= root.onset
+            && (l.component().equals(root.component) || root.explains.stream().anyMatch(x -> x.component.equals(l.component()))))
+        .max(Comparator.comparingDouble(Facts.Line::durationMs)).ifPresent(picks::add);
+    for (Facts.Line l : picks) {
+      if (cited.add(l.eventId())) {
+        root.evidence.add(line(l));
+      }
+    }
+  }
+
+  private static Evidence line(Facts.Line l) {
+    String took = l.durationMs() == null ? "" : String.format(Locale.ROOT, " [%s]", l.durationMs() >= 10_000
+        ? String.format(Locale.ROOT, "%.1f s", l.durationMs() / 1000) : String.format(Locale.ROOT, "%.0f ms", l.durationMs()));
+    return new Evidence("line", l.ts(), String.format(Locale.ROOT, "%s (%s%s)%s: %s", l.component(),
+        l.category().replace('_', ' '), l.subcategory() == null ? "" : "/" + l.subcategory(), took, l.message()), l.eventId());
   }
 
   /** The earliest other non-root candidate that explains {@code c}, or null. */

@@ -24,7 +24,10 @@ public record CausalKnowledge(
     Map<String, List<String>> kinds,
     Map<String, Double> priors,
     List<Edge> edges,
-    List<FalseLead> falseLeads)
+    List<FalseLead> falseLeads,
+    Scoring scoring,
+    Timing timing,
+    List<Parameter> parameters)
     implements Serializable {
 
   public static final String RESOURCE = "/attribution/causal-knowledge.yaml";
@@ -39,6 +42,51 @@ public record CausalKnowledge(
     }
   }
 
+  /** How the evidence is weighed (see the file's comments). */
+  public record Scoring(Map<String, Double> weights, double precedenceDecaySeconds, double temperature,
+      long lookbackSeconds, long sameActionSeconds, long restartGraceSeconds, long killGraceSeconds, long recoverySeconds,
+      double spikeRatio,
+      double contributingShare, Map<String, Double> tests) implements Serializable {
+    static final Set<String> WEIGHTS = Set.of("coverage", "precedence", "prior", "contrast");
+    static final Set<String> TEST_TERMS = Set.of("revert_recovered", "revert_failed", "restart_persisted", "surge",
+        "retry_storm", "precursor", "parameter_matches", "parameter_cannot");
+
+    public double weight(String name) {
+      return weights.get(name);
+    }
+
+    public double test(String name) {
+      return tests.get(name);
+    }
+
+    public long lookbackMicros() {
+      return lookbackSeconds * 1_000_000L;
+    }
+  }
+
+  /** When a change's first effect can come: full likelihood up to {@code fastSeconds}, then an exponential decay. */
+  public record Timing(double fastSeconds, double decaySeconds, double slowDecaySeconds) implements Serializable {
+    /** The likelihood of a first effect {@code lagSeconds} after a change (slow: a parameter known to act slowly). */
+    public double likelihood(double lagSeconds, boolean slow) {
+      return lagSeconds <= fastSeconds ? 1 : Math.exp(-(lagSeconds - fastSeconds) / (slow ? slowDecaySeconds : decaySeconds));
+    }
+  }
+
+  /** A well-known setting: what it governs, what a wrong value can produce, whether it needs a restart, acts slowly. */
+  public record Parameter(String subsystem, List<String> names, List<String> produces, List<String> restart, boolean slow)
+      implements Serializable {
+    public Parameter {
+      names = names == null ? List.of() : names.stream().map(CausalKnowledge::normalise).toList();
+      produces = List.copyOf(produces == null ? List.of() : produces);
+      restart = restart == null ? List.of() : restart.stream().map(CausalKnowledge::normalise).toList();
+    }
+
+    /** Whether a change of {@code name} (normalised) takes effect only at the server's next start. */
+    public boolean needsRestart(String name) {
+      return restart.contains(name);
+    }
+  }
+
   /** A loud signal responders take for the cause; {@code test} settles it. */
   public record FalseLead(String category, String kind, String lead, String test) implements Serializable {}
 
@@ -47,6 +95,31 @@ public record CausalKnowledge(
     priors = Map.copyOf(priors == null ? Map.of() : priors);
     edges = List.copyOf(edges == null ? List.of() : edges);
     falseLeads = List.copyOf(falseLeads == null ? List.of() : falseLeads);
+    parameters = List.copyOf(parameters == null ? List.of() : parameters);
+  }
+
+  /**
+   * A parameter's name as the table holds it: lower case, {@code -} as {@code _}, without a prefix up to the last dot
+   * ({@code spring.datasource.hikari.maximum-pool-size} → {@code maximum_pool_size}).
+   */
+  static String normalise(String name) {
+    String n = name.trim().toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+    int dot = n.lastIndexOf('.');
+    return dot >= 0 && dot < n.length() - 1 ? n.substring(dot + 1) : n;
+  }
+
+  /** The table's entry for a changed parameter, or null when it is not a setting the table knows (neutral). */
+  public Parameter parameter(String name) {
+    if (name == null || name.isBlank()) {
+      return null;
+    }
+    String n = normalise(name);
+    for (Parameter p : parameters) {
+      if (p.names().contains(n)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -91,6 +164,42 @@ public record CausalKnowledge(
       }
       if (e.lag() == null || e.lag().size() != 2 || e.lag().get(0) > e.lag().get(1) || e.lag().get(0) < 0) {
         throw new IllegalArgumentException(where + ".lag: must be [min, max] seconds with 0 <= min <= max");
+      }
+    }
+    if (scoring == null || timing == null) {
+      throw new IllegalArgumentException(origin + ": scoring and timing are required");
+    }
+    for (String w : Scoring.WEIGHTS) {
+      if (scoring.weights() == null || !scoring.weights().containsKey(w) || scoring.weights().get(w) < 0) {
+        throw new IllegalArgumentException(origin + ": scoring.weights." + w + " must be a number >= 0");
+      }
+    }
+    for (String t : Scoring.TEST_TERMS) {
+      if (scoring.tests() == null || !scoring.tests().containsKey(t)) {
+        throw new IllegalArgumentException(origin + ": scoring.tests." + t + " is missing");
+      }
+    }
+    if (scoring.temperature() <= 0 || scoring.precedenceDecaySeconds() <= 0 || scoring.lookbackSeconds() <= 0) {
+      throw new IllegalArgumentException(origin + ": scoring.temperature, precedence_decay_seconds and lookback_seconds must be > 0");
+    }
+    if (timing.fastSeconds() < 0 || timing.decaySeconds() <= 0 || timing.slowDecaySeconds() < timing.decaySeconds()) {
+      throw new IllegalArgumentException(origin + ": timing: fast_seconds >= 0, decay_seconds > 0, slow_decay_seconds >= decay_seconds");
+    }
+    java.util.Map<String, String> seen = new java.util.HashMap<>();
+    for (int i = 0; i < parameters.size(); i++) {
+      Parameter p = parameters.get(i);
+      String where = origin + ": parameters[" + i + "]";
+      p.produces().forEach(c -> requirePrior(c, where + ".produces"));
+      for (String n : p.names()) {
+        String before = seen.put(n, p.subsystem());
+        if (before != null) {
+          throw new IllegalArgumentException(where + ".names: \"" + n + "\" is also listed under " + before);
+        }
+      }
+      for (String r : p.restart()) {
+        if (!p.names().contains(r)) {
+          throw new IllegalArgumentException(where + ".restart: \"" + r + "\" is not one of its names");
+        }
       }
     }
     for (int i = 0; i < falseLeads.size(); i++) {

@@ -8,7 +8,20 @@ import java.util.List;
  * Times are epoch microseconds (UTC).
  */
 public record Facts(String incidentId, long start, long end, String severity, List<Anomaly> anomalies,
-    List<Action> actions, List<TrafficWindow> traffic) implements Serializable {
+    List<Action> actions, List<TrafficWindow> traffic, long windowMicros, List<Line> lines) implements Serializable {
+
+  /** Facts without log lines to cite, over 10-second windows. */
+  public Facts(String incidentId, long start, long end, String severity, List<Anomaly> anomalies, List<Action> actions,
+      List<TrafficWindow> traffic) {
+    this(incidentId, start, end, severity, anomalies, actions, traffic, 10_000_000L, List.of());
+  }
+
+  /**
+   * A log line worth citing: one of the first events of a (component, category) in the incident's span, or one of
+   * its component's slowest. {@code durationMs} is null when the line gives none.
+   */
+  public record Line(String eventId, long ts, String component, String category, String subcategory, Double durationMs,
+      String message) implements Serializable {}
 
   /** An anomaly of the incident (see the {@code anomalies} table). */
   public record Anomaly(String id, String component, String signal, long onset, long peak, long end, double peakValue,

@@ -53,7 +53,8 @@ class CausalKnowledgeTest {
 
   @Test
   void rejectsMalformedKnowledgeNamingTheField() {
-    String base = "version: 1\nclock_skew_tolerance_seconds: 30\nkinds: {database: [postgres]}\npriors: {timeout: 0.1, errors: 0.1}\n";
+    String base = "version: 1\nclock_skew_tolerance_seconds: 30\nkinds: {database: [postgres]}\npriors: {timeout: 0.1, errors: 0.1}\n"
+        + SCORING;
     assertThatThrownBy(() -> parse(base + "edges: [{from: timeout, relation: sideways, to: [errors], lag: [0, 60]}]\n"))
         .hasMessageContaining("edges[0].relation").hasMessageContaining("sideways");
     assertThatThrownBy(() -> parse(base + "edges: [{from: timeout, relation: same, to: [meteor], lag: [0, 60]}]\n"))
@@ -62,5 +63,47 @@ class CausalKnowledgeTest {
         .hasMessageContaining("edges[0].lag");
     assertThatThrownBy(() -> parse(base + "false_leads: [{category: timeout, kind: any, lead: x, test: vibes}]\n"))
         .hasMessageContaining("false_leads[0].test");
+    assertThatThrownBy(() -> parse(base.replace("contrast: 0.15", "contrast: -1")))
+        .hasMessageContaining("scoring.weights.contrast");
+    assertThatThrownBy(() -> parse(base.replace("precursor: -0.15, ", "")))
+        .hasMessageContaining("scoring.tests.precursor");
+    assertThatThrownBy(() -> parse(base + "parameters: [{subsystem: a, names: [x_timeout], produces: [timeout]},"
+        + " {subsystem: b, names: [X-Timeout], produces: [errors]}]\n"))
+        .hasMessageContaining("parameters[1].names").hasMessageContaining("x_timeout").hasMessageContaining("under a");
+    assertThatThrownBy(() -> parse(base + "parameters: [{subsystem: a, names: [x], produces: [meteor]}]\n"))
+        .hasMessageContaining("parameters[0].produces").hasMessageContaining("meteor");
+    assertThatThrownBy(() -> parse(base + "parameters: [{subsystem: a, names: [x], produces: [timeout], restart: [y]}]\n"))
+        .hasMessageContaining("parameters[0].restart");
+  }
+
+  static final String SCORING = "scoring:\n  weights: {coverage: 0.35, precedence: 0.20, prior: 0.30, contrast: 0.15}\n"
+      + "  precedence_decay_seconds: 300\n  temperature: 0.03\n  lookback_seconds: 1800\n  same_action_seconds: 300\n"
+      + "  restart_grace_seconds: 120\n  kill_grace_seconds: 60\n  recovery_seconds: 600\n  spike_ratio: 1.3\n  contributing_share: 0.75\n"
+      + "  tests: {revert_recovered: 0.3, revert_failed: -0.15, restart_persisted: -0.3, surge: 0.1, retry_storm: -0.15, "
+      + "precursor: -0.15, parameter_matches: 0.1, parameter_cannot: -0.25}\n"
+      + "timing: {fast_seconds: 120, decay_seconds: 300, slow_decay_seconds: 3600}\n";
+
+  @Test
+  void parametersAreFoundByTheirDocumentedNameWhateverTheSpelling() {
+    CausalKnowledge k = CausalKnowledge.builtIn();
+    assertThat(k.parameter("synchronous_standby_names").produces()).contains("replication_fault");
+    assertThat(k.parameter("MAX_CONNECTIONS").subsystem()).isEqualTo("connections");
+    assertThat(k.parameter("spring.datasource.hikari.maximum-pool-size").subsystem()).isEqualTo("connections");
+    assertThat(k.parameter("work_mem").produces()).doesNotContain("connection_saturation", "replication_fault", "timeout");
+    assertThat(k.parameter("feature.recommendations")).as("a setting the table does not know is neutral").isNull();
+    assertThat(k.parameter(null)).isNull();
+    // PostgreSQL applies max_connections only at start (context postmaster); synchronous_standby_names at a reload
+    assertThat(k.parameter("max_connections").needsRestart("max_connections")).isTrue();
+    assertThat(k.parameter("synchronous_standby_names").needsRestart("synchronous_standby_names")).isFalse();
+  }
+
+  @Test
+  void theTimingModelTrustsQuickEffectsAndDoubtsAQuietGap() {
+    CausalKnowledge.Timing t = CausalKnowledge.builtIn().timing();
+    assertThat(t.likelihood(5, false)).isEqualTo(1.0);
+    assertThat(t.likelihood(t.fastSeconds(), false)).isEqualTo(1.0);
+    assertThat(t.likelihood(t.fastSeconds() + 600, false)).isLessThan(0.2);
+    assertThat(t.likelihood(t.fastSeconds() + 600, true)).as("a slow mechanism (a volume filling)").isGreaterThan(0.8);
+    assertThat(t.likelihood(300, false)).isGreaterThan(t.likelihood(600, false));
   }
 }

@@ -1,0 +1,185 @@
+package org.logcause.attribution.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mechanisms attribution must get right on real outages, each on a hand-built incident of a stack whose names
+ * appear nowhere else: web (access log) → cart-svc (JSON) → db-a (PostgreSQL) → db-b (its replica).
+ */
+class AttributionMechanismsTest {
+  private static final long T0 = Instant.parse("2025-05-06T08:00:00Z").getEpochSecond() * 1_000_000L;
+  private static final CausalKnowledge KNOWLEDGE = CausalKnowledge.builtIn();
+  private static final Topology TOPOLOGY = new Topology(
+      Map.of("web", List.of("cart-svc"), "cart-svc", List.of("db-a", "db-b"), "db-a", List.of("db-b")),
+      Map.of("web", "edge", "cart-svc", "service", "db-a", "database", "db-b", "database"));
+
+  private static long at(double seconds) {
+    return T0 + Math.round(seconds * 1_000_000L);
+  }
+
+  private static Facts.Anomaly anomaly(String component, String signal, int onset, int end, double score) {
+    return new Facts.Anomaly(component + "|" + signal + "|" + onset, component, signal, at(onset), at(onset + 10), at(end),
+        score, 0, score);
+  }
+
+  private static Facts.Action change(String id, double t, String component, String type, String parameter, String value) {
+    return new Facts.Action("ev-" + id, at(t), component, type, id, type + " " + id, null, parameter, value, "someone");
+  }
+
+  private static Facts.Action action(String id, double t, String component, String type) {
+    return new Facts.Action("ev-" + id, at(t), component, type, id, type + " " + id + " on " + component, null, null, null, "oncall");
+  }
+
+  private static Facts facts(List<Facts.Anomaly> anomalies, List<Facts.Action> actions, int start, int end) {
+    return new Facts("inc-x", at(start), at(end), "high", anomalies, actions, List.of());
+  }
+
+  private static Attributor.Result attribute(Facts f) {
+    return new Attributor(KNOWLEDGE, TOPOLOGY).apply(f);
+  }
+
+  private static Attributor.Hypothesis find(Attributor.Result r, String component, String category) {
+    return r.hypotheses().stream().filter(h -> h.component().equals(component) && h.category().equals(category)).findFirst()
+        .orElseThrow(() -> new AssertionError("no hypothesis " + category + " on " + component + " in " + r.hypotheses()));
+  }
+
+  /** A commit-wait pile-up on db-a from t=0: replication waits, its connections run out, the service times out. */
+  private static List<Facts.Anomaly> pileUp() {
+    return List.of(anomaly("db-a", "category:replication_fault", 0, 600, 40),
+        anomaly("db-a", "category:connection_saturation", 20, 600, 30),
+        anomaly("db-a", "slow_query_p95_ms", 10, 600, 20),
+        anomaly("cart-svc", "category:timeout", 20, 620, 25),
+        anomaly("web", "error_ratio", 30, 620, 400));
+  }
+
+  @Test
+  void aHarmlessChangeBeforeAQuietGapLosesToTheSettingChangedJustBeforeTheFirstError() {
+    // an unknown parameter (neutral to the table) minutes before, then healthy service; the culprit 5 s before
+    Attributor.Result r = attribute(facts(pileUp(), List.of(change("c-early", -420, "db-a", "config_change", "app.banner_text", "x"),
+        change("c-late", -5, "db-a", "config_change", "vendor_knob_17", "y")), 0, 620));
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("c-late");
+    Attributor.Hypothesis early = r.hypotheses().stream().filter(h -> "c-early".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(early.evidence()).anyMatch(e -> e.kind().equals("timing") && e.detail().contains("quiet gap"));
+    assertThat(r.hypotheses().get(0).evidence()).anyMatch(e -> e.kind().equals("timing") && e.detail().contains("within"));
+  }
+
+  @Test
+  void aParameterThatCannotProduceTheSymptomsLosesToOneThatCan() {
+    // memory sizing changed last, seconds before; the replication setting a minute earlier
+    Attributor.Result r = attribute(facts(pileUp(), List.of(change("c-sync", -60, "db-a", "config_change", "synchronous_standby_names", "s9"),
+        change("c-mem", -3, "db-a", "config_change", "work_mem", "64MB")), 0, 620));
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("c-sync");
+    assertThat(r.hypotheses().get(0).evidence()).anyMatch(e -> e.kind().equals("test:parameter") && e.detail().contains("replication"));
+    Attributor.Hypothesis mem = r.hypotheses().stream().filter(h -> "c-mem".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(mem.evidence()).anyMatch(e -> e.kind().equals("test:parameter") && e.detail().contains("cannot produce"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 3, 6, 9})
+  void aDeployInsideTheWindowOfItsFirstLockWaitsStillPrecedesThem(int offset) {
+    // lock waits from the window starting at 100; the migration ran at 100 + offset; a harmless change long before
+    List<Facts.Anomaly> anomalies = List.of(anomaly("db-a", "category:lock_contention", 100, 500, 40),
+        anomaly("db-a", "category:connection_saturation", 120, 500, 20),
+        anomaly("cart-svc", "category:timeout", 110, 520, 25),
+        anomaly("web", "error_ratio", 110, 520, 300));
+    Attributor.Result r = attribute(facts(anomalies, List.of(change("c-flag", -200, "cart-svc", "config_change", "feature.x", "on"),
+        change("c-mig", 100 + offset, "db-a", "deploy", "schema_version", "42")), 100, 520));
+    assertThat(r.hypotheses().get(0).changeId()).as("offset %d s", offset).isEqualTo("c-mig");
+    Attributor.Hypothesis saturation = find(r, "db-a", "connection_saturation");
+    assertThat(saturation.verdict()).isEqualTo(Attributor.MISLEADING);
+  }
+
+  @Test
+  void killedSessionsWhosePileUpCameBackAreAMisleadingLead() {
+    Attributor.Result r = attribute(facts(pileUp(), List.of(change("c-sync", -5, "db-a", "config_change", "synchronous_standby_names", "s9"),
+        action("k1", 200, "db-a", "kill_sessions"), action("k2", 201, "db-a", "kill_sessions")), 0, 620));
+    Attributor.Hypothesis kill = find(r, "db-a", "kill_sessions");
+    assertThat(kill.verdict()).isEqualTo(Attributor.MISLEADING);
+    assertThat(kill.lead()).contains("kill");
+    assertThat(kill.explanation()).contains("came back");
+    assertThat(r.hypotheses().stream().filter(h -> h.category().equals("kill_sessions"))).as("one kill, two records").hasSize(1);
+  }
+
+  @Test
+  void theSessionsAShutdownEndsAreNoKillAndARestartAfterTheIncidentIsNoLead() {
+    // "restart the database" during the incident: PostgreSQL logs a termination for every session it ends
+    List<Facts.Action> actions = new ArrayList<>(List.of(change("c-sync", -5, "db-a", "config_change", "synchronous_standby_names", "s9"),
+        action("rs", 300, "db-a", "restart")));
+    for (int i = 0; i < 20; i++) {
+      actions.add(action("t" + i, 300.2 + i * 0.01, "db-a", "kill_sessions"));
+    }
+    actions.add(action("end-of-day", 900, "db-a", "restart"));
+    Attributor.Result r = attribute(facts(pileUp(), actions, 0, 620));
+    assertThat(r.hypotheses()).noneMatch(h -> h.category().equals("kill_sessions"));
+    assertThat(r.hypotheses().stream().filter(h -> h.category().equals("restart"))).singleElement()
+        .satisfies(h -> assertThat(h.verdict()).isEqualTo(Attributor.MISLEADING));
+  }
+
+  @Test
+  void theRestartThatAppliesAChangeIsPartOfItAndNoDetour() {
+    // max_connections takes effect only at a restart: the restart 11 s after the change applies it
+    List<Facts.Anomaly> anomalies = List.of(anomaly("db-a", "category:connection_saturation", 10, 300, 40),
+        anomaly("cart-svc", "category:connection_saturation", 20, 300, 30), anomaly("web", "error_ratio", 20, 310, 300));
+    Attributor.Result r = attribute(facts(anomalies, List.of(change("c-max", 0, "db-a", "config_change", "max_connections", "4"),
+        action("r1", 11, "db-a", "restart")), 10, 310));
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("c-max");
+    assertThat(r.hypotheses()).noneMatch(h -> h.category().equals("restart"));
+    assertThat(r.hypotheses().get(0).evidence()).anyMatch(e -> e.kind().equals("applied") && e.eventId().equals("ev-r1"));
+  }
+
+  @Test
+  void aRestartBeforeTheIncidentBeganIsNoRestartItLead() {
+    List<Facts.Anomaly> anomalies = List.of(anomaly("db-a", "category:lock_contention", 300, 600, 40),
+        anomaly("web", "error_ratio", 310, 610, 300));
+    Attributor.Result r = attribute(facts(anomalies, List.of(action("boot", 0, "db-a", "restart"),
+        change("c-mig", 295, "db-a", "deploy", "schema_version", "7")), 300, 610));
+    assertThat(find(r, "db-a", "restart").verdict()).isNotEqualTo(Attributor.MISLEADING);
+  }
+
+  @Test
+  void oneComponentSaysTheDatabaseIsOverloadedOnceHoweverManyOfItsSignalsSayIt() {
+    Attributor.Result r = attribute(facts(pileUp(), List.of(change("c-sync", -5, "db-a", "config_change", "synchronous_standby_names", "s9")),
+        0, 620));
+    List<Attributor.Hypothesis> leads = r.hypotheses().stream()
+        .filter(h -> h.verdict().equals(Attributor.MISLEADING) && h.component().equals("db-a")).toList();
+    assertThat(leads).extracting(Attributor.Hypothesis::category).containsExactly("connection_saturation");
+    assertThat(find(r, "db-a", "overload").verdict()).isEqualTo(Attributor.SYMPTOM);
+  }
+
+  @Test
+  void aRevertIsCreditedWhenTheErrorsRecoverEvenIfTheStackIsShutDownLater() {
+    // errors and latency recover 40 s after the revert; the whole stack's shutdown logs come 5 minutes later
+    List<Facts.Anomaly> anomalies = new ArrayList<>(pileUp().stream()
+        .map(a -> new Facts.Anomaly(a.id(), a.component(), a.signal(), a.onset(), a.peak(), at(640), a.peakValue(), 0, a.score()))
+        .toList());
+    anomalies.add(anomaly("db-a", "category:restart", 940, 960, 50));
+    Facts.Action revert = new Facts.Action("ev-rv", at(600), "db-a", "revert", "c-rv", "revert c-sync", "c-sync",
+        "synchronous_standby_names", "", "dba");
+    Attributor.Result r = attribute(facts(anomalies, List.of(change("c-sync", -5, "db-a", "config_change",
+        "synchronous_standby_names", "s9"), revert, action("stop-all", 940, "db-a", "restart")), 0, 960));
+    assertThat(r.hypotheses().get(0).evidence()).anyMatch(e -> e.kind().equals("remediation") && e.detail().contains("recovered"));
+  }
+
+  @Test
+  void theRootCauseCitesTheLinesADbaWouldReadWithTheirEventIds() {
+    List<Facts.Line> lines = List.of(
+        new Facts.Line("l-param", at(-4), "db-a", "config_change", "setting", null, "parameter \"synchronous_standby_names\" changed to \"s9\""),
+        new Facts.Line("l-wait", at(2), "db-a", "replication_fault", "sync_commit_wait", 1500.0, "duration: 1500 ms  statement: COMMIT"),
+        new Facts.Line("l-timeout", at(21), "cart-svc", "timeout", null, null, "request timed out"),
+        new Facts.Line("l-slow", at(590), "db-a", "replication_fault", "sync_commit_wait", 598000.0, "duration: 598000 ms  statement: COMMIT"));
+    Facts f = new Facts("inc-x", at(0), at(620), "high", pileUp(),
+        List.of(change("c-sync", -5, "db-a", "config_change", "synchronous_standby_names", "s9")), List.of(), 10_000_000L, lines);
+    Attributor.Hypothesis root = attribute(f).hypotheses().get(0);
+    assertThat(root.evidence()).filteredOn(e -> e.kind().equals("line")).extracting(Attributor.Evidence::eventId)
+        .contains("l-param", "l-wait", "l-timeout", "l-slow");
+    assertThat(root.evidence()).anyMatch(e -> e.kind().equals("line") && e.detail().contains("598.0 s"));
+  }
+}
