@@ -598,15 +598,19 @@ public final class Attributor {
     if (first != null) {
       c.testSaysNotCause = true;
       c.tests += scoring.test("precursor");
-      c.testSentence = String.format(Locale.ROOT, "the %s on %s began at %s, %s after %s (from %s): %s is not overloaded on its own, it "
-          + "is waiting on what came first", label(c.category), c.component, hm(c.onset), duration((c.onset - first.onset) / 1_000_000L),
-          first.name(), hm(first.onset), c.component);
+      c.testSentence = precursorSentence(c, first);
       c.evidence.add(new Evidence("test:precursor", c.onset, c.testSentence, first.action == null ? null : first.action.eventId()));
     } else {
       c.testSentence = String.format(Locale.ROOT, "nothing that could explain it (replication or lock waits, a slow query, a change) "
           + "began before %s on %s", label(c.category), c.component);
       c.evidence.add(new Evidence("test:precursor", c.onset, c.testSentence, null));
     }
+  }
+
+  private static String precursorSentence(Candidate c, Candidate first) {
+    return String.format(Locale.ROOT, "the %s on %s began at %s, %s after %s (from %s): %s is not overloaded on its own, it "
+        + "is waiting on what came first", label(c.category), c.component, hm(c.onset),
+        duration(Math.max(0, (c.onset - first.onset) / 1_000_000L)), first.name(), hm(first.onset), c.component);
   }
 
   // ---------------------------------------------------------------- explanation and verdicts
@@ -639,7 +643,10 @@ public final class Attributor {
       if (lead != null && c.testSaysNotCause && (explained || !lead.test().equals("precursor"))) {
         c.verdict = MISLEADING;
         c.lead = lead.lead();
-        c.explanation = capitalise(c.testSentence) + (explained && !lead.test().equals("persisted")
+        // one cause per sentence: a pile-up the root cause explains is dated from the root cause, not from another
+        String test = explained && lead.test().equals("precursor") && root.onset < c.latest(f.windowMicros())
+            ? precursorSentence(c, root) : c.testSentence;
+        c.explanation = capitalise(test) + (explained && !lead.test().equals("persisted")
             ? " — a consequence of " + root.name() + "." : ".");
       } else if (explained) {
         c.verdict = SYMPTOM;

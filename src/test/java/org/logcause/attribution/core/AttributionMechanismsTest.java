@@ -151,6 +151,8 @@ class AttributionMechanismsTest {
     List<Attributor.Hypothesis> leads = r.hypotheses().stream()
         .filter(h -> h.verdict().equals(Attributor.MISLEADING) && h.component().equals("db-a")).toList();
     assertThat(leads).extracting(Attributor.Hypothesis::category).containsExactly("connection_saturation");
+    // its explanation dates it from the root cause it is called a consequence of, not from another signal
+    assertThat(leads.get(0).explanation()).contains("after config change c-sync").doesNotContain("after replication fault");
     assertThat(find(r, "db-a", "overload").verdict()).isEqualTo(Attributor.SYMPTOM);
   }
 
