@@ -148,7 +148,10 @@ final class JsonLinesParser extends LineParser {
     if (t.contains("revert") || t.contains("rollback") || t.contains("roll_back")) return "revert";
     if (t.contains("deploy") || t.contains("release") || t.contains("rollout")) return "deploy";
     if (t.contains("restart") || t.contains("reboot") || t.contains("bounce")) return "restart";
-    if (t.contains("kill") || t.contains("terminat")) return "kill_sessions";
+    // killing sessions or queries ("kill-sessions", "terminate_backend"), not terminating a machine or a pod
+    if ((t.contains("kill") || t.contains("terminat"))
+        && (t.equals("kill") || t.contains("session") || t.contains("connection") || t.contains("quer")
+            || t.contains("backend"))) return "kill_sessions";
     if (t.contains("config") || t.contains("setting") || t.contains("param") || t.contains("flag")) return "config_change";
     if (t.contains("scale")) return "scale";
     if (t.contains("failover") || t.contains("switchover") || t.contains("promot")) return "failover";

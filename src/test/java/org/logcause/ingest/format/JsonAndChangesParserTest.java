@@ -65,4 +65,14 @@ class JsonAndChangesParserTest {
     assertThat(r.only().attributes()).containsEntry("change_id", "CHG-9").containsEntry("change_type", "revert")
         .containsEntry("target", "pg-main");
   }
+
+  @Test
+  void changeKindsThatKillSessionsAreTheirOwnTypeButTerminatingAMachineIsNot() {
+    assertThat(JsonLinesParser.normalizeChangeType("kill-sessions")).isEqualTo("kill_sessions");
+    assertThat(JsonLinesParser.normalizeChangeType("terminate_backend")).isEqualTo("kill_sessions");
+    assertThat(JsonLinesParser.normalizeChangeType("KILL")).isEqualTo("kill_sessions");
+    assertThat(JsonLinesParser.normalizeChangeType("kill long queries")).isEqualTo("kill_sessions");
+    assertThat(JsonLinesParser.normalizeChangeType("terminate-instance")).isEqualTo("terminate_instance");
+    assertThat(JsonLinesParser.normalizeChangeType("rollback")).isEqualTo("revert");
+  }
 }
