@@ -16,8 +16,8 @@ import java.util.List;
  */
 public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, Integer maxWindows) implements Serializable {
   public Detection {
-    anomaly = anomaly == null ? new Anomaly(null, null, null, null, null, null, null, null) : anomaly;
-    baseline = baseline == null ? new Baseline(null, null, null, null, null, null) : baseline;
+    anomaly = anomaly == null ? new Anomaly(null, null, null, null, null, null, null, null, null) : anomaly;
+    baseline = baseline == null ? new Baseline(null, null, null, null, null, null, null) : baseline;
     grouping = grouping == null ? new Grouping(null, null, null, null, null, null) : grouping;
     maxWindows = maxWindows == null ? 200_000 : maxWindows;
   }
@@ -35,10 +35,13 @@ public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, I
    * @param runUpGapWindows quiet windows the walk back over a run-up may cross (6)
    * @param runUpWindows how far back a dense run-up of a count is looked for (60)
    * @param coarseWindows windows the coarse pass of a count sums into one (6)
+   * @param shareFloor smallest robust scale of a share (error ratio, new-client share, retry share): with the default
+   *     min score, a share must rise by 5 points to be anomalous, however flat its baseline (0.01)
    */
   public record Anomaly(Double minScore, Double minExcess, Integer maxGapWindows, Integer minWindows, Double cusumSlack,
-      Integer runUpGapWindows, Integer runUpWindows, Integer coarseWindows) implements Serializable {
+      Integer runUpGapWindows, Integer runUpWindows, Integer coarseWindows, Double shareFloor) implements Serializable {
     public Anomaly {
+      shareFloor = shareFloor == null ? 0.01 : shareFloor;
       minScore = minScore == null ? 5.0 : minScore;
       minExcess = minExcess == null ? 3.0 : minExcess;
       maxGapWindows = maxGapWindows == null ? 2 : maxGapWindows;
@@ -59,10 +62,14 @@ public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, I
    * @param windowLookbackMax ... and at most this long (6h)
    * @param historyNights nights of signal history a nightly run scores against (7)
    * @param coldStartWindows below this many baseline windows, scores are damped (the scale doubled) (6)
+   * @param leadIn a forensic run's baseline ends this long before the first sustained change of a component's errors
+   *     or requests, when that comes earlier: the change's cause may have begun up to this long before it, and the
+   *     baseline must not have seen it (1m; 0s keeps the baseline where forensic_first/forensic_fraction put it)
    */
   public record Baseline(String forensicFirst, Double forensicFraction, String windowLookbackMin,
-      String windowLookbackMax, Integer historyNights, Integer coldStartWindows) implements Serializable {
+      String windowLookbackMax, Integer historyNights, Integer coldStartWindows, String leadIn) implements Serializable {
     public Baseline {
+      leadIn = leadIn == null ? "1m" : leadIn;
       forensicFirst = forensicFirst == null ? "30m" : forensicFirst;
       forensicFraction = forensicFraction == null ? 0.4 : forensicFraction;
       windowLookbackMin = windowLookbackMin == null ? "30m" : windowLookbackMin;
@@ -73,6 +80,10 @@ public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, I
 
     public long forensicFirstSeconds() {
       return Durations.parse(forensicFirst).toSeconds();
+    }
+
+    public long leadInSeconds() {
+      return Durations.parse(leadIn).toSeconds();
     }
 
     public long windowLookbackMinMicros() {
@@ -123,6 +134,9 @@ public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, I
     atLeast(p, "detection.anomaly.run_up_gap_windows", anomaly.runUpGapWindows(), 0);
     atLeast(p, "detection.anomaly.run_up_windows", anomaly.runUpWindows(), 0);
     atLeast(p, "detection.anomaly.coarse_windows", anomaly.coarseWindows(), 2);
+    if (anomaly.shareFloor() <= 0 || anomaly.shareFloor() >= 1) {
+      p.add("detection.anomaly.share_floor: must be between 0 and 1, cannot be: " + anomaly.shareFloor());
+    }
     duration(p, "detection.baseline.forensic_first", baseline.forensicFirst());
     if (baseline.forensicFraction() <= 0 || baseline.forensicFraction() >= 1) {
       p.add("detection.baseline.forensic_fraction: must be between 0 and 1, cannot be: " + baseline.forensicFraction());
@@ -131,6 +145,7 @@ public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, I
     duration(p, "detection.baseline.window_lookback_max", baseline.windowLookbackMax());
     atLeast(p, "detection.baseline.history_nights", baseline.historyNights(), 0);
     atLeast(p, "detection.baseline.cold_start_windows", baseline.coldStartWindows(), 0);
+    duration(p, "detection.baseline.lead_in", baseline.leadIn());
     atLeast(p, "detection.grouping.min_opening_windows", grouping.minOpeningWindows(), 1);
     duration(p, "detection.grouping.merge_gap", grouping.mergeGap());
     duration(p, "detection.grouping.lookback", grouping.lookback());

@@ -55,9 +55,12 @@ public final class BuildSignals {
     // Categories and the error ratio from the same per-category counts. Spark still scans the events once for each:
     // column pruning leaves the two aggregations different plans, so their shuffles are not reused.
     Dataset<Row> perCategory = e.groupBy(col("component"), col("window"), col("category"))
-        .agg(count(lit(1)).alias("n"), count(when(col("level").isin("ERROR", "FATAL"), 1)).alias("errors"));
+        .agg(count(lit(1)).alias("n"), count(when(col("level").isin("ERROR", "FATAL"), 1)).alias("errors"),
+            count(when(col("subcategory").equalTo(Signals.CRASH_SUBCATEGORY), 1)).alias("crashes"));
     Dataset<Row> categories = perCategory.select(col("component"), concat(lit(Signals.CATEGORY), col("category")).alias("signal"),
         col("window"), col("n").cast("double").alias("value"), lit(COUNT).alias("kind"));
+    Dataset<Row> crashes = perCategory.filter(col("crashes").gt(0)).select(col("component"), lit(Signals.CRASHES).alias("signal"),
+        col("window"), col("crashes").cast("double").alias("value"), lit(COUNT).alias("kind"));
     Dataset<Row> errorRatio = perCategory.groupBy(col("component"), col("window"))
         .agg(sum("errors").cast("double").divide(sum("n").cast("double")).alias("value"))
         .withColumn("signal", lit(Signals.ERROR_RATIO)).withColumn("kind", lit(GAUGE));
@@ -108,6 +111,7 @@ public final class BuildSignals {
 
     String[] cols = {"component", "signal", "kind", "window", "value"};
     return categories.select(cols[0], cols[1], cols[2], cols[3], cols[4])
+        .unionByName(crashes.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
         .unionByName(templates.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
         .unionByName(errorRatio.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
         .unionByName(requests.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
@@ -126,7 +130,7 @@ public final class BuildSignals {
     List<Column> columns = new ArrayList<>(List.of(component.alias("component"),
         floor(unix_micros(col("ts")).divide(w)).cast("long").alias("window"),
         unix_micros(col("ts")).alias("micros"),
-        col("format"), col("level"), col("category"), col("severity")));
+        col("format"), col("level"), col("category"), col("subcategory"), col("severity")));
     columns.addAll(List.of(more));
     return events.select(columns.toArray(Column[]::new));
   }

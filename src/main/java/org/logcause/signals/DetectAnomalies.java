@@ -106,6 +106,9 @@ public final class DetectAnomalies {
       base = Arrays.stream(Arrays.copyOfRange(values, 0, split)).filter(v -> !Double.isNaN(v)).toArray();
     }
     RobustBaseline baseline = RobustBaseline.of(base, settings.coldStartWindows());
+    if (org.logcause.signals.core.Signals.SHARES.contains(signal)) {
+      baseline = baseline.withGaugeFloor(settings.shareFloor());
+    }
     List<Row> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       if (present[i]) {

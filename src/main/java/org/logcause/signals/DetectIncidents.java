@@ -52,6 +52,11 @@ public final class DetectIncidents {
     long first = Math.floorDiv(fromMicros, w);
     long last = Math.floorDiv(toMicros, w);
     long baselineEnd = plan.baselineEndWindow(first, last, w);
+    Cut cut = history == null && plan.baseline() instanceof RunPlan.StartOfData
+        ? firstChange(events, first, last, baselineEnd, windowSeconds) : null;
+    if (cut != null) {
+      baselineEnd = cut.baselineEnd();
+    }
     Dataset<Row> signals = new BuildSignals(windowSeconds, baselineEnd * w).apply(events, templated);
     DetectAnomalies detect = new DetectAnomalies(first, last, baselineEnd, AnomalyFinder.Settings.of(plan.detection()));
     Dataset<Row> past = history == null ? null : history.filter(col("window_seconds").equalTo(windowSeconds)
@@ -63,7 +68,9 @@ public final class DetectIncidents {
       scored = detect.apply(spark, signals);
       baseline = String.format(plan.mode() instanceof RunPlan.Forensic f && f.windowed()
           && baselineEnd == Math.floorDiv(f.from(), w) ? "the %d windows before the window" : "this run's first %d windows",
-          baselineEnd - first);
+          baselineEnd - first) + (cut == null ? "" : String.format(", ended %d s before the first sustained change (%s on %s at %s)",
+          (cut.changeWindow() - baselineEnd) * windowSeconds,
+          cut.series(), cut.component(), java.time.Instant.ofEpochSecond(cut.changeWindow() * windowSeconds)));
     } else {
       scored = detect.apply(spark, signals, past.select("component", "signal", "value"), historyWindows);
       baseline = plan.baseline() instanceof RunPlan.History h ? String.format("%,d windows of %s", historyWindows, h.dir())
@@ -74,6 +81,50 @@ public final class DetectIncidents {
     WriteDetections.Tables tables = WriteDetections.apply(spark, scored, windowSeconds,
         GroupIncidents.of(plan.detection().grouping(), windowSeconds));
     return new Detections(tables, windowSeconds, baseline, scored);
+  }
+
+  /** A forensic baseline cut short: it ends at {@code baselineEnd}, {@code lead_in} before the first sustained change. */
+  record Cut(long baselineEnd, long changeWindow, String component, String series) {}
+
+  /**
+   * The first sustained change of any component's error count (events of an error category) or request count within
+   * the baseline's span (or the lead-in after it), as a cut {@code lead_in} before it; null when there is none or it
+   * would not shorten the baseline. The baseline keeps at least {@code cold_start_windows} windows.
+   */
+  private Cut firstChange(Dataset<Row> events, long first, long last, long baselineEnd, int windowSeconds) {
+    var b = plan.detection().baseline();
+    long leadIn = (b.leadInSeconds() + windowSeconds - 1) / windowSeconds;
+    if (leadIn == 0) {
+      return null;
+    }
+    long w = windowSeconds * 1_000_000L;
+    int minBaseline = Math.max(1, b.coldStartWindows());
+    int n = (int) Math.min(last - first + 1, baselineEnd - first + leadIn + 4);
+    if (n <= minBaseline) {
+      return null;
+    }
+    List<Row> counts = events
+        .filter(col("category").isin(org.logcause.classify.core.Taxonomy.ERRORS.toArray()).or(col("format").equalTo("access")))
+        .select(col("component"), org.apache.spark.sql.functions.floor(unix_micros(col("ts")).divide(w)).cast("long").alias("window"),
+            col("format").equalTo("access").alias("request"))
+        .filter(col("window").lt(first + n))
+        .groupBy("component", "request", "window").count().collectAsList();
+    java.util.Map<String, double[]> series = new java.util.TreeMap<>();
+    for (Row r : counts) {
+      String key = r.getString(0) + "\u0000" + (r.getBoolean(1) ? "requests" : "errors");
+      series.computeIfAbsent(key, k -> new double[n])[(int) (r.getLong(2) - first)] += r.getLong(3);
+    }
+    AnomalyFinder.Settings settings = AnomalyFinder.Settings.of(plan.detection());
+    int searchEnd = (int) (baselineEnd - first + leadIn);
+    Cut best = null;
+    for (var e : series.entrySet()) {
+      String[] k = e.getKey().split("\u0000");
+      int at = org.logcause.signals.core.FirstChange.of(e.getValue(), minBaseline, searchEnd, settings, k[1].equals("requests"));
+      if (at >= 0 && (best == null || first + at < best.changeWindow())) {
+        best = new Cut(Math.max(first + minBaseline, first + at - leadIn), first + at, k[0], k[1]);
+      }
+    }
+    return best == null || best.baselineEnd() >= baselineEnd ? null : best;
   }
 
   /** The UTC hours of day the analysed windows fall in. */

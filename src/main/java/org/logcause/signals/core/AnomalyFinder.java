@@ -13,7 +13,8 @@ import java.util.List;
 public final class AnomalyFinder {
   /** Tuning of the detector: the job spec's {@code detection.anomaly} (see {@link org.logcause.job.Detection}). */
   public record Settings(double minScore, double minExcess, int maxGap, int minWindows, double cusumSlack,
-      int runUpGap, int runUpWindows, int coarseWindows, int coldStartWindows) implements java.io.Serializable {
+      int runUpGap, int runUpWindows, int coarseWindows, int coldStartWindows, double shareFloor)
+      implements java.io.Serializable {
     public static Settings defaults() {
       return of(org.logcause.job.Detection.defaults());
     }
@@ -21,7 +22,7 @@ public final class AnomalyFinder {
     public static Settings of(org.logcause.job.Detection d) {
       var a = d.anomaly();
       return new Settings(a.minScore(), a.minExcess(), a.maxGapWindows(), a.minWindows(), a.cusumSlack(),
-          a.runUpGapWindows(), a.runUpWindows(), a.coarseWindows(), d.baseline().coldStartWindows());
+          a.runUpGapWindows(), a.runUpWindows(), a.coarseWindows(), d.baseline().coldStartWindows(), a.shareFloor());
     }
   }
 
@@ -78,7 +79,10 @@ public final class AnomalyFinder {
       }
       boolean strongEnough = hotCount >= settings.minWindows() || score[peak] >= 2 * settings.minScore();
       if (strongEnough) {
-        int onset = Math.min(onset(score, first), backExtend(values, first, baseline.max(), floor, settings.runUpGap()));
+        // a gauge's run-up must stand out (half the alarm score), or one failed request a minute earlier would date
+        // the onset; a count's sparse run-up is each event, however few
+        int onset = Math.min(onset(score, first), backExtend(values, score, count ? Double.NEGATIVE_INFINITY : settings.minScore() / 2,
+            first, baseline.max(), floor, settings.runUpGap()));
         if (count) {
           onset = Math.min(onset, runUp(values, first, baseline.mean(), floor, settings.runUpWindows()));
         }
@@ -109,14 +113,16 @@ public final class AnomalyFinder {
 
   /**
    * The start of an anomaly's run-up: walking back from its first alarm, the earliest window above everything the
-   * baseline ever saw, with at most {@code runUpGap} quiet windows between such windows. Sparse events (a lock
+   * baseline ever saw (and scoring at least {@code minScore}), with at most {@code runUpGap} quiet windows between
+   * such windows. Sparse events (a lock
    * timeout every few seconds) cross the score threshold only once they pile up; their onset is the first of them.
    */
-  private static int backExtend(double[] values, int firstAlarm, double baselineMax, int floor, int runUpGap) {
+  private static int backExtend(double[] values, double[] score, double minScore, int firstAlarm, double baselineMax,
+      int floor, int runUpGap) {
     int onset = firstAlarm;
     int quiet = 0;
     for (int k = firstAlarm - 1; k >= floor && quiet <= runUpGap; k--) {
-      if (values[k] > baselineMax) {
+      if (values[k] > baselineMax && score[k] >= minScore) {
         onset = k;
         quiet = 0;
       } else {

@@ -18,7 +18,16 @@ public final class Signals {
   public static final String NEW_CLIENT_SHARE = "new_client_share";
   public static final String RETRY_SHARE = "retry_share";
   public static final String SLOW_QUERY_P95 = "slow_query_p95_ms";
+  /**
+   * Crashes per window: restart events of subcategory {@code crash_recovery} (a server process killed, crash recovery
+   * at start-up). Apart from {@code category:restart}, whose routine start-ups and shutdowns would hide them.
+   */
+  public static final String CRASHES = "crashes";
+  /** The subcategory of the restart events {@link #CRASHES} counts. */
+  public static final String CRASH_SUBCATEGORY = "crash_recovery";
 
+  /** Gauges that are shares of requests or events, between 0 and 1. */
+  public static final Set<String> SHARES = Set.of(ERROR_RATIO, NEW_CLIENT_SHARE, RETRY_SHARE);
   /** The latency percentiles, in order. */
   public static final List<String> LATENCIES = List.of(LATENCY_P50, LATENCY_P95, LATENCY_P99);
   /** The gauges of an access log's traffic (beside the request count). */
@@ -39,6 +48,6 @@ public final class Signals {
 
   /** Whether a signal is a count (else a gauge). */
   public static boolean isCount(String signal) {
-    return signal.startsWith(CATEGORY) || signal.startsWith(TEMPLATE) || signal.equals(REQUESTS);
+    return signal.startsWith(CATEGORY) || signal.startsWith(TEMPLATE) || signal.equals(REQUESTS) || signal.equals(CRASHES);
   }
 }

@@ -19,6 +19,19 @@ class AnomalyFinderTest {
   }
 
   @Test
+  void oneFailedRequestAMinuteBeforeAnOutageNeitherAlarmsNorDatesIt() {
+    double[] base = new double[30]; // an error ratio that was flat zero
+    double[] series = new double[40];
+    series[5] = 0.014; // one failed request among seventy
+    for (int i = 11; i < 30; i++) series[i] = 0.65; // the outage, six windows later
+    RobustBaseline shares = RobustBaseline.of(base).withGaugeFloor(AnomalyFinder.Settings.defaults().shareFloor());
+    List<AnomalyFinder.Anomaly> a = finder.find(series, shares, false);
+    assertThat(a).singleElement().satisfies(x -> assertThat(x.onset()).isEqualTo(11));
+    // without the floor, the flat baseline makes the one failure an alarm of its own
+    assertThat(finder.find(series, RobustBaseline.of(base), false)).hasSize(2);
+  }
+
+  @Test
   void findsAStepAtItsFirstWindow() {
     double[] base = noise(100, 5, 1);
     double[] series = noise(80, 5, 2);
