@@ -33,7 +33,7 @@ class LabCorporaTest {
   @TempDir static Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"sync-standby-1", "sync-standby-mariadb-3"})
+  @ValueSource(strings = {"sync-standby-1", "sync-standby-mariadb-3", "db-killed-1"})
   void aLabCorpusReconcilesParsesCleanlyAndItsRootCauseRanksFirst(String corpus) throws Exception {
     SharedSpark.get();
     Path folder = Path.of("sample-data/lab").resolve(corpus);
@@ -76,6 +76,33 @@ class LabCorporaTest {
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     assertThat(cited).hasSizeGreaterThanOrEqualTo(3);
     assertThat(Out.table(out, "events").filter(col("event_id").isin(cited.toArray())).count()).isEqualTo(cited.size());
+  }
+
+  /**
+   * A bundle that starts minutes before the fault: the first 40% of its data holds the volume filling up. The
+   * baseline must end before the errors' first sustained change, so the fault's own lines are seen, at their time.
+   */
+  @org.junit.jupiter.api.Test
+  void aShortBundlesBaselineEndsBeforeTheFaultSoTheFaultIsSeen() throws Exception {
+    SharedSpark.get();
+    Path folder = Path.of("sample-data/lab/disk-full-1");
+    Path out = dir.resolve("disk-full-1");
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "forensic", "--job",
+        folder.resolve("job.yaml").toString(), "--out", out.toString());
+    assertThat(exit).as(err.toString()).isZero();
+    Labels labels = EvalCommand.JSON.readValue(folder.resolve("labels.json").toFile(), Labels.class);
+    JsonNode manifest = EvalCommand.JSON.readTree(Out.file(out, "run_manifest.json").toFile());
+    assertThat(manifest.get("baseline").asText()).contains("before the first sustained change");
+    long onset = java.time.Instant.parse(labels.rootCause().onset()).toEpochMilli();
+    List<Row> found = Out.table(out, "anomalies").filter(col("component").equalTo(labels.rootCause().component())
+        .and(col("signal").equalTo("category:" + labels.rootCause().category()))).collectAsList();
+    assertThat(found).as("the fault's own signal").isNotEmpty();
+    assertThat(Math.abs(found.get(0).getTimestamp(found.get(0).fieldIndex("onset")).getTime() - onset))
+        .as("dated at the fault").isLessThanOrEqualTo(20_000L);
+    assertThat(Out.table(out, "hypotheses").filter(col("component").equalTo(labels.rootCause().component())
+        .and(col("category").equalTo(labels.rootCause().category())).and(col("rank").leq(3))).count())
+        .as("among the first three hypotheses").isEqualTo(1);
   }
 
   static boolean overlaps(Row summary, Labels labels) {

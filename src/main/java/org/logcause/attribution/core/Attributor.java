@@ -47,6 +47,8 @@ public final class Attributor {
 
   private static final Set<String> TRAFFIC_SIGNALS = Set.of("requests", "clients", "new_client_share", "retry_share");
   private static final Set<String> NOT_CAUSES = Set.of("benign", "unknown", "client_error");
+  /** The categories of what clients feel at the edge: failed or slow answers. */
+  private static final Set<String> IMPACT = Set.of("errors", "latency", "server_error", "timeout");
   private static final Set<String> PRECURSORS = Set.of("replication_fault", "lock_contention", "overload", "config_change",
       "deploy", "traffic_surge", "network", "resource_exhaustion", "failover", "scale");
   private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -160,7 +162,9 @@ public final class Attributor {
       double late = (c.onset - earliest - tolUs) / 1e6;
       double precedence = late <= 0 ? 1 : Math.exp(-late / scoring.precedenceDecaySeconds());
       double contrast = c.anomalies.isEmpty() ? (corroborated(c) ? 1.0 : 0.6) : Math.min(1, Math.log10(1 + c.maxScore()) / 2);
-      double prior = knowledge.prior(c.category);
+      // a restart no one asked for (a crash: no change record or requested shutdown explains it) is a cause until
+      // shown otherwise, unlike the restarts people make
+      double prior = knowledge.prior(crashed(c) ? "crash" : c.category);
       if (c.action != null && !INTERRUPTIONS.contains(c.category) && !c.explains.isEmpty()) {
         prior *= timing(c, f);
         parameterTest(c);
@@ -213,7 +217,14 @@ public final class Attributor {
     Map<String, Candidate> restarts = new LinkedHashMap<>();
     List<Facts.Action> absorbing = new ArrayList<>();
     long recovered = recoveredAt(f);
+    // the first symptom anywhere (a pile-up on the database shows before the clients feel it): an action after it can
+    // be a reaction to the incident, one before it cannot
+    long firstSymptom = Math.min(f.start(), f.anomalies().stream().filter(a -> {
+      String c = category(a.signal());
+      return c != null && !c.equals("config_change") && !c.equals("deploy") && !INTERRUPTIONS.contains(c);
+    }).mapToLong(Facts.Anomaly::onset).min().orElse(Long.MAX_VALUE));
     List<Facts.Action> shutdowns = actions.stream().filter(a -> "restart".equals(a.type())).toList();
+    Map<Facts.Action, Facts.Action> rollouts = rollouts(actions);
     for (Facts.Action a : actions) {
       String type = a.type() == null ? "config_change" : a.type();
       absorbing.add(a);
@@ -224,6 +235,10 @@ public final class Attributor {
         if (type.equals("kill_sessions") && shutdowns.stream().anyMatch(r -> r.component().equals(a.component())
             && Math.abs(a.ts() - r.ts()) <= 60e6 + tolUs)) {
           continue; // a shutdown ends every session: its kills are part of it
+        }
+        Facts.Action rolledOut = rollouts.get(a);
+        if (rolledOut != null) {
+          continue; // how a change or revert of this component was rolled out: credited to it after this loop
         }
         Candidate applied = appliedChange(a, type, out, f);
         if (applied != null) { // the restart that puts a change into effect is part of that change
@@ -243,7 +258,7 @@ public final class Attributor {
         r.evidence.add(new Evidence("action", a.ts(), a.text(), a.eventId()));
         restarts.put(type + "\u0000" + a.component(), r);
         out.add(r);
-        if (a.ts() >= f.start() - tolUs) { // a restart before the incident began is no "restart it" detour
+        if (a.ts() >= firstSymptom - tolUs) { // a restart before any symptom showed is no "restart it" detour
           persisted(r, f, recovered);
         }
         continue;
@@ -266,6 +281,14 @@ public final class Attributor {
       c.evidence.add(new Evidence("change", a.ts(), a.describe(), a.eventId()));
       out.add(c);
     }
+    rollouts.forEach((restart, change) -> out.stream().filter(c -> c.action == change).findFirst().ifPresent(c -> {
+      c.evidence.add(new Evidence("applied", restart.ts(), String.format(Locale.ROOT,
+          "%s at %s rolled out %s (%s s %s it)", restart.text(), hm(restart.ts()),
+          change.changeId() == null ? "the change" : change.changeId(),
+          Math.round(Math.abs(restart.ts() - change.ts()) / 1e6), restart.ts() <= change.ts() ? "before" : "after"),
+          restart.eventId()));
+      c.onset = Math.min(c.onset, restart.ts()); // the change took effect when its rollout began
+    }));
     for (Candidate c : out) {
       if (c.action != null && !c.category.equals("restart")) {
         reverted(c, remediations, f, recovered);
@@ -283,8 +306,13 @@ public final class Attributor {
         continue;
       }
       if (category.equals("config_change") || category.equals("deploy") || INTERRUPTIONS.contains(category)) {
+        // crash lines are the trace of a requested restart only after the request (a shutdown escalated to a kill),
+        // never of a setting; crash lines before someone restarts the server are the fault the restart answered
+        boolean crash = a.signal().equals("crashes");
         Facts.Action near = absorbing.stream().filter(x -> x.component().equals(a.component())
-            && Math.abs(x.ts() - a.onset()) <= 120e6 + tolUs).findFirst().orElse(null);
+            && Math.abs(x.ts() - a.onset()) <= 120e6 + tolUs
+            && (!crash || ("restart".equals(x.type()) && x.ts() <= a.onset() + f.windowMicros() + tolUs)))
+            .findFirst().orElse(null);
         if (near != null) {
           Candidate owner = out.stream().filter(c -> c.action == near || (INTERRUPTIONS.contains(c.category)
               && c.component.equals(a.component()) && Math.abs(c.onset - a.onset()) <= scoring.sameActionSeconds() * 1e6 + tolUs))
@@ -339,8 +367,15 @@ public final class Attributor {
       case "error_ratio" -> "errors";
       case "latency_p50_ms", "latency_p95_ms", "latency_p99_ms" -> "latency";
       case "slow_query_p95_ms" -> "overload";
+      case "crashes" -> "restart";
       default -> null;
     };
+  }
+
+  /** Whether the candidate is a crash: restart anomalies of its own, crash lines among them, and no action behind it. */
+  private static boolean crashed(Candidate c) {
+    return c.action == null && c.category.equals("restart")
+        && c.anomalies.stream().anyMatch(a -> a.signal().equals("crashes"));
   }
 
   /** Whether the change's own component logged it, or the incident ended when it was undone. */
@@ -359,8 +394,21 @@ public final class Attributor {
     long after = (recovered - r.onset) / 1_000_000L;
     CausalKnowledge.FalseLead lead = knowledge.falseLead(r.category, topology.kind(r.component));
     boolean kill = r.category.equals("kill_sessions");
+    // the recovery belongs to the last intervention before it: when someone else acted after this one, at least a
+    // minute later, and the incident ended only after that, it went on until then despite this one
+    Facts.Action next = f.actions().stream().filter(x -> x.ts() > r.onset + scoring.killGraceSeconds() * 1_000_000L
+        && x.ts() <= recovered + tolUs && !(x.component().equals(r.component) && r.category.equals(x.type())))
+        .max(Comparator.comparingLong(Facts.Action::ts)).orElse(null);
     // killed sessions free their slots at once: a pile-up that is back a minute later came from elsewhere
-    if (after > (kill ? scoring.killGraceSeconds() : scoring.restartGraceSeconds())) {
+    if (next != null && after <= (kill ? scoring.killGraceSeconds() : scoring.restartGraceSeconds())) {
+      long until = (next.ts() - r.onset) / 1_000_000L;
+      r.testSaysNotCause = lead != null;
+      r.tests += scoring.test("restart_persisted");
+      r.testSentence = String.format(Locale.ROOT, "%s at %s changed nothing: the incident went on for %s after it, until %s "
+          + "at %s, and ended only after that", kill ? "the sessions killed on " + r.component : "the restart of " + r.component,
+          hm(r.onset), duration(until), next.describe(), hm(next.ts()));
+      r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
+    } else if (after > (kill ? scoring.killGraceSeconds() : scoring.restartGraceSeconds())) {
       r.testSaysNotCause = lead != null;
       r.tests += scoring.test("restart_persisted");
       r.testSentence = kill
@@ -382,8 +430,9 @@ public final class Attributor {
    * When the incident's errors and latency recovered: the last end of its anomalies other than actions' own traces
    * and traffic (a restart's log lines, a spike of requests), else the incident's end.
    */
-  private static long recoveredAt(Facts f) {
+  private long recoveredAt(Facts f) {
     long end = Long.MIN_VALUE;
+    long edgeEnd = Long.MIN_VALUE;
     for (Facts.Anomaly a : f.anomalies()) {
       String category = category(a.signal());
       if (category == null || category.equals("config_change") || category.equals("deploy")
@@ -391,8 +440,43 @@ public final class Attributor {
         continue;
       }
       end = Math.max(end, a.end());
+      if (topology.kind(a.component()).equals("edge") && IMPACT.contains(category)) {
+        edgeEnd = Math.max(edgeEnd, a.end());
+      }
     }
-    return end == Long.MIN_VALUE ? f.end() : end;
+    // What the clients got decides: once the edge's errors and latency are back, a replica still catching up or a
+    // service still logging its reconnects is the aftermath, not the outage
+    return edgeEnd != Long.MIN_VALUE ? edgeEnd : end == Long.MIN_VALUE ? f.end() : end;
+  }
+
+  /**
+   * Restarts that are how a change or revert was rolled out: a restart of the same component within
+   * {@code rollout_seconds} of its record, on either side (deploy tools restart the service, then write the record;
+   * or write it, then restart). The nearest change wins. Nobody reacts to an incident's symptoms that fast, so such a
+   * restart is part of the change (or of the fix), never a "restart it" detour.
+   */
+  private Map<Facts.Action, Facts.Action> rollouts(List<Facts.Action> actions) {
+    Map<Facts.Action, Facts.Action> out = new java.util.IdentityHashMap<>();
+    double window = scoring.rolloutSeconds() * 1e6 + tolUs;
+    for (Facts.Action r : actions) {
+      if (!"restart".equals(r.type())) {
+        continue;
+      }
+      Facts.Action best = null;
+      for (Facts.Action c : actions) {
+        String type = c.type() == null ? "config_change" : c.type();
+        if (INTERRUPTIONS.contains(type) || !c.component().equals(r.component()) || Math.abs(c.ts() - r.ts()) > window) {
+          continue;
+        }
+        if (best == null || Math.abs(c.ts() - r.ts()) < Math.abs(best.ts() - r.ts())) {
+          best = c;
+        }
+      }
+      if (best != null) {
+        out.put(r, best);
+      }
+    }
+    return out;
   }
 
   /**
@@ -498,6 +582,36 @@ public final class Attributor {
               "reverted at %s (%s) but the incident went on for %s: the revert did not fix it", hm(r.ts()),
               r.changeId() == null ? r.text() : r.changeId(), duration(gap)), r.eventId()));
         }
+        return;
+      }
+    }
+    outlivedFix(c, f, recovered);
+  }
+
+  /**
+   * The setting outlived the fix: the incident ended within the restart grace after its component was restarted,
+   * and the change was never undone. A restart reads the same setting again, so what the restart cleared was the
+   * server's runtime state (a process down, a leak, stuck sessions), not the setting. Not for a parameter the server
+   * applies only at start: there the restart applied it.
+   */
+  private void outlivedFix(Candidate c, Facts f, long recovered) {
+    if (INTERRUPTIONS.contains(c.category)) {
+      return;
+    }
+    CausalKnowledge.Parameter p = knowledge.parameter(c.action.parameter());
+    if (p != null && p.needsRestart(CausalKnowledge.normalise(c.action.parameter()))) {
+      return;
+    }
+    for (Facts.Action r : f.actions()) {
+      long gap = (recovered - r.ts()) / 1_000_000L;
+      if ("restart".equals(r.type()) && r.component().equals(c.component) && r.ts() > c.action.ts() + tolUs
+          && r.ts() >= f.start() - tolUs && gap >= -knowledge.clockSkewToleranceSeconds() && gap <= scoring.restartGraceSeconds()) {
+        c.tests += scoring.test("setting_outlived_fix");
+        c.evidence.add(new Evidence("test:outlived", r.ts(), String.format(Locale.ROOT,
+            "%s was restarted at %s and the incident ended %s later with %s still in place: the restart cleared the "
+                + "server's runtime state, and the setting, read again at the start, was not what failed",
+            c.component, hm(r.ts()), duration(Math.max(0, gap)), c.action.changeId() == null ? "the change" : c.action.changeId()),
+            r.eventId()));
         return;
       }
     }

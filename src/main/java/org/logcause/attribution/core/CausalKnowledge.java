@@ -44,12 +44,12 @@ public record CausalKnowledge(
 
   /** How the evidence is weighed (see the file's comments). */
   public record Scoring(Map<String, Double> weights, double precedenceDecaySeconds, double temperature,
-      long lookbackSeconds, long sameActionSeconds, long restartGraceSeconds, long killGraceSeconds, long recoverySeconds,
+      long lookbackSeconds, long sameActionSeconds, long rolloutSeconds, long restartGraceSeconds, long killGraceSeconds, long recoverySeconds,
       double spikeRatio,
       double contributingShare, Map<String, Double> tests) implements Serializable {
     static final Set<String> WEIGHTS = Set.of("coverage", "precedence", "prior", "contrast");
     static final Set<String> TEST_TERMS = Set.of("revert_recovered", "revert_failed", "restart_persisted", "surge",
-        "retry_storm", "precursor", "parameter_matches", "parameter_cannot");
+        "retry_storm", "precursor", "parameter_matches", "parameter_cannot", "setting_outlived_fix");
 
     public double weight(String name) {
       return weights.get(name);
@@ -179,8 +179,10 @@ public record CausalKnowledge(
         throw new IllegalArgumentException(origin + ": scoring.tests." + t + " is missing");
       }
     }
-    if (scoring.temperature() <= 0 || scoring.precedenceDecaySeconds() <= 0 || scoring.lookbackSeconds() <= 0) {
-      throw new IllegalArgumentException(origin + ": scoring.temperature, precedence_decay_seconds and lookback_seconds must be > 0");
+    if (scoring.temperature() <= 0 || scoring.precedenceDecaySeconds() <= 0 || scoring.lookbackSeconds() <= 0
+        || scoring.rolloutSeconds() <= 0) {
+      throw new IllegalArgumentException(origin + ": scoring.temperature, precedence_decay_seconds, lookback_seconds and "
+          + "rollout_seconds must be > 0");
     }
     if (timing.fastSeconds() < 0 || timing.decaySeconds() <= 0 || timing.slowDecaySeconds() < timing.decaySeconds()) {
       throw new IllegalArgumentException(origin + ": timing: fast_seconds >= 0, decay_seconds > 0, slow_decay_seconds >= decay_seconds");

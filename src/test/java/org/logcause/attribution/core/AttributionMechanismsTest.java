@@ -135,6 +135,82 @@ class AttributionMechanismsTest {
     assertThat(r.hypotheses().get(0).evidence()).anyMatch(e -> e.kind().equals("applied") && e.eventId().equals("ev-r1"));
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {-2, 0, 4, 14})
+  void theRestartThatRollsOutADeployOrARevertIsPartOfItAtEitherSide(int offset) {
+    // a deploy tool restarts the service a few seconds before or after it records the release (and again for the
+    // rollback); a setting the table does not know, so only the timing ties the restarts to the changes
+    List<Facts.Anomaly> anomalies = List.of(anomaly("cart-svc", "category:app_exception", 5, 300, 40),
+        anomaly("web", "error_ratio", 5, 310, 300));
+    Facts.Action rollback = new Facts.Action("ev-rb", at(290), "cart-svc", "revert", "c-rb", "roll back c-rel", "c-rel",
+        "version", "1.8", "dev");
+    Attributor.Result r = attribute(facts(anomalies, List.of(change("c-rel", 0, "cart-svc", "deploy", "version", "1.9"),
+        action("r-rel", offset, "cart-svc", "restart"), rollback, action("r-rb", 290 + offset, "cart-svc", "restart")), 5, 310));
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("c-rel");
+    assertThat(r.hypotheses()).as("neither restart is a lead of its own").noneMatch(h -> h.category().equals("restart"));
+    assertThat(r.hypotheses().get(0).evidence()).anyMatch(e -> e.kind().equals("applied") && e.eventId().equals("ev-r-rel"));
+    assertThat(r.hypotheses().get(0).onset()).as("the release took effect when its rollout began")
+        .isEqualTo(at(Math.min(0, offset)));
+  }
+
+  @Test
+  void aRestartAMinuteAfterAChangeOnceTheErrorsShowedIsADetour() {
+    // the same deploy, but the on-call restarts the service 50 s later, after its errors began: a reaction to them
+    List<Facts.Anomaly> anomalies = List.of(anomaly("cart-svc", "category:app_exception", 5, 300, 40),
+        anomaly("web", "error_ratio", 5, 310, 300));
+    Attributor.Result r = attribute(facts(anomalies, List.of(change("c-rel", 0, "cart-svc", "deploy", "version", "1.9"),
+        action("r-oncall", 50, "cart-svc", "restart")), 5, 310));
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("c-rel");
+    assertThat(find(r, "cart-svc", "restart").verdict()).isEqualTo(Attributor.MISLEADING);
+  }
+
+  @Test
+  void aDatabaseThatCrashedIsTheCauseOfItsCallersBrokenConnectionsAndStartingItAgainIsTheFix() {
+    // db-a's backends log the postmaster's death; cart-svc loses its connections; the replica loses its stream; the
+    // clients get 5xx until someone starts db-a again at t=170. The replica goes on complaining until t=400.
+    List<Facts.Anomaly> anomalies = List.of(anomaly("db-a", "crashes", 0, 10, 4),
+        anomaly("cart-svc", "category:network", 0, 170, 53),
+        anomaly("db-b", "category:replication_fault", 0, 400, 12),
+        anomaly("web", "error_ratio", 0, 180, 500));
+    Attributor.Result r = attribute(facts(anomalies, List.of(action("start", 170, "db-a", "restart")), 0, 400));
+    assertThat(r.hypotheses().get(0).component()).isEqualTo("db-a");
+    assertThat(r.hypotheses().get(0).category()).isEqualTo("restart");
+    assertThat(r.hypotheses()).as("starting it again ended what the clients felt: no detour")
+        .noneMatch(h -> h.verdict().equals(Attributor.MISLEADING));
+  }
+
+  @Test
+  void aSettingStillInPlaceWhenARestartEndedTheIncidentWasNotWhatFailed() {
+    // a setting changed on db-a 20 s before its connections piled up; db-a restarted at t=300, the clients were fine
+    // 20 s later, and the setting was never reverted
+    List<Facts.Anomaly> anomalies = List.of(anomaly("db-a", "category:connection_saturation", 0, 310, 30),
+        anomaly("cart-svc", "category:timeout", 5, 315, 25), anomaly("web", "error_ratio", 5, 320, 400));
+    Attributor.Result r = attribute(facts(anomalies, List.of(change("c-x", -20, "db-a", "config_change", "vendor_knob_17", "y"),
+        action("bounce", 300, "db-a", "restart")), 0, 320));
+    Attributor.Hypothesis change = r.hypotheses().stream().filter(h -> "c-x".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(change.evidence()).anyMatch(e -> e.kind().equals("test:outlived") && e.eventId().equals("ev-bounce"));
+    Attributor.Result reverted = attribute(facts(anomalies, List.of(change("c-x", -20, "db-a", "config_change", "vendor_knob_17", "y"),
+        new Facts.Action("ev-rv", at(300), "db-a", "revert", "c-rv", "revert c-x", "c-x", "vendor_knob_17", "", "dba")), 0, 320));
+    assertThat(reverted.hypotheses().get(0).changeId()).isEqualTo("c-x");
+    assertThat(change.score()).isLessThan(reverted.hypotheses().get(0).score());
+  }
+
+  @Test
+  void aRestartFollowedByARevertThatEndedTheIncidentChangedNothingEvenWithinTheGrace() {
+    // db-b restarted at t=100; the setting reverted at t=190; the clients were fine at t=200. The recovery came
+    // within the restart grace of the restart, but after the revert: the revert ended it
+    List<Facts.Anomaly> anomalies = List.of(anomaly("cart-svc", "category:network", 0, 195, 40),
+        anomaly("web", "error_ratio", 0, 200, 400));
+    Facts.Action revert = new Facts.Action("ev-rv", at(190), "cart-svc", "revert", "c-rv", "revert c-port", "c-port",
+        "database.port", "5432", "dev");
+    Attributor.Result r = attribute(facts(anomalies, List.of(change("c-port", -3, "cart-svc", "config_change", "database.port", "6543"),
+        action("bounce", 100, "db-b", "restart"), revert), 0, 200));
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("c-port");
+    Attributor.Hypothesis bounce = find(r, "db-b", "restart");
+    assertThat(bounce.verdict()).isEqualTo(Attributor.MISLEADING);
+    assertThat(bounce.explanation()).contains("until").contains("c-rv");
+  }
+
   @Test
   void aRestartBeforeTheIncidentBeganIsNoRestartItLead() {
     List<Facts.Anomaly> anomalies = List.of(anomaly("db-a", "category:lock_contention", 300, 600, 40),
