@@ -1,8 +1,13 @@
 package org.logcause.attribution.core;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import static org.logcause.attribution.core.Wording.capitalise;
+import static org.logcause.attribution.core.Wording.duration;
+import static org.logcause.attribution.core.Wording.hm;
+import static org.logcause.attribution.core.Wording.label;
+import static org.logcause.attribution.core.Wording.round;
+import static org.logcause.attribution.core.Wording.signalText;
+import static org.logcause.attribution.core.Wording.value;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,15 +48,12 @@ public final class Attributor {
   /** Categories every fault ends in: they say nothing about which parameter was wrong. */
   private static final Set<String> GENERIC = Set.of("errors", "latency", "server_error", "app_exception", "traffic_spike");
   /** Actions that interrupt a component's sessions: the classic detours, settled by what happened after them. */
-  private static final Set<String> INTERRUPTIONS = Set.of("restart", "kill_sessions");
+  static final Set<String> INTERRUPTIONS = Set.of("restart", "kill_sessions");
 
   private static final Set<String> TRAFFIC_SIGNALS = Set.of("requests", "clients", "new_client_share", "retry_share");
   private static final Set<String> NOT_CAUSES = Set.of("benign", "unknown", "client_error");
-  /** The categories of what clients feel at the edge: failed or slow answers. */
-  private static final Set<String> IMPACT = Set.of("errors", "latency", "server_error", "timeout");
   private static final Set<String> PRECURSORS = Set.of("replication_fault", "lock_contention", "overload", "config_change",
       "deploy", "traffic_surge", "network", "resource_exhaustion", "failover", "scale");
-  private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
   /** One piece of evidence: what kind, when, what it says, and the event behind it (null for derived facts). */
   public record Evidence(String kind, Long ts, String detail, String eventId) {}
@@ -75,68 +77,31 @@ public final class Attributor {
   private final CausalKnowledge.Scoring scoring;
   private final Topology topology;
   private final double tolUs;
+  private final Interventions interventions;
+  private final TrafficTest trafficTest;
 
   public Attributor(CausalKnowledge knowledge, Topology topology) {
     this.knowledge = knowledge;
     this.scoring = knowledge.scoring();
     this.topology = topology;
     this.tolUs = knowledge.clockSkewToleranceSeconds() * 1e6;
+    this.interventions = new Interventions(knowledge, topology);
+    this.trafficTest = new TrafficTest(knowledge);
   }
 
-  /** A candidate while it is being scored. */
-  private static final class Candidate {
-    final String component;
-    String category;
-    final Facts.Action action; // the change or first restart behind it, if any
-    final List<Facts.Anomaly> anomalies = new ArrayList<>();
-    final List<Evidence> evidence = new ArrayList<>();
-    long onset;
-    double weight;
-    double score;
-    double tests;
-    boolean testSaysNotCause;
-    String testSentence;
-    Evidence recovery; // the revert after which the incident ended, if any
-    String lead;
-    Set<Candidate> explains = new HashSet<>();
-    String verdict;
-    double confidence;
-    String explanation;
+  /** Category names in words ("connection saturation"). */
+  public static String label(String category) {
+    return Wording.label(category);
+  }
 
-    Candidate(String component, String category, Facts.Action action, long onset) {
-      this.component = component;
-      this.category = category;
-      this.action = action;
-      this.onset = onset;
-    }
+  /** A time of day, HH:mm:ss UTC, from epoch microseconds. */
+  public static String hm(long micros) {
+    return Wording.hm(micros);
+  }
 
-    /** Records of the same action (a restart's log lines, each killed session): the first few, then a count. */
-    int moreRecords;
-
-    void sameAction(Evidence e) {
-      long shown = evidence.stream().filter(x -> x.kind().equals("action")).count();
-      if (shown < 3) {
-        evidence.add(e);
-      } else {
-        moreRecords++;
-      }
-    }
-
-    /** The latest moment the candidate's first effect can have come: the end of its onset window. */
-    long latest(long windowMicros) {
-      return anomalies.isEmpty() ? onset : onset + windowMicros;
-    }
-
-    double maxScore() {
-      return anomalies.stream().mapToDouble(Facts.Anomaly::score).max().orElse(0);
-    }
-
-    String name() {
-      if (action != null && action.changeId() != null && !category.equals("restart")) {
-        return category.replace('_', ' ') + " " + action.changeId() + " on " + component;
-      }
-      return label(category) + " on " + component;
-    }
+  /** A duration in words ("3 min", "45 s"). */
+  public static String duration(long seconds) {
+    return Wording.duration(seconds);
   }
 
   public Result apply(Facts f) {
@@ -216,7 +181,7 @@ public final class Attributor {
     actions.sort(Comparator.comparingLong(Facts.Action::ts).thenComparing(a -> String.valueOf(a.eventId())));
     Map<String, Candidate> restarts = new LinkedHashMap<>();
     List<Facts.Action> absorbing = new ArrayList<>();
-    long recovered = recoveredAt(f);
+    long recovered = interventions.recoveredAt(f);
     // the first symptom anywhere (a pile-up on the database shows before the clients feel it): an action after it can
     // be a reaction to the incident, one before it cannot
     long firstSymptom = Math.min(f.start(), f.anomalies().stream().filter(a -> {
@@ -224,7 +189,7 @@ public final class Attributor {
       return c != null && !c.equals("config_change") && !c.equals("deploy") && !INTERRUPTIONS.contains(c);
     }).mapToLong(Facts.Anomaly::onset).min().orElse(Long.MAX_VALUE));
     List<Facts.Action> shutdowns = actions.stream().filter(a -> "restart".equals(a.type())).toList();
-    Map<Facts.Action, Facts.Action> rollouts = rollouts(actions);
+    Map<Facts.Action, Facts.Action> rollouts = interventions.rollouts(actions);
     for (Facts.Action a : actions) {
       String type = a.type() == null ? "config_change" : a.type();
       absorbing.add(a);
@@ -240,7 +205,7 @@ public final class Attributor {
         if (rolledOut != null) {
           continue; // how a change or revert of this component was rolled out: credited to it after this loop
         }
-        Candidate applied = appliedChange(a, type, out, f);
+        Candidate applied = interventions.appliedChange(a, type, out, f);
         if (applied != null) { // the restart that puts a change into effect is part of that change
           if (applied.evidence.stream().noneMatch(e -> e.kind().equals("applied"))) {
             applied.evidence.add(new Evidence("applied", a.ts(), String.format(Locale.ROOT, "%s at %s put %s into effect (%s)",
@@ -259,7 +224,7 @@ public final class Attributor {
         restarts.put(type + "\u0000" + a.component(), r);
         out.add(r);
         if (a.ts() >= firstSymptom - tolUs) { // a restart before any symptom showed is no "restart it" detour
-          persisted(r, f, recovered);
+          interventions.persisted(r, f, recovered);
         }
         continue;
       }
@@ -291,7 +256,7 @@ public final class Attributor {
     }));
     for (Candidate c : out) {
       if (c.action != null && !c.category.equals("restart")) {
-        reverted(c, remediations, f, recovered);
+        interventions.reverted(c, remediations, f, recovered);
       }
     }
     Map<String, Candidate> byKey = new LinkedHashMap<>();
@@ -343,7 +308,7 @@ public final class Attributor {
     java.util.TreeSet<String> edges = new java.util.TreeSet<>(trafficAnomalies.keySet());
     f.traffic().forEach(w -> edges.add(w.component()));
     for (String component : edges) {
-      Candidate t = traffic(component, f, trafficAnomalies.getOrDefault(component, List.of()));
+      Candidate t = trafficTest.traffic(component, f, trafficAnomalies.getOrDefault(component, List.of()));
       if (t != null) {
         out.add(t);
       }
@@ -384,125 +349,6 @@ public final class Attributor {
   }
 
   // ---------------------------------------------------------------- discriminating tests
-
-  /**
-   * Restart and session-kill test: did the incident's errors and latency go on after it? A restart that changed
-   * nothing says the component's runtime state was not the cause; killed sessions whose pile-up came back say the
-   * long queries were waiting on something, not the cause.
-   */
-  private void persisted(Candidate r, Facts f, long recovered) {
-    long after = (recovered - r.onset) / 1_000_000L;
-    CausalKnowledge.FalseLead lead = knowledge.falseLead(r.category, topology.kind(r.component));
-    boolean kill = r.category.equals("kill_sessions");
-    // the recovery belongs to the last intervention before it: when someone else acted after this one, at least a
-    // minute later, and the incident ended only after that, it went on until then despite this one
-    Facts.Action next = f.actions().stream().filter(x -> x.ts() > r.onset + scoring.killGraceSeconds() * 1_000_000L
-        && x.ts() <= recovered + tolUs && !(x.component().equals(r.component) && r.category.equals(x.type())))
-        .max(Comparator.comparingLong(Facts.Action::ts)).orElse(null);
-    // killed sessions free their slots at once: a pile-up that is back a minute later came from elsewhere
-    if (next != null && after <= (kill ? scoring.killGraceSeconds() : scoring.restartGraceSeconds())) {
-      long until = (next.ts() - r.onset) / 1_000_000L;
-      r.testSaysNotCause = lead != null;
-      r.tests += scoring.test("restart_persisted");
-      r.testSentence = String.format(Locale.ROOT, "%s at %s changed nothing: the incident went on for %s after it, until %s "
-          + "at %s, and ended only after that", kill ? "the sessions killed on " + r.component : "the restart of " + r.component,
-          hm(r.onset), duration(until), next.describe(), hm(next.ts()));
-      r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
-    } else if (after > (kill ? scoring.killGraceSeconds() : scoring.restartGraceSeconds())) {
-      r.testSaysNotCause = lead != null;
-      r.tests += scoring.test("restart_persisted");
-      r.testSentence = kill
-          ? String.format(Locale.ROOT, "the sessions killed on %s at %s changed nothing: the pile-up came back and the incident "
-              + "went on for %s after it, so the long queries were waiting on the cause, not causing it", r.component,
-              hm(r.onset), duration(after))
-          : String.format(Locale.ROOT, "the restart of %s at %s changed nothing: the incident went on for %s after it, "
-              + "so its runtime state was not the cause; a persistent setting or something outside it may be", r.component,
-              hm(r.onset), duration(after));
-      r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
-    } else if (r.onset <= recovered) {
-      r.testSentence = String.format(Locale.ROOT, "the incident ended %s after %s at %s", duration(Math.max(0, after)),
-          kill ? "sessions were killed on " + r.component : r.component + " was restarted", hm(r.onset));
-      r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
-    }
-  }
-
-  /**
-   * When the incident's errors and latency recovered: the last end of its anomalies other than actions' own traces
-   * and traffic (a restart's log lines, a spike of requests), else the incident's end.
-   */
-  private long recoveredAt(Facts f) {
-    long end = Long.MIN_VALUE;
-    long edgeEnd = Long.MIN_VALUE;
-    for (Facts.Anomaly a : f.anomalies()) {
-      String category = category(a.signal());
-      if (category == null || category.equals("config_change") || category.equals("deploy")
-          || INTERRUPTIONS.contains(category)) {
-        continue;
-      }
-      end = Math.max(end, a.end());
-      if (topology.kind(a.component()).equals("edge") && IMPACT.contains(category)) {
-        edgeEnd = Math.max(edgeEnd, a.end());
-      }
-    }
-    // What the clients got decides: once the edge's errors and latency are back, a replica still catching up or a
-    // service still logging its reconnects is the aftermath, not the outage
-    return edgeEnd != Long.MIN_VALUE ? edgeEnd : end == Long.MIN_VALUE ? f.end() : end;
-  }
-
-  /**
-   * Restarts that are how a change or revert was rolled out: a restart of the same component within
-   * {@code rollout_seconds} of its record, on either side (deploy tools restart the service, then write the record;
-   * or write it, then restart). The nearest change wins. Nobody reacts to an incident's symptoms that fast, so such a
-   * restart is part of the change (or of the fix), never a "restart it" detour.
-   */
-  private Map<Facts.Action, Facts.Action> rollouts(List<Facts.Action> actions) {
-    Map<Facts.Action, Facts.Action> out = new java.util.IdentityHashMap<>();
-    double window = scoring.rolloutSeconds() * 1e6 + tolUs;
-    for (Facts.Action r : actions) {
-      if (!"restart".equals(r.type())) {
-        continue;
-      }
-      Facts.Action best = null;
-      for (Facts.Action c : actions) {
-        String type = c.type() == null ? "config_change" : c.type();
-        if (INTERRUPTIONS.contains(type) || !c.component().equals(r.component()) || Math.abs(c.ts() - r.ts()) > window) {
-          continue;
-        }
-        if (best == null || Math.abs(c.ts() - r.ts()) < Math.abs(best.ts() - r.ts())) {
-          best = c;
-        }
-      }
-      if (best != null) {
-        out.put(r, best);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * The change a restart (or a kill) puts into effect, or null: a change of the same component shortly before it,
-   * when the restart came before the incident began or the parameter takes effect only at a restart.
-   */
-  private Candidate appliedChange(Facts.Action a, String type, List<Candidate> sofar, Facts f) {
-    if (!type.equals("restart")) {
-      return null;
-    }
-    Candidate best = null;
-    for (Candidate c : sofar) {
-      if (c.action == null || INTERRUPTIONS.contains(c.category) || !c.component.equals(a.component())
-          || c.action.ts() > a.ts() || a.ts() - c.action.ts() > 2 * scoring.sameActionSeconds() * 1e6) {
-        continue;
-      }
-      CausalKnowledge.Parameter p = knowledge.parameter(c.action.parameter());
-      boolean needsRestart = p != null && p.needsRestart(CausalKnowledge.normalise(c.action.parameter()));
-      if (needsRestart || a.ts() < f.start() - tolUs) {
-        if (best == null || c.action.ts() > best.action.ts()) {
-          best = c;
-        }
-      }
-    }
-    return best;
-  }
 
   /**
    * Timing: the likelihood of the lag between a change and its first effect (on its own component if it has one
@@ -560,139 +406,6 @@ public final class Attributor {
           + "what the incident shows (%s)", name, p.subsystem(), String.join(", ", symptoms.stream().map(Attributor::label).toList())),
           c.action.eventId()));
     }
-  }
-
-  /** Revert test: was the change reverted, and did the incident end soon after? */
-  private void reverted(Candidate c, List<Facts.Action> remediations, Facts f, long recovered) {
-    for (Facts.Action r : remediations) {
-      boolean reverts = c.action.changeId() != null && c.action.changeId().equals(r.reverts());
-      boolean sameSetting = "revert".equals(r.type()) && r.component().equals(c.component) && r.ts() > c.onset
-          && c.action.parameter() != null && c.action.parameter().equals(r.parameter());
-      if (reverts || sameSetting) {
-        long gap = (recovered - r.ts()) / 1_000_000L;
-        if (gap >= -knowledge.clockSkewToleranceSeconds() && gap <= scoring.recoverySeconds()) {
-          c.tests += scoring.test("revert_recovered");
-          c.recovery = new Evidence("remediation", r.ts(), String.format(Locale.ROOT,
-              "reverted at %s (%s) and the incident ended %s later: recovered after the revert", hm(r.ts()),
-              r.changeId() == null ? r.text() : r.changeId(), duration(Math.max(0, gap))), r.eventId());
-          c.evidence.add(c.recovery);
-        } else if (gap > scoring.recoverySeconds()) {
-          c.tests += scoring.test("revert_failed");
-          c.evidence.add(new Evidence("remediation", r.ts(), String.format(Locale.ROOT,
-              "reverted at %s (%s) but the incident went on for %s: the revert did not fix it", hm(r.ts()),
-              r.changeId() == null ? r.text() : r.changeId(), duration(gap)), r.eventId()));
-        }
-        return;
-      }
-    }
-    outlivedFix(c, f, recovered);
-  }
-
-  /**
-   * The setting outlived the fix: the incident ended within the restart grace after its component was restarted,
-   * and the change was never undone. A restart reads the same setting again, so what the restart cleared was the
-   * server's runtime state (a process down, a leak, stuck sessions), not the setting. Not for a parameter the server
-   * applies only at start: there the restart applied it.
-   */
-  private void outlivedFix(Candidate c, Facts f, long recovered) {
-    if (INTERRUPTIONS.contains(c.category)) {
-      return;
-    }
-    CausalKnowledge.Parameter p = knowledge.parameter(c.action.parameter());
-    if (p != null && p.needsRestart(CausalKnowledge.normalise(c.action.parameter()))) {
-      return;
-    }
-    for (Facts.Action r : f.actions()) {
-      long gap = (recovered - r.ts()) / 1_000_000L;
-      if ("restart".equals(r.type()) && r.component().equals(c.component) && r.ts() > c.action.ts() + tolUs
-          && r.ts() >= f.start() - tolUs && gap >= -knowledge.clockSkewToleranceSeconds() && gap <= scoring.restartGraceSeconds()) {
-        c.tests += scoring.test("setting_outlived_fix");
-        c.evidence.add(new Evidence("test:outlived", r.ts(), String.format(Locale.ROOT,
-            "%s was restarted at %s and the incident ended %s later with %s still in place: the restart cleared the "
-                + "server's runtime state, and the setting, read again at the start, was not what failed",
-            c.component, hm(r.ts()), duration(Math.max(0, gap)), c.action.changeId() == null ? "the change" : c.action.changeId()),
-            r.eventId()));
-        return;
-      }
-    }
-  }
-
-  /**
-   * Traffic test. Over the incident, did the request rate of an access-log component rise, compared with the windows
-   * before it? (Tested over the whole span, so a sustained rise too small for any single window still counts.) If
-   * so: did the extra requests come from clients never seen before (an external surge, a cause) or from the usual
-   * clients, retrying what failed (a symptom)? Returns the traffic candidate, or null when traffic did not rise.
-   */
-  private Candidate traffic(String component, Facts f, List<Facts.Anomaly> anomalies) {
-    double baseReqs = 0;
-    double baseClients = 0;
-    int baseWindows = 0;
-    double reqs = 0;
-    double newReqs = 0;
-    double retries = 0;
-    double clientsSum = 0;
-    int windows = 0;
-    for (Facts.TrafficWindow w : f.traffic()) {
-      if (!w.component().equals(component)) continue;
-      if (w.windowStart() >= f.start() && w.windowStart() <= f.end()) {
-        reqs += w.requests();
-        newReqs += w.requests() * w.newClientShare();
-        retries += w.requests() * w.retryShare();
-        clientsSum += w.clients();
-        windows++;
-      } else if (w.windowStart() < f.start()) {
-        baseReqs += w.requests();
-        baseClients += w.clients();
-        baseWindows++;
-      }
-    }
-    boolean requestAnomaly = anomalies.stream().anyMatch(a -> a.signal().equals("requests"));
-    if (windows == 0 || reqs == 0 || (baseWindows == 0 && !requestAnomaly)) {
-      return null;
-    }
-    double rate = reqs / windows;
-    double baseRate = baseWindows == 0 ? Double.NaN : baseReqs / baseWindows;
-    double ratio = rate / baseRate;
-    double z = (rate - baseRate) / Math.sqrt(Math.max(1, baseRate) / windows);
-    // A "spike" is at least SPIKE_RATIO times the rate before the incident, sustained (z over the whole span).
-    boolean rose = baseWindows == 0 ? requestAnomaly : ratio >= scoring.spikeRatio() && z >= 4;
-    if (!rose) {
-      return null;
-    }
-    long onset = anomalies.stream().filter(a -> a.onset() >= f.start() - 120_000_000L).mapToLong(Facts.Anomaly::onset).min()
-        .orElse(f.start());
-    Candidate c = new Candidate(component, "traffic_spike", null, onset);
-    c.anomalies.addAll(anomalies.stream().filter(a -> a.onset() >= f.start() - 120_000_000L).toList());
-    if (c.anomalies.isEmpty()) {
-      c.anomalies.add(new Facts.Anomaly("traffic:" + component, component, "requests", onset, onset, f.end(), rate,
-          baseRate, Math.max(0, z)));
-    }
-    double newShare = newReqs / reqs;
-    double retryShare = retries / reqs;
-    double perClient = clientsSum == 0 ? 0 : reqs / clientsSum;
-    double basePerClient = baseClients == 0 ? Double.NaN : baseReqs / baseClients;
-    String rise = Double.isNaN(ratio) ? "rose" : String.format(Locale.ROOT, "rose %.1f× (%.0f against %.0f requests per window)",
-        ratio, rate, baseRate);
-    String perClientText = Double.isNaN(basePerClient) ? String.format(Locale.ROOT, "%.1f requests per client", perClient)
-        : String.format(Locale.ROOT, "%.1f requests per client per window against %.1f before", perClient, basePerClient);
-    double extra = Double.isNaN(baseRate) ? rate : Math.max(0, rate - baseRate);
-    c.evidence.add(new Evidence("onset", onset, String.format(Locale.ROOT, "requests on %s %s from %s", component, rise, hm(onset)), null));
-    if (newShare >= 0.3 && rate * newShare >= 0.5 * extra) {
-      c.category = "traffic_surge";
-      c.tests += scoring.test("surge");
-      c.testSentence = String.format(Locale.ROOT, "traffic on %s %s and %.0f%% of the requests came from clients never seen "
-          + "before the incident (%s; %.0f%% retries): an external surge, not a retry storm", component, rise,
-          100 * newShare, perClientText, 100 * retryShare);
-    } else {
-      c.testSaysNotCause = true;
-      c.tests += scoring.test("retry_storm");
-      c.testSentence = String.format(Locale.ROOT, "traffic on %s %s but %.0f%% of the requests came from clients seen before "
-          + "the incident and %.0f%% were retries of a failed request within 10 s (%s): %s, not an attack", component,
-          rise, 100 * (1 - newShare), 100 * retryShare, perClientText,
-          retryShare >= 0.1 ? "a retry storm caused by the failures" : "the usual clients asking more");
-    }
-    c.evidence.add(new Evidence("test:clients", onset, c.testSentence, null));
-    return c;
   }
 
   /** Pile-up test: did replication waits, lock waits, a slow query or a change begin before it, and explain it? */
@@ -911,61 +624,4 @@ public final class Attributor {
 
   // ---------------------------------------------------------------- wording
 
-  public static String label(String category) {
-    return switch (category) {
-      case "errors" -> "error rate";
-      case "latency" -> "latency";
-      case "traffic_spike" -> "traffic spike";
-      case "traffic_surge" -> "external traffic surge";
-      case "restart" -> "restart";
-      default -> category.replace('_', ' ');
-    };
-  }
-
-  static String signalText(String signal) {
-    if (signal.startsWith("category:")) {
-      return signal.substring("category:".length()).replace('_', ' ') + " events per window";
-    }
-    return switch (signal) {
-      case "error_ratio" -> "the share of error events";
-      case "latency_p50_ms" -> "median latency";
-      case "latency_p95_ms" -> "p95 latency";
-      case "latency_p99_ms" -> "p99 latency";
-      case "requests" -> "requests per window";
-      case "slow_query_p95_ms" -> "p95 of slow query durations";
-      default -> signal;
-    };
-  }
-
-  private static String value(String signal, double v) {
-    if (signal.equals("error_ratio") || signal.endsWith("_share")) {
-      return String.format(Locale.ROOT, "%.0f%%", 100 * v);
-    }
-    if (signal.endsWith("_ms")) {
-      return v >= 10_000 ? String.format(Locale.ROOT, "%.1f s", v / 1000) : String.format(Locale.ROOT, "%.0f ms", v);
-    }
-    return num(v);
-  }
-
-  public static String hm(long micros) {
-    return HM.format(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L)));
-  }
-
-  public static String duration(long seconds) {
-    if (seconds < 120) return seconds + " s";
-    if (seconds < 7200) return (seconds / 60) + " min";
-    return String.format(Locale.ROOT, "%.1f h", seconds / 3600.0);
-  }
-
-  private static String num(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e12 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.3g", v);
-  }
-
-  private static String capitalise(String s) {
-    return s == null || s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 1000) / 1000.0;
-  }
 }

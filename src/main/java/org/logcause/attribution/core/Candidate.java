@@ -1,0 +1,63 @@
+package org.logcause.attribution.core;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.logcause.attribution.core.Attributor.Evidence;
+
+/** A candidate while it is being scored. */
+final class Candidate {
+  final String component;
+  String category;
+  final Facts.Action action; // the change or first restart behind it, if any
+  final List<Facts.Anomaly> anomalies = new ArrayList<>();
+  final List<Evidence> evidence = new ArrayList<>();
+  long onset;
+  double weight;
+  double score;
+  double tests;
+  boolean testSaysNotCause;
+  String testSentence;
+  Evidence recovery; // the revert after which the incident ended, if any
+  String lead;
+  Set<Candidate> explains = new HashSet<>();
+  String verdict;
+  double confidence;
+  String explanation;
+
+  Candidate(String component, String category, Facts.Action action, long onset) {
+    this.component = component;
+    this.category = category;
+    this.action = action;
+    this.onset = onset;
+  }
+
+  /** Records of the same action (a restart's log lines, each killed session): the first few, then a count. */
+  int moreRecords;
+
+  void sameAction(Evidence e) {
+    long shown = evidence.stream().filter(x -> x.kind().equals("action")).count();
+    if (shown < 3) {
+      evidence.add(e);
+    } else {
+      moreRecords++;
+    }
+  }
+
+  /** The latest moment the candidate's first effect can have come: the end of its onset window. */
+  long latest(long windowMicros) {
+    return anomalies.isEmpty() ? onset : onset + windowMicros;
+  }
+
+  double maxScore() {
+    return anomalies.stream().mapToDouble(Facts.Anomaly::score).max().orElse(0);
+  }
+
+  String name() {
+    if (action != null && action.changeId() != null && !category.equals("restart")) {
+      return category.replace('_', ' ') + " " + action.changeId() + " on " + component;
+    }
+    return Wording.label(category) + " on " + component;
+  }
+}

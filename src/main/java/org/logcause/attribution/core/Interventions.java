@@ -1,0 +1,208 @@
+package org.logcause.attribution.core;
+
+import static org.logcause.attribution.core.Attributor.INTERRUPTIONS;
+import static org.logcause.attribution.core.Attributor.category;
+import static org.logcause.attribution.core.Wording.duration;
+import static org.logcause.attribution.core.Wording.hm;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.logcause.attribution.core.Attributor.Evidence;
+
+/**
+ * The tests of what people did during an incident, judged by when it recovered: a restart or a session kill that
+ * changed nothing (a classic detour), a revert followed by recovery, a setting that outlived the fix, and the
+ * restarts that are part of a change (its rollout, or the start that applies it).
+ */
+final class Interventions {
+  /** The categories of what clients feel at the edge: failed or slow answers. */
+  private static final java.util.Set<String> IMPACT = java.util.Set.of("errors", "latency", "server_error", "timeout");
+
+  private final CausalKnowledge knowledge;
+  private final CausalKnowledge.Scoring scoring;
+  private final Topology topology;
+  private final double tolUs;
+
+  Interventions(CausalKnowledge knowledge, Topology topology) {
+    this.knowledge = knowledge;
+    this.scoring = knowledge.scoring();
+    this.topology = topology;
+    this.tolUs = knowledge.clockSkewToleranceSeconds() * 1e6;
+  }
+
+  /**
+   * Restart and session-kill test: did the incident's errors and latency go on after it? A restart that changed
+   * nothing says the component's runtime state was not the cause; killed sessions whose pile-up came back say the
+   * long queries were waiting on something, not the cause.
+   */
+  void persisted(Candidate r, Facts f, long recovered) {
+    long after = (recovered - r.onset) / 1_000_000L;
+    CausalKnowledge.FalseLead lead = knowledge.falseLead(r.category, topology.kind(r.component));
+    boolean kill = r.category.equals("kill_sessions");
+    // the recovery belongs to the last intervention before it: when someone else acted after this one, at least a
+    // minute later, and the incident ended only after that, it went on until then despite this one
+    Facts.Action next = f.actions().stream().filter(x -> x.ts() > r.onset + scoring.killGraceSeconds() * 1_000_000L
+        && x.ts() <= recovered + tolUs && !(x.component().equals(r.component) && r.category.equals(x.type())))
+        .max(Comparator.comparingLong(Facts.Action::ts)).orElse(null);
+    // killed sessions free their slots at once: a pile-up that is back a minute later came from elsewhere
+    if (next != null && after <= (kill ? scoring.killGraceSeconds() : scoring.restartGraceSeconds())) {
+      long until = (next.ts() - r.onset) / 1_000_000L;
+      r.testSaysNotCause = lead != null;
+      r.tests += scoring.test("restart_persisted");
+      r.testSentence = String.format(Locale.ROOT, "%s at %s changed nothing: the incident went on for %s after it, until %s "
+          + "at %s, and ended only after that", kill ? "the sessions killed on " + r.component : "the restart of " + r.component,
+          hm(r.onset), duration(until), next.describe(), hm(next.ts()));
+      r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
+    } else if (after > (kill ? scoring.killGraceSeconds() : scoring.restartGraceSeconds())) {
+      r.testSaysNotCause = lead != null;
+      r.tests += scoring.test("restart_persisted");
+      r.testSentence = kill
+          ? String.format(Locale.ROOT, "the sessions killed on %s at %s changed nothing: the pile-up came back and the incident "
+              + "went on for %s after it, so the long queries were waiting on the cause, not causing it", r.component,
+              hm(r.onset), duration(after))
+          : String.format(Locale.ROOT, "the restart of %s at %s changed nothing: the incident went on for %s after it, "
+              + "so its runtime state was not the cause; a persistent setting or something outside it may be", r.component,
+              hm(r.onset), duration(after));
+      r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
+    } else if (r.onset <= recovered) {
+      r.testSentence = String.format(Locale.ROOT, "the incident ended %s after %s at %s", duration(Math.max(0, after)),
+          kill ? "sessions were killed on " + r.component : r.component + " was restarted", hm(r.onset));
+      r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
+    }
+  }
+
+  /**
+   * When the incident's errors and latency recovered: the last end of its anomalies other than actions' own traces
+   * and traffic (a restart's log lines, a spike of requests), else the incident's end.
+   */
+  long recoveredAt(Facts f) {
+    long end = Long.MIN_VALUE;
+    long edgeEnd = Long.MIN_VALUE;
+    for (Facts.Anomaly a : f.anomalies()) {
+      String category = category(a.signal());
+      if (category == null || category.equals("config_change") || category.equals("deploy")
+          || INTERRUPTIONS.contains(category)) {
+        continue;
+      }
+      end = Math.max(end, a.end());
+      if (topology.kind(a.component()).equals("edge") && IMPACT.contains(category)) {
+        edgeEnd = Math.max(edgeEnd, a.end());
+      }
+    }
+    // What the clients got decides: once the edge's errors and latency are back, a replica still catching up or a
+    // service still logging its reconnects is the aftermath, not the outage
+    return edgeEnd != Long.MIN_VALUE ? edgeEnd : end == Long.MIN_VALUE ? f.end() : end;
+  }
+
+  /**
+   * Restarts that are how a change or revert was rolled out: a restart of the same component within
+   * {@code rollout_seconds} of its record, on either side (deploy tools restart the service, then write the record;
+   * or write it, then restart). The nearest change wins. Nobody reacts to an incident's symptoms that fast, so such a
+   * restart is part of the change (or of the fix), never a "restart it" detour.
+   */
+  Map<Facts.Action, Facts.Action> rollouts(List<Facts.Action> actions) {
+    Map<Facts.Action, Facts.Action> out = new java.util.IdentityHashMap<>();
+    double window = scoring.rolloutSeconds() * 1e6 + tolUs;
+    for (Facts.Action r : actions) {
+      if (!"restart".equals(r.type())) {
+        continue;
+      }
+      Facts.Action best = null;
+      for (Facts.Action c : actions) {
+        String type = c.type() == null ? "config_change" : c.type();
+        if (INTERRUPTIONS.contains(type) || !c.component().equals(r.component()) || Math.abs(c.ts() - r.ts()) > window) {
+          continue;
+        }
+        if (best == null || Math.abs(c.ts() - r.ts()) < Math.abs(best.ts() - r.ts())) {
+          best = c;
+        }
+      }
+      if (best != null) {
+        out.put(r, best);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The change a restart (or a kill) puts into effect, or null: a change of the same component shortly before it,
+   * when the restart came before the incident began or the parameter takes effect only at a restart.
+   */
+  Candidate appliedChange(Facts.Action a, String type, List<Candidate> sofar, Facts f) {
+    if (!type.equals("restart")) {
+      return null;
+    }
+    Candidate best = null;
+    for (Candidate c : sofar) {
+      if (c.action == null || INTERRUPTIONS.contains(c.category) || !c.component.equals(a.component())
+          || c.action.ts() > a.ts() || a.ts() - c.action.ts() > 2 * scoring.sameActionSeconds() * 1e6) {
+        continue;
+      }
+      CausalKnowledge.Parameter p = knowledge.parameter(c.action.parameter());
+      boolean needsRestart = p != null && p.needsRestart(CausalKnowledge.normalise(c.action.parameter()));
+      if (needsRestart || a.ts() < f.start() - tolUs) {
+        if (best == null || c.action.ts() > best.action.ts()) {
+          best = c;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Revert test: was the change reverted, and did the incident end soon after? */
+  void reverted(Candidate c, List<Facts.Action> remediations, Facts f, long recovered) {
+    for (Facts.Action r : remediations) {
+      boolean reverts = c.action.changeId() != null && c.action.changeId().equals(r.reverts());
+      boolean sameSetting = "revert".equals(r.type()) && r.component().equals(c.component) && r.ts() > c.onset
+          && c.action.parameter() != null && c.action.parameter().equals(r.parameter());
+      if (reverts || sameSetting) {
+        long gap = (recovered - r.ts()) / 1_000_000L;
+        if (gap >= -knowledge.clockSkewToleranceSeconds() && gap <= scoring.recoverySeconds()) {
+          c.tests += scoring.test("revert_recovered");
+          c.recovery = new Evidence("remediation", r.ts(), String.format(Locale.ROOT,
+              "reverted at %s (%s) and the incident ended %s later: recovered after the revert", hm(r.ts()),
+              r.changeId() == null ? r.text() : r.changeId(), duration(Math.max(0, gap))), r.eventId());
+          c.evidence.add(c.recovery);
+        } else if (gap > scoring.recoverySeconds()) {
+          c.tests += scoring.test("revert_failed");
+          c.evidence.add(new Evidence("remediation", r.ts(), String.format(Locale.ROOT,
+              "reverted at %s (%s) but the incident went on for %s: the revert did not fix it", hm(r.ts()),
+              r.changeId() == null ? r.text() : r.changeId(), duration(gap)), r.eventId()));
+        }
+        return;
+      }
+    }
+    outlivedFix(c, f, recovered);
+  }
+
+  /**
+   * The setting outlived the fix: the incident ended within the restart grace after its component was restarted,
+   * and the change was never undone. A restart reads the same setting again, so what the restart cleared was the
+   * server's runtime state (a process down, a leak, stuck sessions), not the setting. Not for a parameter the server
+   * applies only at start: there the restart applied it.
+   */
+  void outlivedFix(Candidate c, Facts f, long recovered) {
+    if (INTERRUPTIONS.contains(c.category)) {
+      return;
+    }
+    CausalKnowledge.Parameter p = knowledge.parameter(c.action.parameter());
+    if (p != null && p.needsRestart(CausalKnowledge.normalise(c.action.parameter()))) {
+      return;
+    }
+    for (Facts.Action r : f.actions()) {
+      long gap = (recovered - r.ts()) / 1_000_000L;
+      if ("restart".equals(r.type()) && r.component().equals(c.component) && r.ts() > c.action.ts() + tolUs
+          && r.ts() >= f.start() - tolUs && gap >= -knowledge.clockSkewToleranceSeconds() && gap <= scoring.restartGraceSeconds()) {
+        c.tests += scoring.test("setting_outlived_fix");
+        c.evidence.add(new Evidence("test:outlived", r.ts(), String.format(Locale.ROOT,
+            "%s was restarted at %s and the incident ended %s later with %s still in place: the restart cleared the "
+                + "server's runtime state, and the setting, read again at the start, was not what failed",
+            c.component, hm(r.ts()), duration(Math.max(0, gap)), c.action.changeId() == null ? "the change" : c.action.changeId()),
+            r.eventId()));
+        return;
+      }
+    }
+  }
+}
