@@ -6,9 +6,11 @@ import static org.logcause.attribution.core.Wording.duration;
 import static org.logcause.attribution.core.Wording.hm;
 
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.logcause.attribution.core.Attributor.Evidence;
 
 /**
@@ -18,7 +20,7 @@ import org.logcause.attribution.core.Attributor.Evidence;
  */
 final class Interventions {
   /** The categories of what clients feel at the edge: failed or slow answers. */
-  private static final java.util.Set<String> IMPACT = java.util.Set.of("errors", "latency", "server_error", "timeout");
+  private static final Set<String> IMPACT = Set.of("errors", "latency", "server_error", "timeout");
 
   private final CausalKnowledge knowledge;
   private final CausalKnowledge.Scoring scoring;
@@ -103,7 +105,7 @@ final class Interventions {
    * restart is part of the change (or of the fix), never a "restart it" detour.
    */
   Map<Facts.Action, Facts.Action> rollouts(List<Facts.Action> actions) {
-    Map<Facts.Action, Facts.Action> out = new java.util.IdentityHashMap<>();
+    Map<Facts.Action, Facts.Action> out = new IdentityHashMap<>();
     double window = scoring.rolloutSeconds() * 1e6 + tolUs;
     for (Facts.Action r : actions) {
       if (!"restart".equals(r.type())) {
