@@ -67,6 +67,27 @@ class AdversarialLinesTest {
   }
 
   @Test
+  void theMaskersDoNotRecursePerRepetitionOnLongLines() throws Exception {
+    // java.util.regex recurses once per repetition of a group: unbounded, 50,000 path segments or dotted numbers
+    // overflow the stack of a thread with a small one (whether the default one does depends on the JIT)
+    List<String> deep = List.of("/a".repeat(50_000), "1.".repeat(50_000), "v1" + ".2".repeat(50_000),
+        "x@y" + ".z".repeat(50_000));
+    Throwable[] failure = new Throwable[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        for (String line : deep) {
+          assertThat(Masker.mask(line)).isNotNull();
+        }
+      } catch (Throwable e) {
+        failure[0] = e;
+      }
+    }, "small-stack", 256 * 1024);
+    t.start();
+    t.join();
+    assertThat(failure[0]).as("masking on a 256 KB stack").isNull();
+  }
+
+  @Test
   void theMaskersRunInLinearTimeOnAdversarialLines() {
     SecretMasker secrets = new SecretMasker(new JobSpec.Masking(null, null, null));
     assertTimeoutPreemptively(Duration.ofMinutes(2), () -> {

@@ -16,19 +16,21 @@ public final class Masker {
   private static final Pattern NAME_WITH_NUMBER = Pattern.compile("[A-Z]{2,}\\d{1,3}[,.;:)]?");
   private static final Pattern QUOTED = Pattern.compile("\"[^\"]{1,200}\"|'[^']{1,200}'");
   // Each pattern runs only on tokens that hold its trigger character (see mask): a plain word costs nothing.
+  // java.util.regex recurses once per repetition of a group, so every repeated group is bounded (64): a line of
+  // 50,000 path segments or dotted numbers must not overflow a task's stack.
   private static final Pattern URL = Pattern.compile("\\b[a-zA-Z][a-zA-Z0-9+.-]*+://[^\\s\"'<>]++");
-  private static final Pattern EMAIL = Pattern.compile("(?<![\\w.+-])[\\w.+-]++@[\\w-]++(?:\\.[\\w-]++)++");
+  private static final Pattern EMAIL = Pattern.compile("(?<![\\w.+-])[\\w.+-]++@[\\w-]++(?:\\.[\\w-]++){1,64}+");
   private static final Pattern WINDOWS_PATH = Pattern.compile("\\b[A-Za-z]:\\\\[^\\s,;\"']*");
-  private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w/])(?:/[\\w.@%+=-]++){2,}/?");
+  private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w/])(?:/[\\w.@%+=-]++){2,64}+/?");
   private static final Pattern WITH_DIGITS =
       Pattern.compile(
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}" // UUID
               + "|(?<![\\w./])/?\\d{1,3}(?:\\.\\d{1,3}){3}(?![\\w.])" // IPv4, with the slash Java prints before it
-              + "|\\bv?\\d+(?:\\.\\d+){2,}\\b" // version
+              + "|\\bv?\\d+(?:\\.\\d+){2,64}\\b" // version
               + "|(?<![\\w:])\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?![\\w:])" // clock time
               + "|\\b0x[0-9a-fA-F]+\\b" // hex literal
               + "|\\b(?=[0-9a-f]*\\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\\b" // long lowercase hex (ids, hashes)
-              + "|(?<![A-Za-z])[-+]?\\d+(?:[.,]\\d+)*"); // numbers
+              + "|(?<![A-Za-z])[-+]?\\d+(?:[.,]\\d+){0,64}"); // numbers
   private static final java.util.Set<String> TLDS = java.util.Set.of(
       "com", "net", "org", "edu", "gov", "mil", "int", "io", "co", "us", "uk", "de", "fr", "jp", "cn", "hk", "ru", "br",
       "in", "au", "nl", "local", "internal", "lan");
