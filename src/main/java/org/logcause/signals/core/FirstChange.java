@@ -7,8 +7,11 @@ package org.logcause.signals.core;
  * clients of a surge look known.
  *
  * <p>The test is sequential: window {@code i} is a change when, against the robust baseline of all windows before
- * it, it and at least two of the next three windows are anomalous by the detector's own rules (score, above the
- * baseline's maximum, and for counts the minimum excess). A single burst is not a change; a level that stays is.
+ * it, it and at least two of the next three windows are anomalous by the detector's own rules: score, above the
+ * baseline's maximum and, for counts, the minimum excess, or (as {@link AnomalyFinder} treats a count never seen in
+ * its baseline) any count at all after a baseline of zeros. A single burst is not a change; a level that stays is:
+ * a replica failing to reach its primary logs two errors a window, too few for the minimum excess, for as long as
+ * the fault lasts.
  */
 public final class FirstChange {
   private FirstChange() {}
@@ -49,6 +52,7 @@ public final class FirstChange {
   }
 
   private static boolean hot(double v, RobustBaseline b, AnomalyFinder.Settings s) {
-    return b.score(v, true) >= s.minScore() && v > b.max() && v - b.median() >= s.minExcess();
+    boolean unseen = b.windows() >= s.coldStartWindows() && b.max() == 0 && v > 0;
+    return unseen || (b.score(v, true) >= s.minScore() && v > b.max() && v - b.median() >= s.minExcess());
   }
 }

@@ -45,6 +45,20 @@ class FirstChangeTest {
   }
 
   @Test
+  void aFewErrorsEveryWindowAfterNoneAtAllAreAChangeTooFewForTheMinimumExcess() {
+    double[] v = new double[40];
+    v[16] = 3; // a replica that cannot reach its primary: two errors a window for as long as the fault lasts
+    Arrays.fill(v, 17, 40, 2);
+    assertThat(FirstChange.of(v, 6, 40, S, false)).isEqualTo(16);
+    double[] scattered = new double[40];
+    scattered[10] = 2;
+    scattered[20] = 2;
+    scattered[21] = 1;
+    scattered[33] = 2;
+    assertThat(FirstChange.of(scattered, 6, 40, S, false)).as("scattered errors are no level").isEqualTo(-1);
+  }
+
+  @Test
   void requestsJudgedFromWhenTheLoadStartedSoItsRampIsNoChange() {
     double[] v = new double[40];
     double[] load = {1, 63, 63, 82, 65, 67, 65, 52, 54, 56, 63, 50, 62, 53, 48, 52, 46, 59, 56, 48};
