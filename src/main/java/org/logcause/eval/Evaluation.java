@@ -48,10 +48,12 @@ public final class Evaluation {
    * How attribution did on one case. {@code rank}: rank of the labelled root cause (component and category) among
    * the hypotheses of the incident that overlaps the labelled window most (0: not found). {@code rootCauses}: ROOT_CAUSE
    * verdicts in the whole run. Misleading: predicted MISLEADING (component, category) pairs in the run, those that are
-   * labelled, and the labelled ones. {@code topConfidence}: the rank-1 confidence of the matching incident.
+   * labelled, and the labelled ones. {@code topConfidence}: the rank-1 confidence of the matching incident;
+   * {@code scores}: its hypotheses' scores, best first (to recompute that confidence at another temperature).
    */
   public record Attribution(int rank, int rootCauses, int misleadingPredicted, int misleadingCorrect, int misleadingLabelled,
-      Double topConfidence, Double onsetErrorSeconds, List<String> wrongMisleading, List<String> missedMisleading, String top) {}
+      Double topConfidence, Double onsetErrorSeconds, List<String> wrongMisleading, List<String> missedMisleading, String top,
+      List<Double> scores) {}
 
   /**
    * Runs the pipeline on one scenario folder (its outputs under {@code work}, the scenario untouched) and scores it.
@@ -104,7 +106,7 @@ public final class Evaluation {
 
   static Attribution attribution(SparkSession spark, Path out, List<org.apache.spark.sql.Row> incidents, Labels labels) {
     List<org.apache.spark.sql.Row> hyps = OutputFolder.table(spark, out.toString(), "hypotheses")
-        .select("incident_id", "rank", "component", "category", "verdict", "confidence", "onset", "change_id")
+        .select("incident_id", "rank", "component", "category", "verdict", "confidence", "onset", "change_id", "score")
         .orderBy("incident_id", "rank").collectAsList();
     String match = matchingIncident(incidents, labels);
     int rank = 0;
@@ -112,8 +114,10 @@ public final class Evaluation {
     Double onsetError = null;
     String top = null;
     Labels.RootCause rc = labels.rootCause();
+    List<Double> scores = new ArrayList<>();
     for (org.apache.spark.sql.Row h : hyps) {
       if (!h.getString(0).equals(match)) continue;
+      scores.add(h.getDouble(8));
       if (h.getInt(1) == 1) {
         topConfidence = h.getDouble(5);
         top = h.getString(3) + "@" + h.getString(2);
@@ -142,7 +146,7 @@ public final class Evaluation {
     int correct = (int) predicted.stream().filter(labelled::contains).count();
     List<String> missed = labelled.stream().filter(l -> !predicted.contains(l)).toList();
     return new Attribution(rank, rootCauses, predicted.size(), correct, labelled.size(), topConfidence, onsetError, wrong,
-        missed, top);
+        missed, top, List.copyOf(scores));
   }
 
   static Detection detection(SparkSession spark, Path out, List<org.apache.spark.sql.Row> incidents, Labels labels) {
@@ -259,24 +263,26 @@ public final class Evaluation {
       for (int k = 1; k <= 5; k++) avg5 += n == 0 ? 0 : (double) atK[k] / n;
       Double mean = calib.isEmpty() ? null : calib.stream().mapToDouble(x -> x[0]).average().orElse(0);
       Double brier = calib.isEmpty() ? null : calib.stream().mapToDouble(x -> (x[0] - x[1]) * (x[0] - x[1])).average().orElse(0);
-      Double ece = null;
-      if (!calib.isEmpty()) {
-        double e = 0;
-        for (int b = 0; b < 5; b++) {
-          double lo = b / 5.0;
-          double hi = (b + 1) / 5.0;
-          final int bin = b;
-          List<double[]> in = calib.stream().filter(x -> x[0] >= lo && (x[0] < hi || (bin == 4 && x[0] <= 1))).toList();
-          if (in.isEmpty()) continue;
-          double conf = in.stream().mapToDouble(x -> x[0]).average().orElse(0);
-          double acc = in.stream().mapToDouble(x -> x[1]).average().orElse(0);
-          e += in.size() * Math.abs(conf - acc) / calib.size();
-        }
-        ece = e;
-      }
+      Double ece = calib.isEmpty() ? null : ece(calib);
       return new AttributionFigures(n, n == 0 ? 1 : (double) atK[1] / n, n == 0 ? 1 : (double) atK[3] / n, avg5 / 5,
           pred == 0 ? 1 : (double) correct / pred, labelled == 0 ? 1 : (double) correct / labelled, quietRoots,
           quiet == 0 ? 0 : (double) quietAlarms / quiet, median(errors), mean, brier, ece);
+    }
+
+    /** Expected calibration error over 5 equal-width bins of (confidence, 1 if right else 0) pairs. */
+    static double ece(List<double[]> calib) {
+      double e = 0;
+      for (int b = 0; b < 5; b++) {
+        double lo = b / 5.0;
+        double hi = (b + 1) / 5.0;
+        final int bin = b;
+        List<double[]> in = calib.stream().filter(x -> x[0] >= lo && (x[0] < hi || (bin == 4 && x[0] <= 1))).toList();
+        if (in.isEmpty()) continue;
+        double conf = in.stream().mapToDouble(x -> x[0]).average().orElse(0);
+        double acc = in.stream().mapToDouble(x -> x[1]).average().orElse(0);
+        e += in.size() * Math.abs(conf - acc) / calib.size();
+      }
+      return e;
     }
 
     void into(ObjectNode n) {
@@ -293,6 +299,36 @@ public final class Evaluation {
     private static void put(ObjectNode n, String key, Double v) {
       if (v == null) n.putNull(key); else n.put(key, round(v));
     }
+  }
+
+  /** Softmax temperatures the calibration sweep tries. */
+  static final double[] TEMPERATURES = {0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.07, 0.1, 0.15};
+
+  /** The rank-1 confidence and the Brier score and ECE it would have at one softmax temperature, over the same scores. */
+  public record TemperatureFit(double temperature, double meanConfidence, double brier, double ece) {}
+
+  /**
+   * The calibration the same scores would have at other temperatures ({@code scoring.temperature} in the causal
+   * knowledge): the rank-1 confidence is a softmax of the incident's hypothesis scores, so it can be recomputed
+   * without running anything again. Empty when no case has a matched incident.
+   */
+  public static List<TemperatureFit> temperatureSweep(List<Case> cases) {
+    List<TemperatureFit> out = new ArrayList<>();
+    for (double t : TEMPERATURES) {
+      List<double[]> calib = new ArrayList<>();
+      for (Case c : cases) {
+        Attribution a = c.attribution();
+        if (c.labels().rootCause() == null || a.scores() == null || a.scores().isEmpty()) continue;
+        double top = a.scores().get(0);
+        double norm = 0;
+        for (double sc : a.scores()) norm += Math.exp((sc - top) / t);
+        calib.add(new double[] {1 / norm, a.rank() == 1 ? 1 : 0});
+      }
+      if (calib.isEmpty()) return List.of();
+      out.add(new TemperatureFit(t, calib.stream().mapToDouble(x -> x[0]).average().orElse(0),
+          calib.stream().mapToDouble(x -> (x[0] - x[1]) * (x[0] - x[1])).average().orElse(0), AttributionFigures.ece(calib)));
+    }
+    return out;
   }
 
   public static int report(List<Case> cases, PrintWriter console, boolean json) {
@@ -313,6 +349,11 @@ public final class Evaluation {
         AttributionFigures.of(list).into(fam);
         DetectionFigures.of(list).into(fam.putObject("detection"));
       });
+      var sweep = root.putArray("calibration_sweep");
+      for (TemperatureFit t : temperatureSweep(cases)) {
+        sweep.addObject().put("temperature", t.temperature()).put("mean_top_confidence", round(t.meanConfidence()))
+            .put("brier", round(t.brier())).put("ece", round(t.ece()));
+      }
       var misses = root.putArray("misses");
       for (Case c : cases) {
         Attribution a = c.attribution();
@@ -334,6 +375,11 @@ public final class Evaluation {
       if (all.brier() != null) {
         console.printf(java.util.Locale.ROOT, "calibration of the rank-1 confidence: mean %.3f vs AC@1 %.3f, Brier %.3f, ECE %.3f%n",
             all.meanTopConfidence(), all.ac1(), all.brier(), all.ece());
+        StringBuilder b = new StringBuilder("the same scores at other temperatures (scoring.temperature):");
+        for (TemperatureFit t : temperatureSweep(cases)) {
+          b.append(String.format(java.util.Locale.ROOT, " %s: Brier %.3f ECE %.3f;", t.temperature(), t.brier(), t.ece()));
+        }
+        console.println(b.substring(0, b.length() - 1));
       }
       for (Case c : cases) {
         Attribution a = c.attribution();
