@@ -34,6 +34,8 @@ public final class Attribute {
   /** Most change/restart events gathered per run; more would mean a change log, not an incident. */
   static final int MAX_ACTIONS = 20_000;
 
+  private long dataEnd = Long.MAX_VALUE;
+
   static final StructType EVIDENCE = new StructType().add("kind", DataTypes.StringType, false)
       .add("ts", DataTypes.TimestampType, true).add("detail", DataTypes.StringType, false)
       .add("event_id", DataTypes.StringType, true);
@@ -100,6 +102,15 @@ public final class Attribute {
    * @param incidents the {@code incidents} table
    * @param postmortemPath incident id → where its postmortem draft goes (null: none)
    */
+  /**
+   * The time of the run's last event (epoch microseconds): an incident that "ends" there ended with the logs, not by
+   * recovering. Unset: the data is taken to go on.
+   */
+  public Attribute dataEnd(long micros) {
+    this.dataEnd = micros;
+    return this;
+  }
+
   public Output apply(SparkSession spark, Dataset<Row> events, Dataset<Row> signals, Dataset<Row> anomalies,
       Dataset<Row> incidents, java.util.function.Function<String, String> postmortemPath) {
     Topology topology = topology();
@@ -131,7 +142,7 @@ public final class Attribute {
         List<Facts.TrafficWindow> tw = traffic.stream()
             .filter(w -> w.windowStart() >= start - lookback && w.windowStart() <= end).toList();
         Facts f = new Facts(id, start, end, r.getString(3), byIncident.getOrDefault(id, List.of()), near, tw, windowMicros,
-            lines.getOrDefault(id, List.of()));
+            lines.getOrDefault(id, List.of()), dataEnd);
         facts.add(f);
         results.add(attributor.apply(f));
       }
@@ -204,7 +215,8 @@ public final class Attribute {
     Dataset<Row> picked = events
         .filter(unix_micros(col("ts")).between(from, to))
         .filter(col("format").equalTo("changes")
-            .or(col("category").equalTo("restart").and(col("subcategory").isin("shutdown", "requested", "terminated"))))
+            .or(col("category").equalTo("restart").and(col("subcategory").isin("shutdown", "shutdown_request", "requested",
+                "terminated", "crash_recovery"))))
         .select(col("event_id"), unix_micros(col("ts")).alias("us"),
             coalesce(col("attributes").getItem("target"), col("component")).alias("component"),
             col("format"), col("attributes").getItem("change_type").alias("type"),
@@ -215,9 +227,14 @@ public final class Attribute {
             col("attributes").getItem("new_value").alias("new_value"), col("attributes").getItem("actor").alias("actor"),
             col("subcategory"))
         .orderBy("us", "event_id").limit(MAX_ACTIONS);
+    List<Row> rows = picked.collectAsList();
     List<Facts.Action> out = new ArrayList<>();
-    for (Row r : picked.collectAsList()) {
+    for (Row r : rows) {
+      String sub = r.getString(12);
       boolean change = "changes".equals(r.getString(3));
+      if (!change && ("crash_recovery".equals(sub) || ("shutdown".equals(sub) && onItsOwn(r, rows)))) {
+        continue; // the crash's own lines, and the shutdown a crash ended in: no one's action
+      }
       String type = change ? (r.isNullAt(4) ? fromCategory(r.getString(9)) : r.getString(4))
           : "terminated".equals(r.getString(12)) ? "kill_sessions" : "restart";
       String text = change ? r.getString(6) : r.getString(2) + " logged \"" + abbreviate(r.getString(6)) + "\"";
@@ -225,6 +242,30 @@ public final class Attribute {
           r.getString(8), r.getString(10), r.getString(11)));
     }
     return out;
+  }
+
+  /**
+   * Whether a shutdown line is the server stopping on its own: its component logged crash lines in the two minutes
+   * before it (a PANIC, a failed crash recovery) and nobody asked for a shutdown since (no "received fast shutdown
+   * request", no restart record). A restart the on-call asks for after a crash logs its request and stays an action.
+   */
+  private static boolean onItsOwn(Row shutdown, List<Row> rows) {
+    String component = shutdown.getString(2);
+    long ts = shutdown.getLong(1);
+    long crash = Long.MIN_VALUE;
+    for (Row r : rows) {
+      if (r.getLong(1) > ts) break;
+      if (r.getLong(1) >= ts - 120_000_000L && component.equals(r.getString(2)) && "crash_recovery".equals(r.getString(12))) {
+        crash = r.getLong(1);
+      }
+    }
+    if (crash == Long.MIN_VALUE) {
+      return false;
+    }
+    long since = crash;
+    return rows.stream().noneMatch(r -> component.equals(r.getString(2)) && r.getLong(1) >= since && r.getLong(1) <= ts
+        && ("shutdown_request".equals(r.getString(12)) || "requested".equals(r.getString(12))
+            || ("changes".equals(r.getString(3)) && "restart".equals(r.getString(4)))));
   }
 
   private static String fromCategory(String category) {

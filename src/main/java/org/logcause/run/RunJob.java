@@ -112,7 +112,8 @@ public final class RunJob {
 
     stage = progress.begin("attribute");
     spark.sparkContext().setJobDescription("attribute: hypotheses per incident");
-    Attribute.Output attribution = new Attribute(job.spec(), knowledge, plan.runId(), detections.windowSeconds()).apply(spark, templated,
+    Attribute.Output attribution = new Attribute(job.spec(), knowledge, plan.runId(), detections.windowSeconds())
+        .dataEnd(detections.dataEndMicros()).apply(spark, templated,
         found.signals(), found.anomalies(), found.incidents(), plan.mode().drafts() ? WritePostmortems.draftPath() : null);
     long hypotheses = attribution.results().stream().mapToLong(r -> r.hypotheses().size()).sum();
     stages.add(stage.end(hypotheses, String.format("%,d hypotheses over %d incidents", hypotheses, attribution.results().size())));

@@ -24,7 +24,8 @@ import org.logcause.signals.core.GroupIncidents;
  */
 public final class DetectIncidents {
   /** The detect stage's tables and what it found, with the window it used and what the baseline was. */
-  public record Detections(WriteDetections.Tables tables, int windowSeconds, String baseline, Dataset<Row> scored) {
+  public record Detections(WriteDetections.Tables tables, int windowSeconds, String baseline, Dataset<Row> scored,
+      long dataEndMicros) {
     public void release() {
       scored.unpersist();
     }
@@ -80,7 +81,7 @@ public final class DetectIncidents {
     scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
     WriteDetections.Tables tables = WriteDetections.apply(spark, scored, windowSeconds,
         GroupIncidents.of(plan.detection().grouping(), windowSeconds));
-    return new Detections(tables, windowSeconds, baseline, scored);
+    return new Detections(tables, windowSeconds, baseline, scored, toMicros);
   }
 
   /** A forensic baseline cut short: it ends at {@code baselineEnd}, {@code lead_in} before the first sustained change. */

@@ -122,6 +122,8 @@ public final class Attributor {
     }
     for (Candidate c : candidates) {
       c.explains = reach(c, candidates);
+    }
+    for (Candidate c : candidates) {
       double covered = c.explains.stream().mapToDouble(x -> x.weight).sum() + c.weight;
       double coverage = totalWeight == 0 ? 0 : covered / totalWeight;
       double late = (c.onset - earliest - tolUs) / 1e6;
@@ -129,7 +131,7 @@ public final class Attributor {
       double contrast = c.anomalies.isEmpty() ? (corroborated(c) ? 1.0 : 0.6) : Math.min(1, Math.log10(1 + c.maxScore()) / 2);
       // a restart no one asked for (a crash: no change record or requested shutdown explains it) is a cause until
       // shown otherwise, unlike the restarts people make
-      double prior = knowledge.prior(crashed(c) ? "crash" : c.category);
+      double prior = knowledge.prior(crashed(c) && unexplained(c, candidates) ? "crash" : c.category);
       if (c.action != null && !INTERRUPTIONS.contains(c.category) && !c.explains.isEmpty()) {
         prior *= timing(c, f);
         parameterTest(c);
@@ -197,15 +199,17 @@ public final class Attributor {
         if (a.ts() > f.end()) {
           continue; // after the incident: the end of the day, not a lead
         }
-        if (type.equals("kill_sessions") && shutdowns.stream().anyMatch(r -> r.component().equals(a.component())
-            && Math.abs(a.ts() - r.ts()) <= 60e6 + tolUs)) {
-          continue; // a shutdown ends every session: its kills are part of it
+        // a fast shutdown ends every session and logs each as terminated: those lines (no change record behind them)
+        // are part of it; a kill someone recorded, or one logged before the shutdown began, is its own action
+        if (type.equals("kill_sessions") && a.changeId() == null && shutdowns.stream().anyMatch(r -> r.component().equals(a.component())
+            && a.ts() >= r.ts() - tolUs && a.ts() <= r.ts() + 60e6 + tolUs)) {
+          continue;
         }
         Facts.Action rolledOut = rollouts.get(a);
         if (rolledOut != null) {
           continue; // how a change or revert of this component was rolled out: credited to it after this loop
         }
-        Candidate applied = interventions.appliedChange(a, type, out, f);
+        Candidate applied = interventions.appliedChange(a, type, out, firstSymptom);
         if (applied != null) { // the restart that puts a change into effect is part of that change
           if (applied.evidence.stream().noneMatch(e -> e.kind().equals("applied"))) {
             applied.evidence.add(new Evidence("applied", a.ts(), String.format(Locale.ROOT, "%s at %s put %s into effect (%s)",
@@ -341,6 +345,16 @@ public final class Attributor {
   private static boolean crashed(Candidate c) {
     return c.action == null && c.category.equals("restart")
         && c.anomalies.stream().anyMatch(a -> a.signal().equals("crashes"));
+  }
+
+  /**
+   * Whether no fault the logs show before it explains the candidate: a crash that a full disk or exhausted memory
+   * explains was made by them. Change records do not count here: a change's edges accept lags of many minutes, so
+   * an unrelated change would take the prior from every crash after it; a change that crashes its server does so at
+   * once, and timing and the change's own score judge it.
+   */
+  private static boolean unexplained(Candidate c, List<Candidate> all) {
+    return all.stream().noneMatch(x -> x != c && x.action == null && !x.anomalies.isEmpty() && x.explains.contains(c));
   }
 
   /** Whether the change's own component logged it, or the incident ended when it was undone. */

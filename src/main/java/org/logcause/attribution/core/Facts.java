@@ -8,7 +8,23 @@ import java.util.List;
  * Times are epoch microseconds (UTC).
  */
 public record Facts(String incidentId, long start, long end, String severity, List<Anomaly> anomalies,
-    List<Action> actions, List<TrafficWindow> traffic, long windowMicros, List<Line> lines) implements Serializable {
+    List<Action> actions, List<TrafficWindow> traffic, long windowMicros, List<Line> lines, long dataEnd)
+    implements Serializable {
+
+  /** Facts of data that goes on after the incident (no end of the logs in sight). */
+  public Facts(String incidentId, long start, long end, String severity, List<Anomaly> anomalies, List<Action> actions,
+      List<TrafficWindow> traffic, long windowMicros, List<Line> lines) {
+    this(incidentId, start, end, severity, anomalies, actions, traffic, windowMicros, lines, Long.MAX_VALUE);
+  }
+
+  /**
+   * Whether a recovery at {@code micros} (the end of the last anomalous window) was seen: the logs go on for at least
+   * one whole healthy window after it. Logs read only up to the fix (a forensic run during the incident) end inside
+   * the incident's last window, and the incident then only seems to end.
+   */
+  public boolean recoverySeen(long micros) {
+    return dataEnd == Long.MAX_VALUE || micros + windowMicros <= dataEnd;
+  }
 
   /** Facts without log lines to cite, over 10-second windows. */
   public Facts(String incidentId, long start, long end, String severity, List<Anomaly> anomalies, List<Action> actions,

@@ -68,6 +68,10 @@ final class Interventions {
               + "so its runtime state was not the cause; a persistent setting or something outside it may be", r.component,
               hm(r.onset), duration(after));
       r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
+    } else if (r.onset <= recovered && !f.recoverySeen(recovered)) {
+      r.evidence.add(new Evidence("test:persisted", r.onset, String.format(Locale.ROOT, "the logs end %s after %s at %s, "
+          + "too soon to tell whether it helped", duration(Math.max(0, (f.dataEnd() - r.onset) / 1_000_000L)),
+          kill ? "sessions were killed on " + r.component : r.component + " was restarted", hm(r.onset)), r.action.eventId()));
     } else if (r.onset <= recovered) {
       r.testSentence = String.format(Locale.ROOT, "the incident ended %s after %s at %s", duration(Math.max(0, after)),
           kill ? "sessions were killed on " + r.component : r.component + " was restarted", hm(r.onset));
@@ -130,9 +134,11 @@ final class Interventions {
 
   /**
    * The change a restart (or a kill) puts into effect, or null: a change of the same component shortly before it,
-   * when the restart came before the incident began or the parameter takes effect only at a restart.
+   * when the restart came before the first symptom anywhere (the incident's start is when clients felt it; a pile-up
+   * on the database shows earlier, and a restart after it is a reaction) or the parameter takes effect only at a
+   * restart.
    */
-  Candidate appliedChange(Facts.Action a, String type, List<Candidate> sofar, Facts f) {
+  Candidate appliedChange(Facts.Action a, String type, List<Candidate> sofar, long firstSymptom) {
     if (!type.equals("restart")) {
       return null;
     }
@@ -144,7 +150,7 @@ final class Interventions {
       }
       CausalKnowledge.Parameter p = knowledge.parameter(c.action.parameter());
       boolean needsRestart = p != null && p.needsRestart(CausalKnowledge.normalise(c.action.parameter()));
-      if (needsRestart || a.ts() < f.start() - tolUs) {
+      if (needsRestart || a.ts() < firstSymptom - tolUs) {
         if (best == null || c.action.ts() > best.action.ts()) {
           best = c;
         }
@@ -161,7 +167,12 @@ final class Interventions {
           && c.action.parameter() != null && c.action.parameter().equals(r.parameter());
       if (reverts || sameSetting) {
         long gap = (recovered - r.ts()) / 1_000_000L;
-        if (gap >= -knowledge.clockSkewToleranceSeconds() && gap <= scoring.recoverySeconds()) {
+        if (!f.recoverySeen(recovered) && gap <= scoring.recoverySeconds()) {
+          c.evidence.add(new Evidence("remediation", r.ts(), String.format(Locale.ROOT,
+              "reverted at %s (%s); the logs end %s later, too soon to tell whether it recovered", hm(r.ts()),
+              r.changeId() == null ? r.text() : r.changeId(), duration(Math.max(0, (f.dataEnd() - r.ts()) / 1_000_000L))),
+              r.eventId()));
+        } else if (gap >= -knowledge.clockSkewToleranceSeconds() && gap <= scoring.recoverySeconds()) {
           c.tests += scoring.test("revert_recovered");
           c.recovery = new Evidence("remediation", r.ts(), String.format(Locale.ROOT,
               "reverted at %s (%s) and the incident ended %s later: recovered after the revert", hm(r.ts()),
@@ -186,7 +197,7 @@ final class Interventions {
    * applies only at start: there the restart applied it.
    */
   void outlivedFix(Candidate c, Facts f, long recovered) {
-    if (INTERRUPTIONS.contains(c.category)) {
+    if (INTERRUPTIONS.contains(c.category) || !f.recoverySeen(recovered)) { // an end of the logs is no recovery
       return;
     }
     CausalKnowledge.Parameter p = knowledge.parameter(c.action.parameter());

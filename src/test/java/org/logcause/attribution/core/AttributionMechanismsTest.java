@@ -113,14 +113,34 @@ class AttributionMechanismsTest {
     // "restart the database" during the incident: PostgreSQL logs a termination for every session it ends
     List<Facts.Action> actions = new ArrayList<>(List.of(change("c-sync", -5, "db-a", "config_change", "synchronous_standby_names", "s9"),
         action("rs", 300, "db-a", "restart")));
-    for (int i = 0; i < 20; i++) {
-      actions.add(action("t" + i, 300.2 + i * 0.01, "db-a", "kill_sessions"));
+    for (int i = 0; i < 20; i++) { // "terminating connection due to administrator command" lines: no change record
+      actions.add(new Facts.Action("ev-t" + i, at(300.2 + i * 0.01), "db-a", "kill_sessions", null,
+          "db-a logged \"terminating connection due to administrator command\"", null, null, null, null));
     }
     actions.add(action("end-of-day", 900, "db-a", "restart"));
     Attributor.Result r = attribute(facts(pileUp(), actions, 0, 620));
     assertThat(r.hypotheses()).noneMatch(h -> h.category().equals("kill_sessions"));
     assertThat(r.hypotheses().stream().filter(h -> h.category().equals("restart"))).singleElement()
         .satisfies(h -> assertThat(h.verdict()).isEqualTo(Attributor.MISLEADING));
+  }
+
+  @Test
+  void aRecordedKillAMinuteBeforeARestartIsItsOwnDetour() {
+    // the on-call kills the long queries, then a minute later restarts the database: two detours, not one
+    Attributor.Result r = attribute(facts(pileUp(), List.of(change("c-sync", -5, "db-a", "config_change",
+        "synchronous_standby_names", "s9"), action("kill", 234, "db-a", "kill_sessions"), action("rs", 300, "db-a", "restart")),
+        0, 620));
+    assertThat(find(r, "db-a", "kill_sessions").verdict()).isEqualTo(Attributor.MISLEADING);
+    assertThat(find(r, "db-a", "restart").verdict()).isEqualTo(Attributor.MISLEADING);
+  }
+
+  @Test
+  void aRestartAfterTheDatabaseShowedThePileUpIsADetourEvenBeforeTheClientsFeltIt() {
+    // the incident (what the clients got) starts at t=200; the database's pile-up showed from t=0; the on-call
+    // restarted the database at t=50, 80 s after the deploy: a reaction, not how the deploy was applied
+    Attributor.Result r = attribute(facts(pileUp(), List.of(change("c-mig", -30, "db-a", "deploy", "schema_version", "58"),
+        action("rs", 50, "db-a", "restart")), 200, 620));
+    assertThat(find(r, "db-a", "restart").verdict()).isEqualTo(Attributor.MISLEADING);
   }
 
   @Test
@@ -193,6 +213,27 @@ class AttributionMechanismsTest {
         new Facts.Action("ev-rv", at(300), "db-a", "revert", "c-rv", "revert c-x", "c-x", "vendor_knob_17", "", "dba")), 0, 320));
     assertThat(reverted.hypotheses().get(0).changeId()).isEqualTo("c-x");
     assertThat(change.score()).isLessThan(reverted.hypotheses().get(0).score());
+  }
+
+  @Test
+  void anIncidentThatEndsWithTheLogsHasNotRecovered() {
+    // the same restart 20 s before the anomalies end, but the logs were read only up to the fix and end there too:
+    // nothing says the setting outlived anything, nor that a revert there fixed it
+    List<Facts.Anomaly> anomalies = List.of(anomaly("db-a", "category:connection_saturation", 0, 310, 30),
+        anomaly("cart-svc", "category:timeout", 5, 315, 25), anomaly("web", "error_ratio", 5, 320, 400));
+    List<Facts.Action> actions = List.of(change("c-x", -20, "db-a", "config_change", "vendor_knob_17", "y"),
+        action("bounce", 300, "db-a", "restart"));
+    Facts cut = new Facts("inc-x", at(0), at(320), "high", anomalies, actions, List.of(), 10_000_000L, List.of(), at(325));
+    Attributor.Hypothesis change = attribute(cut).hypotheses().stream().filter(h -> "c-x".equals(h.changeId())).findFirst()
+        .orElseThrow();
+    assertThat(change.evidence()).noneMatch(e -> e.kind().equals("test:outlived"));
+    assertThat(find(attribute(cut), "db-a", "restart").evidence())
+        .anyMatch(e -> e.kind().equals("test:persisted") && e.detail().contains("too soon to tell"));
+    Facts revertedAtTheEnd = new Facts("inc-x", at(0), at(320), "high", anomalies, List.of(actions.get(0),
+        new Facts.Action("ev-rv", at(300), "db-a", "revert", "c-rv", "revert c-x", "c-x", "vendor_knob_17", "", "dba")),
+        List.of(), 10_000_000L, List.of(), at(325));
+    assertThat(attribute(revertedAtTheEnd).hypotheses().get(0).evidence())
+        .noneMatch(e -> e.kind().equals("remediation") && e.detail().contains("recovered after the revert"));
   }
 
   @Test

@@ -120,6 +120,31 @@ class AttributorTest {
   }
 
   @Test
+  void aSurgeStaysASurgeWhenABlockLaterTurnsItsRequestsInto403sThatItsClientsRetry() {
+    List<Facts.Anomaly> anomalies = List.of(
+        anomaly("lb", "requests", 0, 1200, 60),
+        anomaly("lb", "new_client_share", 0, 1200, 80),
+        anomaly("lb", "retry_share", 600, 1200, 90), // blocked at t=600: the new clients retry their 403s
+        anomaly("lb", "category:client_error", 600, 1200, 70),
+        anomaly("lb", "latency_p95_ms", 30, 600, 200),
+        anomaly("pg-main", "category:connection_saturation", 90, 600, 30));
+    List<Facts.TrafficWindow> traffic = new ArrayList<>();
+    for (Facts.TrafficWindow w : traffic(0, 1210, 140, 0.8, 0.05)) {
+      boolean blocked = w.windowStart() >= at(600);
+      traffic.add(blocked ? new Facts.TrafficWindow("lb", w.windowStart(), 200, 60, 0.85, 0.7) : w);
+    }
+    Attributor.Result r = new Attributor(KNOWLEDGE, TOPOLOGY).apply(new Facts("inc-3", at(0), at(1210), "critical", anomalies,
+        List.of(), traffic));
+
+    Attributor.Hypothesis root = r.hypotheses().get(0);
+    assertThat(root.category()).isEqualTo("traffic_surge");
+    assertThat(root.explanation()).contains("never seen before", "an external surge, not a retry storm");
+    // one test over one span, one verdict: nothing else calls the same traffic a retry storm
+    assertThat(r.hypotheses()).noneMatch(h -> h.explanation().contains("a retry storm caused"));
+    assertThat(r.hypotheses().stream().filter(h -> h.component().equals("lb") && h.category().startsWith("traffic"))).hasSize(1);
+  }
+
+  @Test
   void aLaterFaultOfTheDependencyOutranksItsEarlierLookingCallers() {
     // The standby loses its stream; the app sees stale reads; nothing was changed.
     List<Facts.Anomaly> anomalies = List.of(
