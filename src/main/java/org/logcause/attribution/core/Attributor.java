@@ -124,6 +124,9 @@ public final class Attributor {
       c.explains = reach(c, candidates);
     }
     for (Candidate c : candidates) {
+      screenedOff(c, candidates);
+    }
+    for (Candidate c : candidates) {
       double covered = c.explains.stream().mapToDouble(x -> x.weight).sum() + c.weight;
       double coverage = totalWeight == 0 ? 0 : covered / totalWeight;
       double late = (c.onset - earliest - tolUs) / 1e6;
@@ -345,6 +348,30 @@ public final class Attributor {
   private static boolean crashed(Candidate c) {
     return c.action == null && c.category.equals("restart")
         && c.anomalies.stream().anyMatch(a -> a.signal().equals("crashes"));
+  }
+
+  /**
+   * Screening off: a change is not credited with effects that a fault it cannot produce explains as well, when that
+   * fault began after the change (beyond the clock-skew tolerance) and before all of those effects. A feature flag
+   * turned on two minutes before a disk filled "explains" the errors that followed only through the full disk, which
+   * nothing connects to the flag; the errors are the disk's. What is left is what only the change explains.
+   */
+  private void screenedOff(Candidate c, List<Candidate> all) {
+    if (c.action == null || INTERRUPTIONS.contains(c.category) || c.explains.isEmpty()) {
+      return;
+    }
+    long firstEffect = c.explains.stream().mapToLong(x -> x.onset).min().orElseThrow();
+    for (Candidate x : all) {
+      if (x == c || x.action != null || x.anomalies.isEmpty() || c.explains.contains(x) || x.onset <= c.onset + tolUs
+          || x.onset > firstEffect || !x.explains.containsAll(c.explains)) {
+        continue;
+      }
+      c.explains = new HashSet<>(); // x explains all of them: nothing is left to this change
+      c.evidence.add(new Evidence("test:screened", x.onset, String.format(Locale.ROOT, "everything it would explain "
+          + "followed from %s (from %s, %s after it), which it cannot produce", x.name(), hm(x.onset),
+          duration(Math.max(0, (x.onset - c.onset) / 1_000_000L))), c.action.eventId()));
+      return;
+    }
   }
 
   /**
