@@ -70,6 +70,17 @@ class RulesTest {
   }
 
   @Test
+  void aServerProcessExitingIsACrashButAParallelWorkerCancelledByAStatementTimeoutIsNot() {
+    assertThat(RULES.classify("postgres", "s", "INFO", "server process (PID 7201) exited with exit code 2", Map.of()).ruleId())
+        .isEqualTo("pg-crash");
+    assertThat(RULES.classify("postgres", "s", "INFO", "startup process (PID 812) exited with exit code 1", Map.of()).ruleId())
+        .isEqualTo("pg-crash");
+    assertThat(RULES.classify("postgres", "s", "INFO",
+        "background worker \"parallel worker\" (PID 10081) exited with exit code 1", Map.of()).subcategory())
+        .isNotEqualTo("crash_recovery");
+  }
+
+  @Test
   void unmatchedEventsAreUnknownWithSeverityFromLevel() {
     Rules.Classification c = RULES.classify("json", "s", "WARN", "cache warmed", Map.of());
     assertThat(c).isEqualTo(new Rules.Classification("unknown", "warn", "medium", null));
