@@ -352,7 +352,8 @@ public final class Attributor {
 
   /**
    * Screening off: a change is not credited with effects that a fault it cannot produce explains as well, when that
-   * fault began after the change (beyond the clock-skew tolerance) and before all of those effects. A feature flag
+   * fault began after the change (beyond the clock-skew tolerance) and before all of its specific effects (other than
+   * errors and latency), and explains all of those. A feature flag
    * turned on two minutes before a disk filled "explains" the errors that followed only through the full disk, which
    * nothing connects to the flag; the errors are the disk's. What is left is what only the change explains.
    */
@@ -360,15 +361,23 @@ public final class Attributor {
     if (c.action == null || INTERRUPTIONS.contains(c.category) || c.explains.isEmpty()) {
       return;
     }
-    long firstEffect = c.explains.stream().mapToLong(x -> x.onset).min().orElseThrow();
+    // the specific effects decide: errors and latency follow from anything, and a slowdown before a fault is often
+    // the fault building up
+    List<Candidate> specific = c.explains.stream().filter(x -> !GENERIC.contains(x.category)).toList();
+    if (specific.isEmpty()) {
+      return;
+    }
+    long firstEffect = specific.stream().mapToLong(x -> x.onset).min().orElseThrow();
     for (Candidate x : all) {
-      if (x == c || x.action != null || x.anomalies.isEmpty() || c.explains.contains(x) || x.onset <= c.onset + tolUs
-          || x.onset > firstEffect || !x.explains.containsAll(c.explains)) {
+      if (x == c || x.action != null || x.anomalies.isEmpty() || GENERIC.contains(x.category) || c.explains.contains(x)
+          || x.onset <= c.onset + tolUs || x.onset > firstEffect || !x.explains.containsAll(specific)) {
         continue;
       }
-      c.explains = new HashSet<>(); // x explains all of them: nothing is left to this change
-      c.evidence.add(new Evidence("test:screened", x.onset, String.format(Locale.ROOT, "everything it would explain "
-          + "followed from %s (from %s, %s after it), which it cannot produce", x.name(), hm(x.onset),
+      Set<Candidate> left = new HashSet<>(c.explains); // what only the change explains
+      left.removeAll(x.explains);
+      c.explains = left;
+      c.evidence.add(new Evidence("test:screened", x.onset, String.format(Locale.ROOT, "what it would explain beyond "
+          + "errors and latency followed from %s (from %s, %s after it), which it cannot produce", x.name(), hm(x.onset),
           duration(Math.max(0, (x.onset - c.onset) / 1_000_000L))), c.action.eventId()));
       return;
     }
@@ -535,7 +544,10 @@ public final class Attributor {
             + "made the incident worse.", capitalise(c.name()), hm(c.onset), root.name());
       } else {
         c.verdict = NOT_SUPPORTED;
-        c.explanation = c.anomalies.isEmpty()
+        Evidence screened = c.evidence.stream().filter(e -> e.kind().equals("test:screened")).findFirst().orElse(null);
+        c.explanation = screened != null ? String.format(Locale.ROOT, "%s at %s is not supported: %s.", capitalise(c.name()),
+            hm(c.onset), screened.detail())
+            : c.anomalies.isEmpty()
             ? String.format(Locale.ROOT, "%s at %s explains none of the incident's anomalies (no path along the topology within "
                 + "the lag ranges).", capitalise(c.name()), hm(c.onset))
             : String.format(Locale.ROOT, "%s began at %s; neither %s nor the knowledge file connects it to the rest of the incident.",

@@ -146,7 +146,8 @@ class AttributionMechanismsTest {
   @Test
   void aFlagTurnedOnMinutesBeforeADiskFilledIsScreenedOffByTheFullDisk() {
     // cart-svc's feature flag at t=-134 s, healthy service, then db-a's disk fills at t=0 and everything fails
-    List<Facts.Anomaly> anomalies = List.of(anomaly("db-a", "category:resource_exhaustion", 0, 400, 14),
+    List<Facts.Anomaly> anomalies = List.of(anomaly("web", "latency_p95_ms", -40, 400, 12), // the disk filling up
+        anomaly("db-a", "category:resource_exhaustion", 0, 400, 14),
         anomaly("db-b", "category:replication_fault", 10, 400, 8), anomaly("cart-svc", "category:network", 10, 400, 30),
         anomaly("cart-svc", "error_ratio", 10, 400, 60), anomaly("web", "error_ratio", 10, 400, 400));
     Attributor.Result r = attribute(facts(anomalies, List.of(change("c-flag", -134, "cart-svc", "config_change",
@@ -154,6 +155,11 @@ class AttributionMechanismsTest {
     assertThat(r.hypotheses().get(0).category()).isEqualTo("resource_exhaustion");
     assertThat(r.hypotheses().stream().filter(h -> "c-flag".equals(h.changeId())).findFirst().orElseThrow().evidence())
         .anyMatch(e -> e.kind().equals("test:screened") && e.detail().contains("resource exhaustion on db-a"));
+    Attributor.Result noBuildUp = attribute(facts(anomalies.subList(1, anomalies.size()), List.of(change("c-flag", -134,
+        "cart-svc", "config_change", "feature.recommendations", "on")), 0, 400));
+    assertThat(noBuildUp.hypotheses().stream().filter(h -> "c-flag".equals(h.changeId())).findFirst().orElseThrow())
+        .satisfies(h -> assertThat(h.verdict()).isEqualTo(Attributor.NOT_SUPPORTED))
+        .satisfies(h -> assertThat(h.explanation()).contains("followed from resource exhaustion on db-a"));
     // a release whose database errors start with it is not screened off by them, though it cannot produce them
     Attributor.Result release = attribute(facts(List.of(anomaly("db-a", "category:network", 0, 400, 14),
         anomaly("cart-svc", "error_ratio", 10, 400, 60), anomaly("web", "error_ratio", 10, 400, 400)),
