@@ -96,13 +96,6 @@ public final class Attribute {
   }
 
   /**
-   * @param events the classified events
-   * @param signals the {@code signals} table
-   * @param anomalies the {@code anomalies} table
-   * @param incidents the {@code incidents} table
-   * @param postmortemPath incident id → where its postmortem draft goes (null: none)
-   */
-  /**
    * The time of the run's last event (epoch microseconds): an incident that "ends" there ended with the logs, not by
    * recovering. Unset: the data is taken to go on.
    */
@@ -111,6 +104,13 @@ public final class Attribute {
     return this;
   }
 
+  /**
+   * @param events the classified events
+   * @param signals the {@code signals} table
+   * @param anomalies the {@code anomalies} table
+   * @param incidents the {@code incidents} table
+   * @param postmortemPath incident id → where its postmortem draft goes (null: none)
+   */
   public Output apply(SparkSession spark, Dataset<Row> events, Dataset<Row> signals, Dataset<Row> anomalies,
       Dataset<Row> incidents, java.util.function.Function<String, String> postmortemPath) {
     Topology topology = topology();
