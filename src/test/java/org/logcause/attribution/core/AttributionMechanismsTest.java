@@ -210,6 +210,17 @@ class AttributionMechanismsTest {
   }
 
   @Test
+  void aCrashThatAFullDiskExplainsIsTheDisksSymptomNotACauseOfItsOwn() {
+    // db-a's disk fills at t=0 (the WAL volume), the server PANICs at t=10 and its callers lose their connections
+    List<Facts.Anomaly> anomalies = List.of(anomaly("db-a", "category:resource_exhaustion", 0, 400, 3),
+        anomaly("db-a", "crashes", 10, 20, 90), anomaly("cart-svc", "category:network", 10, 400, 53),
+        anomaly("db-b", "category:replication_fault", 10, 400, 12), anomaly("web", "error_ratio", 10, 400, 500));
+    Attributor.Result r = attribute(facts(anomalies, List.of(), 0, 400));
+    assertThat(r.hypotheses().get(0).category()).isEqualTo("resource_exhaustion");
+    assertThat(find(r, "db-a", "restart").verdict()).isEqualTo(Attributor.SYMPTOM);
+  }
+
+  @Test
   void aDatabaseThatCrashedIsTheCauseOfItsCallersBrokenConnectionsAndStartingItAgainIsTheFix() {
     // db-a's backends log the postmaster's death; cart-svc loses its connections; the replica loses its stream; the
     // clients get 5xx until someone starts db-a again at t=170. The replica goes on complaining until t=400.
