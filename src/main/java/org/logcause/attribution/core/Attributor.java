@@ -353,9 +353,9 @@ public final class Attributor {
   /**
    * Screening off: a change is not credited with effects that a fault it cannot produce explains as well, when that
    * fault began after the change (beyond the clock-skew tolerance) and before all of its specific effects (other than
-   * errors and latency), and explains all of those. A feature flag
-   * turned on two minutes before a disk filled "explains" the errors that followed only through the full disk, which
-   * nothing connects to the flag; the errors are the disk's. What is left is what only the change explains.
+   * errors and latency), and explains all of those. A feature flag turned on two minutes before a disk filled
+   * "explains" the broken connections and replication errors that followed only through the full disk, which nothing
+   * connects to the flag. The change keeps what only it explains.
    */
   private void screenedOff(Candidate c, List<Candidate> all) {
     if (c.action == null || INTERRUPTIONS.contains(c.category) || c.explains.isEmpty()) {
