@@ -98,7 +98,8 @@ final class ForensicCommand implements Callable<Integer> {
       printFiles(console, outcome.files(), from != null);
       String where = published(outDir);
       console.printf("wrote %s/{%s} and %s/run_manifest.json (status %s)%n", where,
-          String.join(",", org.logcause.output.Tables.ALL), where, outcome.manifest().status());
+          String.join(",", org.logcause.output.Tables.ALL.stream()
+              .filter(t -> !t.equals(org.logcause.output.Tables.FINDINGS)).toList()), where, outcome.manifest().status());
       printSummary(console, outcome.attribution(), where);
       return outcome.exitCode();
     } finally {

@@ -331,6 +331,14 @@ public final class SnapshotCommit implements AutoCloseable {
    * pointer references them.
    */
   public void carryOver(String partitionColumn, String replacedPartition, String filesFolder, String ownFile) {
+    carryOver(partitionColumn, replacedPartition, Map.of(filesFolder, ownFile));
+  }
+
+  /**
+   * As {@link #carryOver(String, String, String, String)}, for several folders of files: folder → this run's own file
+   * in it (a night's manifest, a night's digest), which the earlier one of the same name does not replace.
+   */
+  public void carryOver(String partitionColumn, String replacedPartition, Map<String, String> ownFiles) {
     if (previous == null) {
       checkpoint("carried-over");
       return;
@@ -351,7 +359,9 @@ public final class SnapshotCommit implements AutoCloseable {
         }
       }
       for (Map.Entry<String, String> f : previous.files().entrySet()) {
-        if (!f.getKey().startsWith(filesFolder + "/") || f.getKey().equals(ownFile)) continue;
+        boolean carried = ownFiles.entrySet().stream()
+            .anyMatch(o -> f.getKey().startsWith(o.getKey() + "/") && !f.getKey().equals(o.getValue()));
+        if (!carried) continue;
         if (local) {
           linkTree(new Path(out, f.getValue()), new Path(snapshot, f.getKey()));
         } else {
@@ -444,8 +454,18 @@ public final class SnapshotCommit implements AutoCloseable {
     for (FileStatus s : fs.listStatus(dir)) {
       String name = s.getPath().getName();
       String rel = prefix + name;
-      if (prefix.isEmpty() && (tableNames.contains(name) || name.equals(MARKER))) continue;
       if (name.startsWith(".") || name.endsWith(".crc")) continue;
+      if (prefix.isEmpty() && tableNames.contains(name) && s.isDirectory()) {
+        // A table's own folder: only the files beside its partitions (a nightly digest beside the findings).
+        for (FileStatus f : fs.listStatus(s.getPath())) {
+          String n = f.getPath().getName();
+          if (f.isFile() && !n.startsWith(".") && !n.startsWith("_") && !n.endsWith(".crc") && !n.endsWith(".parquet")) {
+            found.add(name + "/" + n);
+          }
+        }
+        continue;
+      }
+      if (prefix.isEmpty() && name.equals(MARKER)) continue;
       if (s.isDirectory()) {
         found.addAll(filesOf(s.getPath(), rel + "/", tableNames));
       } else {

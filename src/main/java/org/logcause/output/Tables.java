@@ -10,9 +10,11 @@ public final class Tables {
   public static final String HYPOTHESES = "hypotheses";
   public static final String INCIDENT_SUMMARY = "incident_summary";
   public static final String RUN_MANIFEST = "run_manifest";
+  /** Nightly runs only: what the night shows that a postmortem's follow-ups check (its digest sits beside it). */
+  public static final String FINDINGS = "findings";
   /** Every table, in the order a reader meets them. */
   public static final java.util.List<String> ALL = java.util.List.of(EVENTS, QUARANTINE, SIGNALS, ANOMALIES, INCIDENTS,
-      HYPOTHESES, INCIDENT_SUMMARY, RUN_MANIFEST);
+      HYPOTHESES, INCIDENT_SUMMARY, FINDINGS, RUN_MANIFEST);
   public static final String MANIFEST_JSON = "run_manifest.json";
 
   /** The columns of {@code events}, in order (the README documents each). */

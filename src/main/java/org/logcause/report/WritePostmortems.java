@@ -16,8 +16,9 @@ import org.logcause.attribution.core.Attributor;
 import org.logcause.attribution.core.Facts;
 
 /**
- * The postmortem draft of each incident ({@code <incident>.md}) and beside it the timeline chart it shows
- * ({@code .png} and {@code .svg}), written into a folder of the run's snapshot.
+ * The postmortem draft of each incident ({@code <incident>.md}), beside it the timeline chart it shows
+ * ({@code .png} and {@code .svg}) and the incident's self-contained HTML report ({@code .html}: the draft's content
+ * with the log lines behind each hypothesis), written into a folder of the run's snapshot.
  */
 public final class WritePostmortems {
   /** Folder of the postmortem drafts (Markdown, one per incident) in a run's snapshot. */
@@ -42,18 +43,31 @@ public final class WritePostmortems {
 
   /**
    * @param values the charts' series (see {@link IncidentChart#needed}): series → window start → value
+   * @param lines the log lines the evidence cites, by event id
+   * @param accounting what the run read, for the reports
    * @param folder the snapshot's postmortem folder
    */
   public void apply(Configuration conf, List<Attributor.Result> results, List<IncidentChart.Plan> plans,
-      Map<String, Map<Long, Double>> values, int windowSeconds, Path folder) {
+      Map<String, Map<Long, Double>> values, int windowSeconds, Map<String, IncidentReport.Line> lines,
+      IncidentReport.Accounting accounting, Path folder) {
     for (int i = 0; i < plans.size(); i++) {
       Attributor.Result r = results.get(i);
       String id = r.summary().incidentId();
       IncidentChart.Data data = IncidentChart.fill(plans.get(i), values, windowSeconds);
       write(conf, new Path(folder, id + ".png"), ChartRenderer.png(data));
-      write(conf, new Path(folder, id + ".svg"), ChartRenderer.svg(data));
+      byte[] svg = ChartRenderer.svg(data);
+      write(conf, new Path(folder, id + ".svg"), svg);
+      IncidentReport report = IncidentReport.of(job, runId, r, lines, accounting,
+          inlineSvg(new String(svg, StandardCharsets.UTF_8)), HtmlPages.page());
+      write(conf, new Path(folder, id + ".html"), HtmlPages.incident(report).getBytes(StandardCharsets.UTF_8));
       write(conf, new Path(folder, id + ".md"), Postmortem.markdown(job, runId, r, id + ".png").getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /** The chart's SVG document as an element to place inside an HTML page (its XML prolog dropped). */
+  static String inlineSvg(String svg) {
+    int start = svg.indexOf("<svg");
+    return start < 0 ? null : svg.substring(start);
   }
 
   /** The range and the series the charts of these plans read. */

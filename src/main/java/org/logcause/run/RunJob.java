@@ -1,8 +1,13 @@
 package org.logcause.run;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -17,10 +22,15 @@ import org.logcause.classify.CountClassified;
 import org.logcause.classify.MineTemplates;
 import org.logcause.classify.core.Rules;
 import org.logcause.classify.core.TemplateMiner;
+import org.logcause.findings.Findings;
+import org.logcause.findings.ScheduledJobs;
+import org.logcause.findings.WriteDigest;
 import org.logcause.ingest.FileStat;
 import org.logcause.ingest.ReadSources;
 import org.logcause.ingest.ScopeEvents;
 import org.logcause.job.JobSpecLoader.LoadedJob;
+import org.logcause.output.EvidenceLines;
+import org.logcause.output.OutputFolder;
 import org.logcause.output.Reconcile;
 import org.logcause.output.RunManifest;
 import org.logcause.output.SignalHistory;
@@ -29,6 +39,7 @@ import org.logcause.output.Tables;
 import org.logcause.output.WriteManifest;
 import org.logcause.output.WriteTables;
 import org.logcause.plan.RunPlan;
+import org.logcause.report.IncidentReport;
 import org.logcause.report.WritePostmortems;
 import org.logcause.signals.ChartSeries;
 import org.logcause.signals.DetectIncidents;
@@ -131,8 +142,12 @@ public final class RunJob {
       var plans = drafts.plans(attribution.facts(), attribution.results());
       var values = ChartSeries.collect(found.signals(), WritePostmortems.needed(plans), WritePostmortems.from(plans),
           WritePostmortems.to(plans));
+      var lines = EvidenceLines.collect(templated, EvidenceLines.cited(attribution.results()));
       drafts.apply(spark.sparkContext().hadoopConfiguration(), attribution.results(), plans, values,
-          detections.windowSeconds(), new Path(commit.path(WritePostmortems.FOLDER)));
+          detections.windowSeconds(), lines, accounting(reader), new Path(commit.path(WritePostmortems.FOLDER)));
+    }
+    if (plan.mode() instanceof RunPlan.Nightly n) {
+      writeFindings(spark, commit, tables, templated.filter(scoped.written()), n);
     }
     detections.release();
     tables.apply(spark, ingested.quarantine().unionByName(scoped.implausible()), Tables.QUARANTINE);
@@ -148,7 +163,9 @@ public final class RunJob {
 
     stage = progress.begin("commit");
     if (plan.mode() instanceof RunPlan.Nightly n) {
-      commit.carryOver("date", n.date().toString(), WriteManifest.MANIFESTS, WriteManifest.MANIFESTS + "/" + plan.runId() + ".json");
+      commit.carryOver("date", n.date().toString(), Map.of(
+          WriteManifest.MANIFESTS, WriteManifest.MANIFESTS + "/" + plan.runId() + ".json",
+          Tables.FINDINGS, WriteDigest.path(n.date())));
     } else {
       commit.checkpoint("carried-over");
     }
@@ -160,6 +177,33 @@ public final class RunJob {
     commit.checkpoint("manifest-written");
     commit.publish(tables.partitioning());
     return new Outcome(exit, manifest, files, attribution.results());
+  }
+
+  /** The night's findings, compared with the earlier nights', as a table and a digest beside it. */
+  private void writeFindings(SparkSession spark, SnapshotCommit commit, WriteTables tables, Dataset<Row> night,
+      RunPlan.Nightly n) {
+    int nights = plan.baseline() instanceof RunPlan.EarlierNights e ? e.nights() : WriteDigest.DEFAULT_NIGHTS;
+    Dataset<Row> earlier = commit.previous() == null ? null
+        : OutputFolder.read(spark, plan.out(), commit.previous(), Tables.FINDINGS)
+            .map(d -> d.filter(col("date").geq(lit(java.sql.Date.valueOf(n.date().minusDays(nights))))
+                .and(col("date").lt(lit(java.sql.Date.valueOf(n.date()))))))
+            .orElse(null);
+    spark.sparkContext().setJobDescription("findings");
+    Dataset<Row> findings = new Findings(knowledge, ScheduledJobs.builtIn()).apply(night, earlier)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    tables.apply(spark, findings.select(Findings.COLUMNS.stream().map(org.apache.spark.sql.functions::col)
+        .toArray(org.apache.spark.sql.Column[]::new)), Tables.FINDINGS);
+    List<Row> rows = findings.collectAsList();
+    findings.unpersist();
+    // Nights compared with: the earlier nights the output folder holds (quiet ones have no findings rows).
+    LocalDate since = n.date().minusDays(nights);
+    int compared = commit.previous() == null || !commit.previous().tables().containsKey(Tables.FINDINGS) ? 0
+        : (int) commit.previous().tables().get(Tables.FINDINGS).parts().stream()
+            .map(p -> new Path(p).getName()).filter(p -> p.startsWith("date="))
+            .map(p -> LocalDate.parse(p.substring("date=".length())))
+            .filter(d -> !d.isBefore(since) && d.isBefore(n.date())).count();
+    new WriteDigest(job.spec().job(), plan.runId()).apply(spark.sparkContext().hadoopConfiguration(), n.date(),
+        compared, rows, new Path(commit.path(Tables.FINDINGS)));
   }
 
   private String ingestLine(List<FileStat> reader, ReadSources.Ingested ingested, ScopeEvents.Scoped scoped) {
@@ -189,6 +233,13 @@ public final class RunJob {
         ScopeEvents.micros(plausible.to()), RunManifest.SourceEntry.of(files),
         files.stream().map(RunManifest.FileEntry::of).toList(),
         ingested.skipped().stream().map(k -> new RunManifest.SkippedEntry(k.source(), k.path(), k.reason())).toList(), stages);
+  }
+
+  /** What the run read, per file, for the HTML reports. */
+  private static IncidentReport.Accounting accounting(List<FileStat> files) {
+    return new IncidentReport.Accounting(files.stream().map(f -> new IncidentReport.FileRow(f.source(), f.file(),
+        f.linesRead(), f.events(), f.continuationLines(), f.quarantined())).toList(), sum(files, FileStat::linesRead),
+        sum(files, FileStat::events), sum(files, FileStat::continuationLines), sum(files, FileStat::quarantined));
   }
 
   private static long sum(List<FileStat> files, java.util.function.ToLongFunction<FileStat> f) {
