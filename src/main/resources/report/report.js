@@ -34,3 +34,12 @@ function reveal(id) {
 }
 window.addEventListener("hashchange", function () { reveal(decodeURIComponent(location.hash.slice(1))); });
 if (location.hash) reveal(decodeURIComponent(location.hash.slice(1)));
+// Printing shows every hypothesis's evidence; the page is as it was afterwards.
+var closedBeforePrint = [];
+window.addEventListener("beforeprint", function () {
+  closedBeforePrint = Array.prototype.filter.call(document.querySelectorAll("details"), function (d) { return !d.open; });
+  closedBeforePrint.forEach(function (d) { d.open = true; });
+});
+window.addEventListener("afterprint", function () {
+  closedBeforePrint.forEach(function (d) { d.open = false; });
+});

@@ -163,6 +163,26 @@ class ForensicRedcrowTest {
   }
 
   @Test
+  void writesTheIncidentReportWithTheLinesItsEvidenceCites() throws Exception {
+    Row s = Out.table(target, "incident_summary").first();
+    String id = s.getAs("incident_id");
+    org.jsoup.nodes.Document html = org.jsoup.Jsoup.parse(Files.readString(Out.file(target, "postmortems/" + id + ".html")));
+    assertThat(html.select("#summary .verdict").first().text()).isEqualTo("ROOT_CAUSE");
+    assertThat(html.select("#summary h3").first().text()).contains(labels.rootCause().changeId());
+    assertThat(html.select("#misleading article")).hasSize(s.getList(s.fieldIndex("misleading")).size());
+    assertThat(html.select("#summary svg")).as("the chart, inline").hasSize(1);
+    // Every line a root-cause fact cites by event id is in its table, as events holds it.
+    List<String> cited = html.select("#summary table.lines tr[id]").eachAttr("id");
+    assertThat(cited).isNotEmpty();
+    for (String anchor : cited) {
+      String eventId = anchor.substring(anchor.lastIndexOf('-') + 1);
+      Row e = Out.table(target, "events").filter(col("event_id").equalTo(eventId)).first();
+      assertThat(html.getElementById(anchor).selectFirst("td.msg").wholeText()).isEqualTo(e.getAs("message"));
+    }
+    assertThat(html.select("#accounting tbody tr")).hasSize(5);
+  }
+
+  @Test
   void queryReadsTheTablesByNameInEveryFormat() throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
