@@ -108,8 +108,14 @@ public final class Findings {
         jobRan = when(col("message").rlike(j.ran()), name(j, j.ran())).otherwise(jobRan);
       }
     }
+    // One pass of all the jobs' patterns at once; only the lines it matches are told apart by job.
+    String anyJob = jobs.jobs().stream().flatMap(j -> java.util.stream.Stream.of(j.ran(), j.failed()))
+        .filter(java.util.Objects::nonNull).map(p -> "(?:" + p + ")").collect(java.util.stream.Collectors.joining("|"));
+    Column jobLine = col("message").rlike(anyJob);
+    jobFailed = when(col("job_line"), jobFailed);
+    jobRan = when(col("job_line"), jobRan);
     Column category = col("category");
-    Column kind = when(jobFailed.isNotNull(), lit("job_failed"))
+    Column kind = when(col("job_failed").isNotNull(), lit("job_failed"))
         .when(category.equalTo("replication_fault"), lit("replication"))
         .when(category.equalTo("config_change").and(param.isNotNull())
             .and(normalised.isin(criticalParameters.toArray())), lit("setting_change"))
@@ -117,9 +123,9 @@ public final class Findings {
         .when(category.equalTo("timeout"), lit("timeouts"))
         .when(category.equalTo("connection_saturation")
             .or(category.equalTo("network").and(col("subcategory").equalTo("refused"))), lit("refusals"))
-        .when(jobRan.isNotNull(), lit("job_ran"));
-    Column subject = when(col("kind").equalTo("job_failed"), jobFailed)
-        .when(col("kind").equalTo("job_ran"), jobRan)
+        .when(col("job_ran").isNotNull(), lit("job_ran"));
+    Column subject = when(col("kind").equalTo("job_failed"), col("job_failed"))
+        .when(col("kind").equalTo("job_ran"), col("job_ran"))
         .when(col("kind").equalTo("setting_change"), trim(param))
         .when(col("kind").equalTo("restart"), lit("restart"))
         .otherwise(coalesce(col("subcategory"), lit("")));
@@ -134,6 +140,9 @@ public final class Findings {
         .otherwise(format_string("%s %s logged: %s", time, col("component"), col("message")));
 
     Dataset<Row> tonight = events
+        .withColumn("job_line", jobLine)
+        .withColumn("job_failed", jobFailed)
+        .withColumn("job_ran", jobRan)
         .withColumn("kind", kind)
         .filter(col("kind").isNotNull())
         .withColumn("subject", subject)
