@@ -19,6 +19,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.sha2;
@@ -60,7 +61,6 @@ public final class Findings {
       "detail", "first_seen", "last_seen", "count", "nights_seen", "example_event_ids");
   /** Severity of routine findings: in the table (later nights need them), not in the digest's findings. */
   public static final String ROUTINE = "info";
-  private static final int EXAMPLES = 3;
 
   private final Set<String> criticalParameters;
   private final ScheduledJobs jobs;
@@ -87,13 +87,13 @@ public final class Findings {
    * @return the findings ({@link #COLUMNS}, plus {@code examples}: the example lines for the digest), most severe first
    */
   public Dataset<Row> apply(Dataset<Row> events, Dataset<Row> earlier) {
-    // Components that logged tonight: a job of one that logged nothing at all is not said to have skipped its run
-    // (the whole log is missing, or the night is outside the data).
-    Dataset<Row> logged = events.select(coalesce(col("attributes").getItem("target"), col("component")).alias("component"))
-        .distinct();
     Column attrs = col("attributes");
+    // A setting's name: from a change record, or from the server's own "parameter … changed" line (computed once,
+    // on config changes only).
     Column serverParam = regexp_extract(col("message"), "^parameter \"([^\"]+)\" changed to", 1);
-    Column param = coalesce(attrs.getItem("parameter"), when(serverParam.notEqual(""), serverParam));
+    Column paramValue = when(col("category").equalTo("config_change"),
+        coalesce(col("attributes").getItem("parameter"), when(serverParam.notEqual(""), serverParam)));
+    Column param = col("param");
     Column normalised = regexp_replace(element_at(split(lower(trim(param)), "\\."), -1), "-", "_");
 
     Column jobFailed = lit(null).cast(DataTypes.StringType);
@@ -111,6 +111,13 @@ public final class Findings {
     // One pass of all the jobs' patterns at once; only the lines it matches are told apart by job.
     String anyJob = jobs.jobs().stream().flatMap(j -> java.util.stream.Stream.of(j.ran(), j.failed()))
         .filter(java.util.Objects::nonNull).map(p -> "(?:" + p + ")").collect(java.util.stream.Collectors.joining("|"));
+    // HTTP request lines (an access log's) are no job's.
+    Column request = col("subcategory").equalTo("request").or(col("category").isin("client_error", "server_error"));
+    // As written, Capitalised or in capitals: a substring test each, far cheaper than lower() on every message.
+    Column hasWord = jobs.jobs().stream().flatMap(j -> j.words().stream())
+        .flatMap(w -> java.util.stream.Stream.of(w, Character.toUpperCase(w.charAt(0)) + w.substring(1),
+            w.toUpperCase(java.util.Locale.ROOT)))
+        .distinct().map(col("message")::contains).reduce(Column::or).orElse(lit(false));
     Column jobLine = col("message").rlike(anyJob);
     jobFailed = when(col("job_line"), jobFailed);
     jobRan = when(col("job_line"), jobRan);
@@ -133,13 +140,20 @@ public final class Findings {
     Column component = coalesce(attrs.getItem("target"), col("component"));
     Column time = date_format(col("ts"), "HH:mm:ss");
     Column line = struct(col("ts"), col("event_id"), col("component"), col("level"), col("message"));
-    Column changeLine = when(attrs.getItem("actor").isNotNull(), format_string("%s %s by %s: %s → %s", time,
+    Column changeLine = when(col("kind").notEqual("setting_change"), lit(null).cast(DataTypes.StringType))
+        .when(attrs.getItem("actor").isNotNull(), format_string("%s %s by %s: %s → %s", time,
             coalesce(attrs.getItem("change_id"), attrs.getItem("id"), lit("change")), attrs.getItem("actor"),
             coalesce(attrs.getItem("old_value"), attrs.getItem("old"), lit("?")),
             coalesce(attrs.getItem("new_value"), attrs.getItem("new"), lit("?"))))
         .otherwise(format_string("%s %s logged: %s", time, col("component"), col("message")));
 
+    // Only the lines that can be a finding are looked at closely: those of the classes above, and those holding a
+    // job's word (no HTTP request line is a job's).
+    Column candidate = category.isin("replication_fault", "config_change", "restart", "timeout", "connection_saturation",
+        "network").or(not(request).and(hasWord));
     Dataset<Row> tonight = events
+        .filter(candidate)
+        .withColumn("param", paramValue)
         .withColumn("job_line", jobLine)
         .withColumn("job_failed", jobFailed)
         .withColumn("job_ran", jobRan)
@@ -161,6 +175,14 @@ public final class Findings {
         .drop("first_line", "last_line")
         .withColumn("finding_id", id(col("kind"), col("component"), col("subject")));
 
+    // The night's findings and the earlier nights' are a few rows per component and kind: each is computed once and
+    // held on the driver, so what follows joins small local tables instead of scanning the events again.
+    tonight = local(tonight);
+    earlier = earlier == null ? null : local(earlier.select("finding_id", "kind", "component", "subject", "first_seen",
+        "last_seen", "date"));
+    if (earlier != null && earlier.isEmpty()) {
+      earlier = null;
+    }
     Dataset<Row> rows;
     if (earlier == null) {
       rows = tonight.withColumn("nights_seen", lit(1)).withColumn("last_ran", lit(null).cast(DataTypes.TimestampType));
@@ -178,7 +200,9 @@ public final class Findings {
               countDistinct("date").cast(DataTypes.IntegerType).alias("nights_seen"))
           .join(tonight.filter(col("kind").isin("job_ran", "job_failed")).select("component", "subject"),
               new String[] {"component", "subject"}, "left_anti")
-          .join(logged, new String[] {"component"}, "left_semi")
+          // A job of a component that logged nothing at all tonight is not said to have skipped its run (its whole
+          // log is missing, or the night is outside the data).
+          .join(local(events.select("component").distinct()), new String[] {"component"}, "left_semi")
           .withColumn("kind", lit("job_missing"))
           .withColumn("last_seen", col("last_ran"))
           .withColumn("count", lit(0L))
@@ -225,6 +249,11 @@ public final class Findings {
         .orderBy(col("severity_rank"), col("kind"), col("component"), col("subject"))
         .select(java.util.stream.Stream.concat(COLUMNS.stream(), java.util.stream.Stream.of("examples"))
             .map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+  }
+
+  /** The rows computed once, as a local table (for small results used more than once). */
+  private static Dataset<Row> local(Dataset<Row> d) {
+    return d.sparkSession().createDataFrame(d.collectAsList(), d.schema());
   }
 
   private static Column name(ScheduledJobs.Job j, String pattern) {

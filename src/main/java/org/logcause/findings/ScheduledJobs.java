@@ -20,12 +20,15 @@ public record ScheduledJobs(List<Job> jobs) {
    * @param name the job's name, or {@code $1} for the first group of the pattern that matched
    * @param ran a line of a run (null: the job logs nothing when it succeeds, so "did not run" cannot be told)
    * @param failed a line of a failed run
+   * @param words substrings one of which every line either pattern matches contains as written, Capitalised or in
+   *     CAPITALS (a cheap prefilter)
    */
-  public record Job(String name, String ran, String failed) {
+  public record Job(String name, List<String> words, String ran, String failed) {
     public Job {
-      if (name == null || name.isBlank() || (ran == null && failed == null)) {
-        throw new IllegalArgumentException("a scheduled job needs a name and a ran or failed pattern");
+      if (name == null || name.isBlank() || (ran == null && failed == null) || words == null || words.isEmpty()) {
+        throw new IllegalArgumentException("a scheduled job needs a name, words, and a ran or failed pattern");
       }
+      words = List.copyOf(words);
       for (String p : new String[] {ran, failed}) {
         if (p != null) {
           Pattern.compile(p); // fails on load, not in a Spark task

@@ -129,8 +129,16 @@ public final class RunJob {
     long hypotheses = attribution.results().stream().mapToLong(r -> r.hypotheses().size()).sum();
     stages.add(stage.end(hypotheses, String.format("%,d hypotheses over %d incidents", hypotheses, attribution.results().size())));
 
-    stage = progress.begin("write");
     WriteTables tables = new WriteTables(plan, commit);
+    if (plan.mode() instanceof RunPlan.Nightly n) {
+      stage = progress.begin("findings");
+      List<Row> findings = writeFindings(spark, commit, tables, scoped.analysed().filter(scoped.written()), n);
+      long routine = findings.stream().filter(r -> Findings.ROUTINE.equals(r.getAs("severity"))).count();
+      stages.add(stage.end(findings.size(), String.format("%d findings and %d routine job runs; digest %s",
+          findings.size() - routine, routine, WriteDigest.path(n.date()))));
+    }
+
+    stage = progress.begin("write");
     tables.apply(spark, templated.filter(scoped.written()), Tables.EVENTS);
     tables.apply(spark, found.signals(), Tables.SIGNALS);
     tables.apply(spark, found.anomalies(), Tables.ANOMALIES);
@@ -145,9 +153,6 @@ public final class RunJob {
       var lines = EvidenceLines.collect(templated, EvidenceLines.cited(attribution.results()));
       drafts.apply(spark.sparkContext().hadoopConfiguration(), attribution.results(), plans, values,
           detections.windowSeconds(), lines, accounting(reader), new Path(commit.path(WritePostmortems.FOLDER)));
-    }
-    if (plan.mode() instanceof RunPlan.Nightly n) {
-      writeFindings(spark, commit, tables, templated.filter(scoped.written()), n);
     }
     detections.release();
     tables.apply(spark, ingested.quarantine().unionByName(scoped.implausible()), Tables.QUARANTINE);
@@ -180,7 +185,7 @@ public final class RunJob {
   }
 
   /** The night's findings, compared with the earlier nights', as a table and a digest beside it. */
-  private void writeFindings(SparkSession spark, SnapshotCommit commit, WriteTables tables, Dataset<Row> night,
+  private List<Row> writeFindings(SparkSession spark, SnapshotCommit commit, WriteTables tables, Dataset<Row> night,
       RunPlan.Nightly n) {
     int nights = plan.baseline() instanceof RunPlan.EarlierNights e ? e.nights() : WriteDigest.DEFAULT_NIGHTS;
     Dataset<Row> earlier = commit.previous() == null ? null
@@ -189,12 +194,11 @@ public final class RunJob {
                 .and(col("date").lt(lit(java.sql.Date.valueOf(n.date()))))))
             .orElse(null);
     spark.sparkContext().setJobDescription("findings");
-    Dataset<Row> findings = new Findings(knowledge, ScheduledJobs.builtIn()).apply(night, earlier)
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    tables.apply(spark, findings.select(Findings.COLUMNS.stream().map(org.apache.spark.sql.functions::col)
-        .toArray(org.apache.spark.sql.Column[]::new)), Tables.FINDINGS);
+    // Collected once (a few rows per component and kind), then written from the driver's copy: one pass over the night.
+    Dataset<Row> findings = new Findings(knowledge, ScheduledJobs.builtIn()).apply(night, earlier);
     List<Row> rows = findings.collectAsList();
-    findings.unpersist();
+    tables.apply(spark, spark.createDataFrame(rows, findings.schema()).select(Findings.COLUMNS.stream()
+        .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)).coalesce(1), Tables.FINDINGS);
     // Nights compared with: the earlier nights the output folder holds (quiet ones have no findings rows).
     LocalDate since = n.date().minusDays(nights);
     int compared = commit.previous() == null || !commit.previous().tables().containsKey(Tables.FINDINGS) ? 0
@@ -204,6 +208,7 @@ public final class RunJob {
             .filter(d -> !d.isBefore(since) && d.isBefore(n.date())).count();
     new WriteDigest(job.spec().job(), plan.runId()).apply(spark.sparkContext().hadoopConfiguration(), n.date(),
         compared, rows, new Path(commit.path(Tables.FINDINGS)));
+    return rows;
   }
 
   private String ingestLine(List<FileStat> reader, ReadSources.Ingested ingested, ScopeEvents.Scoped scoped) {
