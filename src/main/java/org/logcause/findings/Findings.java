@@ -31,9 +31,15 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -92,14 +98,14 @@ public final class Findings {
     // on config changes only).
     Column serverParam = regexp_extract(col("message"), "^parameter \"([^\"]+)\" changed to", 1);
     Column paramValue = when(col("category").equalTo("config_change"),
-        coalesce(col("attributes").getItem("parameter"), when(serverParam.notEqual(""), serverParam)));
+        coalesce(attrs.getItem("parameter"), when(serverParam.notEqual(""), serverParam)));
     Column param = col("param");
     Column normalised = regexp_replace(element_at(split(lower(trim(param)), "\\."), -1), "-", "_");
 
     Column jobFailed = lit(null).cast(DataTypes.StringType);
     Column jobRan = lit(null).cast(DataTypes.StringType);
-    List<ScheduledJobs.Job> lastFirst = new java.util.ArrayList<>(jobs.jobs());
-    java.util.Collections.reverse(lastFirst);
+    List<ScheduledJobs.Job> lastFirst = new ArrayList<>(jobs.jobs());
+    Collections.reverse(lastFirst);
     for (ScheduledJobs.Job j : lastFirst) { // the first job listed wins
       if (j.failed() != null) {
         jobFailed = when(col("message").rlike(j.failed()), name(j, j.failed())).otherwise(jobFailed);
@@ -109,14 +115,14 @@ public final class Findings {
       }
     }
     // One pass of all the jobs' patterns at once; only the lines it matches are told apart by job.
-    String anyJob = jobs.jobs().stream().flatMap(j -> java.util.stream.Stream.of(j.ran(), j.failed()))
-        .filter(java.util.Objects::nonNull).map(p -> "(?:" + p + ")").collect(java.util.stream.Collectors.joining("|"));
+    String anyJob = jobs.jobs().stream().flatMap(j -> Stream.of(j.ran(), j.failed()))
+        .filter(Objects::nonNull).map(p -> "(?:" + p + ")").collect(Collectors.joining("|"));
     // HTTP request lines (an access log's) are no job's.
     Column request = col("subcategory").equalTo("request").or(col("category").isin("client_error", "server_error"));
     // As written, Capitalised or in capitals: a substring test each, far cheaper than lower() on every message.
     Column hasWord = jobs.jobs().stream().flatMap(j -> j.words().stream())
-        .flatMap(w -> java.util.stream.Stream.of(w, Character.toUpperCase(w.charAt(0)) + w.substring(1),
-            w.toUpperCase(java.util.Locale.ROOT)))
+        .flatMap(w -> Stream.of(w, Character.toUpperCase(w.charAt(0)) + w.substring(1),
+            w.toUpperCase(Locale.ROOT)))
         .distinct().map(col("message")::contains).reduce(Column::or).orElse(lit(false));
     Column jobLine = col("message").rlike(anyJob);
     jobFailed = when(col("job_line"), jobFailed);
@@ -247,7 +253,7 @@ public final class Findings {
         .withColumn("severity_rank", when(col("severity").equalTo("high"), 0).when(col("severity").equalTo("medium"), 1)
             .when(col("severity").equalTo("low"), 2).otherwise(3))
         .orderBy(col("severity_rank"), col("kind"), col("component"), col("subject"))
-        .select(java.util.stream.Stream.concat(COLUMNS.stream(), java.util.stream.Stream.of("examples"))
+        .select(Stream.concat(COLUMNS.stream(), Stream.of("examples"))
             .map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
   }
 
