@@ -1,7 +1,5 @@
 package org.logcause.findings;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -10,12 +8,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.logcause.output.Tables;
 import org.logcause.report.FindingsDigest;
 import org.logcause.report.HtmlPages;
+import org.logcause.report.WritePostmortems;
 
 /** The nightly findings digest, {@code findings/<date>.html}, beside the night's partition of the findings table. */
 public final class WriteDigest {
@@ -43,12 +41,7 @@ public final class WriteDigest {
    */
   public void apply(Configuration conf, LocalDate date, int nights, List<Row> rows, Path folder) {
     String html = HtmlPages.digest(digest(job, runId, date, nights, rows));
-    Path path = new Path(folder, date + ".html");
-    try (FSDataOutputStream o = path.getFileSystem(conf).create(path, true)) {
-      o.write(html.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + path, e);
-    }
+    WritePostmortems.write(conf, new Path(folder, date + ".html"), html.getBytes(StandardCharsets.UTF_8));
   }
 
   static FindingsDigest digest(String job, String runId, LocalDate date, int nights, List<Row> rows) {

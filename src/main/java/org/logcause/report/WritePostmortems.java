@@ -88,7 +88,8 @@ public final class WritePostmortems {
     return id -> FOLDER + "/" + id + ".md";
   }
 
-  private static void write(Configuration conf, Path path, byte[] bytes) {
+  /** Writes a whole file of the run's snapshot (a draft, a chart, a report, a digest), replacing it. */
+  public static void write(Configuration conf, Path path, byte[] bytes) {
     try {
       FileSystem fs = path.getFileSystem(conf);
       try (FSDataOutputStream o = fs.create(path, true)) {

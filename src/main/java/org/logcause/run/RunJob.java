@@ -188,9 +188,10 @@ public final class RunJob {
   private List<Row> writeFindings(SparkSession spark, SnapshotCommit commit, WriteTables tables, Dataset<Row> night,
       RunPlan.Nightly n) {
     int nights = plan.baseline() instanceof RunPlan.EarlierNights e ? e.nights() : WriteDigest.DEFAULT_NIGHTS;
+    LocalDate since = n.date().minusDays(nights);
     Dataset<Row> earlier = commit.previous() == null ? null
         : OutputFolder.read(spark, plan.out(), commit.previous(), Tables.FINDINGS)
-            .map(d -> d.filter(col("date").geq(lit(java.sql.Date.valueOf(n.date().minusDays(nights))))
+            .map(d -> d.filter(col("date").geq(lit(java.sql.Date.valueOf(since)))
                 .and(col("date").lt(lit(java.sql.Date.valueOf(n.date()))))))
             .orElse(null);
     spark.sparkContext().setJobDescription("findings");
@@ -200,7 +201,6 @@ public final class RunJob {
     tables.apply(spark, spark.createDataFrame(rows, findings.schema()).select(Findings.COLUMNS.stream()
         .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)).coalesce(1), Tables.FINDINGS);
     // Nights compared with: the earlier nights the output folder holds (quiet ones have no findings rows).
-    LocalDate since = n.date().minusDays(nights);
     int compared = commit.previous() == null || !commit.previous().tables().containsKey(Tables.FINDINGS) ? 0
         : (int) commit.previous().tables().get(Tables.FINDINGS).parts().stream()
             .map(p -> new Path(p).getName()).filter(p -> p.startsWith("date="))
