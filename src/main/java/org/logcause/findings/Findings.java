@@ -90,9 +90,10 @@ public final class Findings {
   /**
    * @param events the night's events (columns of {@code events})
    * @param earlier the findings of the earlier nights to compare with (with their {@code date}), or null
+   * @param earlierNights how many earlier nights those are, quiet ones included (a job's cadence is read from them)
    * @return the findings ({@link #COLUMNS}, plus {@code examples}: the example lines for the digest), most severe first
    */
-  public Dataset<Row> apply(Dataset<Row> events, Dataset<Row> earlier) {
+  public Dataset<Row> apply(Dataset<Row> events, Dataset<Row> earlier, int earlierNights) {
     Column attrs = col("attributes");
     // A setting's name: from a change record, or from the server's own "parameter … changed" line (computed once,
     // on config changes only).
@@ -200,10 +201,13 @@ public final class Findings {
           .withColumn("nights_seen", coalesce(col("earlier_nights"), lit(0L)).plus(1).cast(DataTypes.IntegerType))
           .drop("earlier_first", "earlier_nights")
           .withColumn("last_ran", lit(null).cast(DataTypes.TimestampType));
+      // A job runs every night when it ran on at least half the earlier nights: a weekly job is not missing on the
+      // six nights it is not due.
       Dataset<Row> missing = earlier.filter(col("kind").equalTo("job_ran"))
           .groupBy("component", "subject")
           .agg(min("first_seen").alias("first_seen"), max("last_seen").alias("last_ran"),
               countDistinct("date").cast(DataTypes.IntegerType).alias("nights_seen"))
+          .filter(col("nights_seen").multiply(2).geq(Math.max(1, earlierNights)))
           .join(tonight.filter(col("kind").isin("job_ran", "job_failed")).select("component", "subject"),
               new String[] {"component", "subject"}, "left_anti")
           // A job of a component that logged nothing at all tonight is not said to have skipped its run (its whole

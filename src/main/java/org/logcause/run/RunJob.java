@@ -194,18 +194,18 @@ public final class RunJob {
             .map(d -> d.filter(col("date").geq(lit(java.sql.Date.valueOf(since)))
                 .and(col("date").lt(lit(java.sql.Date.valueOf(n.date()))))))
             .orElse(null);
-    spark.sparkContext().setJobDescription("findings");
-    // Collected once (a few rows per component and kind), then written from the driver's copy: one pass over the night.
-    Dataset<Row> findings = new Findings(knowledge, ScheduledJobs.builtIn()).apply(night, earlier);
-    List<Row> rows = findings.collectAsList();
-    tables.apply(spark, spark.createDataFrame(rows, findings.schema()).select(Findings.COLUMNS.stream()
-        .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)).coalesce(1), Tables.FINDINGS);
     // Nights compared with: the earlier nights the output folder holds (quiet ones have no findings rows).
     int compared = commit.previous() == null || !commit.previous().tables().containsKey(Tables.FINDINGS) ? 0
         : (int) commit.previous().tables().get(Tables.FINDINGS).parts().stream()
             .map(p -> new Path(p).getName()).filter(p -> p.startsWith("date="))
             .map(p -> LocalDate.parse(p.substring("date=".length())))
             .filter(d -> !d.isBefore(since) && d.isBefore(n.date())).count();
+    spark.sparkContext().setJobDescription("findings");
+    // Collected once (a few rows per component and kind), then written from the driver's copy: one pass over the night.
+    Dataset<Row> findings = new Findings(knowledge, ScheduledJobs.builtIn()).apply(night, earlier, compared);
+    List<Row> rows = findings.collectAsList();
+    tables.apply(spark, spark.createDataFrame(rows, findings.schema()).select(Findings.COLUMNS.stream()
+        .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)).coalesce(1), Tables.FINDINGS);
     new WriteDigest(job.spec().job(), plan.runId()).apply(spark.sparkContext().hadoopConfiguration(), n.date(),
         compared, rows, new Path(commit.path(Tables.FINDINGS)));
     return rows;

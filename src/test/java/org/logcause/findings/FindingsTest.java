@@ -68,7 +68,7 @@ class FindingsTest {
     event("e8", "2026-03-01T05:00:00Z", "reports", "INFO", "job daily-report finished in 12 s", "benign", "batch_job", Map.of());
     event("e9", "2026-03-01T02:07:00Z", "db-primary", "LOG", "parameter \"max_connections\" changed to \"20\"",
         "config_change", "setting", Map.of());
-    return findings.apply(events(), null).collectAsList();
+    return findings.apply(events(), null, 0).collectAsList();
   }
 
   @Test
@@ -101,12 +101,12 @@ class FindingsTest {
 
   @Test
   void theSecondNightComparesWithTheFirst() {
-    Dataset<Row> earlier = spark.createDataFrame(firstNight(), findings.apply(events(), null).schema())
+    Dataset<Row> earlier = spark.createDataFrame(firstNight(), findings.apply(events(), null, 0).schema())
         .drop("examples").withColumn("date", lit(java.sql.Date.valueOf(LocalDate.parse("2026-03-01"))));
     event("f1", "2026-03-02T02:25:00Z", "app", "ERROR", "canceling statement due to statement timeout", "timeout",
         "statement", Map.of());
     event("f2", "2026-03-02T02:30:00Z", "db-primary", "INFO", "checkpoint complete", "benign", "checkpoint", Map.of());
-    List<Row> found = findings.apply(events(), earlier).collectAsList();
+    List<Row> found = findings.apply(events(), earlier, 1).collectAsList();
 
     Row timeouts = find(found, "timeouts", "app", "statement");
     assertThat(timeouts.<Integer>getAs("nights_seen")).isEqualTo(2);
@@ -123,15 +123,37 @@ class FindingsTest {
   }
 
   @Test
+  void aJobThatRunsOnFewOfTheEarlierNightsIsNotMissingOnTheOthers() {
+    // The first night's findings stand for four earlier nights: 03-01 alone (a weekly job), and the nightly vacuum.
+    Dataset<Row> once = spark.createDataFrame(firstNight(), findings.apply(events(), null, 0).schema()).drop("examples");
+    Dataset<Row> earlier = once.withColumn("date", lit(java.sql.Date.valueOf("2026-03-01")));
+    for (String night : List.of("2026-03-02", "2026-03-03", "2026-03-04")) {
+      earlier = earlier.unionByName(once.filter(org.apache.spark.sql.functions.col("subject").equalTo("autovacuum"))
+          .withColumn("date", lit(java.sql.Date.valueOf(night))));
+    }
+    event("h1", "2026-03-05T02:30:00Z", "db-primary", "INFO", "checkpoint complete", "benign", "checkpoint", Map.of());
+    event("h2", "2026-03-05T02:31:00Z", "app", "INFO", "request served", "benign", "request", Map.of());
+    List<Row> found = findings.apply(events(), earlier, 4).collectAsList();
+    assertThat(find(found, "job_missing", "db-primary", "autovacuum")).as("ran on 4 of 4 nights").isNotNull();
+    assertThat(find(found, "job_missing", "app", "nightly-export")).as("ran on 1 of 4 nights: not due").isNull();
+
+    event("h1", "2026-03-05T02:30:00Z", "db-primary", "INFO", "checkpoint complete", "benign", "checkpoint", Map.of());
+    event("h2", "2026-03-05T02:31:00Z", "app", "INFO", "request served", "benign", "request", Map.of());
+    assertThat(findings.apply(events(), earlier.filter(org.apache.spark.sql.functions.col("date")
+        .equalTo(java.sql.Date.valueOf("2026-03-01"))), 2).filter("kind = 'job_missing'").count())
+        .as("ran on 1 of 2 nights: half is enough (vacuum and export)").isEqualTo(2);
+  }
+
+  @Test
   void aQuietNightsDigestSaysSoAndLogTextIsInert() {
-    assertThat(findings.apply(events(), null).count()).isZero();
+    assertThat(findings.apply(events(), null, 0).count()).isZero();
     FindingsDigest quiet = WriteDigest.digest("shop", "run-1", LocalDate.parse("2026-03-03"), 2, List.of());
     assertThat(HtmlPages.digest(quiet)).contains("A quiet night").doesNotContain("findings-table");
 
     event("g1", "2026-03-03T02:25:00Z", "app<img src=x onerror=alert(1)>", "ERROR",
         "canceling statement \"</td><script>alert('x')</script>", "timeout", "statement", Map.of());
     String html = HtmlPages.digest(WriteDigest.digest("shop", "run-1", LocalDate.parse("2026-03-03"), 2,
-        findings.apply(events(), null).collectAsList()));
+        findings.apply(events(), null, 0).collectAsList()));
     assertThat(html).contains("findings-table").doesNotContain("A quiet night")
         .doesNotContain("<script>alert").doesNotContain("<img src=x")
         .contains("&lt;script&gt;alert(").contains("&lt;img src=x onerror=alert(1)&gt;");
