@@ -28,7 +28,7 @@ public final class EvidenceLines {
     return ids;
   }
 
-  /** @param events rows with the columns of {@code events} */
+  /** @param events rows with the columns of {@code events} (the template columns are not needed) */
   public static Map<String, IncidentReport.Line> collect(Dataset<Row> events, Set<String> ids) {
     Map<String, IncidentReport.Line> lines = new HashMap<>();
     if (ids.isEmpty()) {

@@ -150,7 +150,7 @@ public final class RunJob {
       var plans = drafts.plans(attribution.facts(), attribution.results());
       var values = ChartSeries.collect(found.signals(), WritePostmortems.needed(plans), WritePostmortems.from(plans),
           WritePostmortems.to(plans));
-      var lines = EvidenceLines.collect(templated, EvidenceLines.cited(attribution.results()));
+      var lines = EvidenceLines.collect(scoped.analysed(), EvidenceLines.cited(attribution.results()));
       drafts.apply(spark.sparkContext().hadoopConfiguration(), attribution.results(), plans, values,
           detections.windowSeconds(), lines, accounting(reader), new Path(commit.path(WritePostmortems.FOLDER)));
     }
