@@ -7,7 +7,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.io.input.ReaderInputStream;
@@ -89,6 +92,7 @@ public final class FileIngestor {
     private ParsedEvent open;
     private long openLine;
     private int openCount;
+    private final List<Map.Entry<Long, String>> partial = new ArrayList<>(); // Pending lines
 
     private long lineNo;
     private long events;
@@ -209,17 +213,34 @@ public final class FileIngestor {
         return;
       }
       Parsed parsed = parser.parse(line.text());
-      if (parsed instanceof Parsed.Start start) {
+      if (parsed instanceof Parsed.Pending) {
+        partial.add(Map.entry(lineNo, line.text()));
+      } else if (parsed instanceof Parsed.Start start) {
         emitOpen();
         open = start.event();
-        openLine = lineNo;
-        openCount = 1;
+        openLine = partial.isEmpty() ? lineNo : partial.get(0).getKey();
+        openCount = 1 + partial.size();
+        continuations += partial.size();
+        partial.clear();
       } else if (parsed instanceof Parsed.Continuation) {
-        openCount++;
-        continuations++;
+        openCount += 1 + partial.size();
+        continuations += 1 + partial.size();
+        partial.clear();
       } else if (parsed instanceof Parsed.Rejected rejected) {
+        quarantinePartial("the rest of its record was rejected: " + rejected.reason());
         quarantine(line.text(), rejected.reason());
       }
+    }
+
+    /** The partial lines of a record that did not become part of an event, each with its own line number. */
+    private void quarantinePartial(String reason) {
+      long at = lineNo;
+      for (Map.Entry<Long, String> p : partial) {
+        lineNo = p.getKey();
+        quarantine(p.getValue(), "partial line: " + reason);
+      }
+      lineNo = at;
+      partial.clear();
     }
 
     private void quarantine(String text, String reason) {
@@ -244,6 +265,7 @@ public final class FileIngestor {
     }
 
     private void finish() {
+      quarantinePartial("its record has no final part (the file ends first)");
       emitOpen();
       done = true;
       if (damage.failure != null && error == null) {

@@ -78,7 +78,7 @@ public abstract class LineParser {
     }
   }
 
-  public final LineParser maxEventChars(int chars) {
+  public LineParser maxEventChars(int chars) {
     this.maxEventChars = chars;
     return this;
   }

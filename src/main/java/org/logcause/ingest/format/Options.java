@@ -6,8 +6,11 @@ import java.util.TreeSet;
 
 /** The options of one source's format, checked against the keys that format knows. */
 final class Options {
-  /** Options every format takes: {@code year}, the year of timestamps that have none (syslog, logcat). */
-  static final Set<String> COMMON = Set.of("year");
+  /**
+   * Options every format takes: {@code year}, the year of timestamps that have none (syslog, logcat), and
+   * {@code container}, the container runtime whose files wrap the lines ({@link ContainerLineParser}).
+   */
+  static final Set<String> COMMON = Set.of("year", ContainerLineParser.OPTION);
 
   private final String format;
   private final Map<String, String> values;

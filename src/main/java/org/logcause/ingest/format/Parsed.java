@@ -8,8 +8,17 @@ public sealed interface Parsed {
   /** The line was folded into the open event by the parser. */
   record Continuation() implements Parsed {}
 
+  /**
+   * The line is the first part of a record the next lines complete (a container runtime's partial line): it belongs
+   * to the event the record starts, or, if the record only continues the open event, to that one. If the record is
+   * rejected or never completed, the line goes to quarantine with it.
+   */
+  record Pending() implements Parsed {}
+
   /** The line cannot be parsed; it goes to quarantine with this reason. */
   record Rejected(String reason) implements Parsed {}
 
   Continuation CONTINUATION = new Continuation();
+
+  Pending PENDING = new Pending();
 }
