@@ -41,6 +41,8 @@ def main(argv=None):
     p.add_argument("--short", action="store_true", help="shorter phases (development only; corpora are recorded without)")
     p.add_argument("--port-base", type=int, default=21000)
     p.add_argument("--list", action="store_true")
+    p.add_argument("--formats", action="store_true",
+                   help="record the format samples of sample-data/formats (PostgreSQL via rsyslogd, RDS prefix) into --out")
     p.add_argument("--index", metavar="DIR")
     p.add_argument("--only-missing", action="store_true", help="with --all: skip corpora already recorded")
     a = p.parse_args(argv)
@@ -48,6 +50,11 @@ def main(argv=None):
         from . import index
         rows = index.write(a.index)
         print(f"lab: indexed {len(rows)} corpora in {a.index}/README.md")
+        return 0
+    if a.formats:
+        from . import formats
+        formats.record(a.out or "sample-data/formats")
+        print(f"lab: format samples written to {a.out or 'sample-data/formats'}")
         return 0
     if a.list:
         for name, f in families.FAMILIES.items():

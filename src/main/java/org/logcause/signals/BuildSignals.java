@@ -102,7 +102,7 @@ public final class BuildSignals {
             lit(Signals.NEW_CLIENT_SHARE), col("new_client_share"), lit(Signals.RETRY_SHARE), col("retry_share"))).as(new String[] {"signal", "value"}))
         .filter(col("value").isNotNull())
         .select(col("component"), col("signal"), col("window"), col("value"), lit(GAUGE).alias("kind"));
-    Dataset<Row> slow = e.filter(col("format").startsWith("postgres"))
+    Dataset<Row> slow = e.filter(col("format").startsWith("postgres").or(col("format").equalTo("mysql-slow")))
         .withColumn("ms", try_cast(regexp_extract(col("message"), "^duration: ([0-9.]+) ms", 1), "double"))
         .filter(col("ms").isNotNull())
         .groupBy(col("component"), col("window"))

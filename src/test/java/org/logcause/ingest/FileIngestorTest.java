@@ -174,4 +174,62 @@ class FileIngestorTest {
     }
     return bos.toByteArray();
   }
+
+  private static List<IngestRecord> ingest(SourceSpec s, String text) {
+    FileIngestor ingestor = new FileIngestor(1 << 20, 0);
+    List<IngestRecord> out = new ArrayList<>();
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    ingestor.ingest("c.log", () -> new ByteArrayInputStream(bytes), Formats.create(s).newParser(2024)).forEachRemaining(out::add);
+    return out;
+  }
+
+  @Test
+  void aRecordsPartialLinesBelongToTheEventItStartsAndAreQuarantinedWhenItNeverEnds() {
+    SourceSpec cri = new SourceSpec("k", "api", "h", "json", "x", "UTC", null, Map.of("container", "cri"));
+    String text = """
+        2024-05-02T10:00:00.2Z stdout P {"ts":"2024-05-02T10:00:00.2Z",
+        2024-05-02T10:00:00.2Z stdout P "level":"warn",
+        2024-05-02T10:00:00.2Z stdout F "msg":"pool exhausted"}
+        2024-05-02T10:00:01Z stdout F {"ts":"2024-05-02T10:00:01Z","msg":"ok"}
+        not a CRI line
+        2024-05-02T10:00:02Z stdout P {"ts":"2024-05-02T10:00:02Z","msg":"cut short""";
+    List<IngestRecord> out = ingest(cri, text);
+    IngestRecord.FileStats st = stats(out);
+    assertThat(st.linesRead()).isEqualTo(6);
+    assertThat(st.events()).isEqualTo(2);
+    assertThat(eventLines(out) + st.quarantined()).isEqualTo(6);
+    IngestRecord.Event first = (IngestRecord.Event) out.get(0);
+    assertThat(first.line()).as("the event starts at its first partial line").isEqualTo(1);
+    assertThat(first.lineCount()).isEqualTo(3);
+    assertThat(first.message()).isEqualTo("pool exhausted");
+    assertThat(quarantined(out)).extracting(IngestRecord.Quarantined::line).containsExactly(5L, 6L);
+    assertThat(quarantined(out).get(1).reason()).startsWith("partial line: its record has no final part");
+  }
+
+  @Test
+  void aSlowLogsBannerBelongsToTheEntryAfterIt() {
+    SourceSpec slow = new SourceSpec("s", "db", "h", "mysql-slow", "x", "UTC", null, Map.of());
+    String text = """
+        # Time: 2016-07-20T18:13:25.698433Z
+        # User@Host: root[root] @ localhost [127.0.0.1]  Id:     3
+        # Query_time: 2.003464  Lock_time: 0.000324 Rows_sent: 1  Rows_examined: 2
+        SELECT 1;
+        /usr/sbin/mysqld, Version: 5.7.12-log (Ubuntu). started with:
+        Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock
+        Time                 Id Command    Argument
+        # Time: 2016-07-20T18:20:00Z
+        # User@Host: root[root] @ localhost [127.0.0.1]  Id:     4
+        # Query_time: 1.5  Lock_time: 0.0 Rows_sent: 1  Rows_examined: 2
+        SELECT 2;
+        """;
+    List<IngestRecord> out = ingest(slow, text);
+    IngestRecord.FileStats st = stats(out);
+    assertThat(st.linesRead()).isEqualTo(11);
+    assertThat(st.quarantined()).isZero();
+    IngestRecord.Event second = (IngestRecord.Event) out.get(1);
+    assertThat(second.line()).isEqualTo(5);
+    assertThat(second.lineCount()).isEqualTo(7);
+    assertThat(second.message()).isEqualTo("duration: 1500.000 ms  statement: SELECT 2;");
+    assertThat(((IngestRecord.Event) out.get(0)).lineCount()).isEqualTo(4);
+  }
 }

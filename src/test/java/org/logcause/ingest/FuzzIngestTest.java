@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
@@ -69,6 +70,26 @@ class FuzzIngestTest {
       new Format("syslog", null, "2024-06-20", "9999-12-31", "1900-01-01", List.of(
           "<34>1 2024-06-20T14:00:00.000Z web1 sshd 1234 ID47 - authentication failure for root",
           "<13>1 2024-06-20T14:00:02.000Z web1 kernel - - - TCP: out of memory -- consider tuning tcp_mem")),
+      new Format("nginx-error", null, "2024/06/20", "9999/12/31", "1900/01/01", List.of(
+          "2024/06/20 14:00:00 [error] 31#31: *4021 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 203.0.113.10, server: shop, request: \"POST /api/orders HTTP/1.1\", upstream: \"http://10.0.0.9:8080/api/orders\", host: \"shop\"",
+          "2024/06/20 14:00:01 [notice] 31#31: signal process started")),
+      new Format("mysql-slow", null, "2024-06-20", "9999-12-31", "1900-01-01", List.of(
+          "# Time: 2024-06-20T14:00:00.698433Z",
+          "# User@Host: web[web] @ app-1 [10.0.0.7]  Id:     3",
+          "# Query_time: 2.003464  Lock_time: 0.000324 Rows_sent: 1  Rows_examined: 2000",
+          "SET timestamp=1718892000;",
+          "SELECT * FROM orders",
+          "WHERE customer_id = 7;")),
+      new Format("postgres-syslog", "{log_line_prefix: 'db=%d,user=%u '}", "Jun 20", "Dec 99", "Jan 00", List.of(
+          "Jun 20 14:00:00 db-1 postgres[812]: [8-1] db=shop,user=web LOG:  duration: 602.880 ms  statement: SELECT owner,",
+          "Jun 20 14:00:00 db-1 postgres[812]: [8-2] #011#011sum(balance) AS total",
+          "Jun 20 14:00:01 db-1 postgres[813]: [9-1] db=shop,user=web ERROR:  canceling statement due to statement timeout",
+          "Jun 20 14:00:01 db-1 postgres[813]: [9-2] db=shop,user=web STATEMENT:  SELECT pg_sleep(10)")),
+      new Format("postgres-cloudsql", null, "2024-06-20", "9999-12-31", "1900-01-01", List.of(
+          "{\"resource\":{\"labels\":{\"database_id\":\"p:db\"},\"type\":\"cloudsql_database\"},\"severity\":\"INFO\",\"textPayload\":\"[24667]: [1-1] db=shop,user=web LOG:  automatic vacuum of table t\",\"timestamp\":\"2024-06-20T14:00:00.382318Z\"}",
+          "{\"resource\":{\"labels\":{\"database_id\":\"p:db\"},\"type\":\"cloudsql_database\"},\"severity\":\"INFO\",\"textPayload\":\"\\tpages: 0 removed\",\"timestamp\":\"2024-06-20T14:00:00.382318Z\"}")),
+      new Format("postgres-cnpg", null, "2024-06-20", "9999-12-31", "1900-01-01", List.of(
+          "{\"level\":\"info\",\"ts\":\"2024-06-20T14:00:00.123Z\",\"logger\":\"postgres\",\"msg\":\"record\",\"logging_pod\":\"db-1\",\"record\":{\"log_time\":\"2024-06-20 14:00:00.120 UTC\",\"error_severity\":\"ERROR\",\"message\":\"deadlock detected\"}}")),
       new Format("regex", "{pattern: '^(?<ts>\\S+) (?<level>[A-Z]+) (?<msg>.*)$', multiline: none}", "2024-06-20", "9999-12-31",
           "1900-01-01", List.of(
           "2024-06-20T14:00:00Z INFO worker started",
@@ -178,8 +199,10 @@ class FuzzIngestTest {
     SparkSession spark = SharedSpark.get();
     Set<String> fromClean = firstLines(spark, "clean.yaml");
     Set<String> fromGarbled = firstLines(spark, "garbled.yaml");
-    assertThat(fromClean).hasSize(FORMATS.stream().mapToInt(f -> (int) f.good().stream().filter(l -> !l.startsWith("\t")
-        && !l.startsWith("java.")).count()).sum());
+    // formats whose entries span several of these lines: their number of entries
+    Map<String, Integer> entries = Map.of("mysql-slow", 1, "postgres-syslog", 2, "postgres-cloudsql", 1);
+    assertThat(fromClean).hasSize(FORMATS.stream().mapToInt(f -> entries.getOrDefault(f.name(),
+        (int) f.good().stream().filter(l -> !l.startsWith("\t") && !l.startsWith("java.")).count())).sum());
     assertThat(fromGarbled).containsAll(fromClean);
   }
 

@@ -12,8 +12,12 @@ import java.util.Set;
  */
 public final class Formats {
   private static final List<String> NAMES =
-      List.of("postgres", "postgres-csv", "postgres-json", "mysql-error", "json", "changes", "log4j", "access",
-          "syslog", "regex");
+      List.of("postgres", "postgres-csv", "postgres-json", "postgres-syslog", "postgres-rds", "postgres-cloudsql",
+          "postgres-cnpg", "mysql-error", "mysql-slow", "json", "changes", "log4j", "access", "nginx-error", "syslog",
+          "regex");
+
+  /** Amazon RDS and Aurora PostgreSQL's {@code log_line_prefix} (fixed on Aurora, the default on RDS). */
+  public static final String RDS_PREFIX = "%t:%r:%u@%d:[%p]:";
 
   private static final Set<String> JSON_OPTIONS =
       Set.of("time_field", "level_field", "message_field", "host_field", "time_format");
@@ -42,10 +46,58 @@ public final class Formats {
   }
 
   public static ParserFactory create(Source source) {
+    ParserFactory lines = createLines(source);
+    String container = source.options().get(ContainerLineParser.OPTION);
+    if (container == null || container.isEmpty()) {
+      return lines;
+    }
+    ContainerLineParser.Runtime runtime = ContainerLineParser.Runtime.of(container);
+    ZoneId zone = source.zone();
+    return year -> new ContainerLineParser(runtime, lines.newParser(year), zone);
+  }
+
+  private static ParserFactory createLines(Source source) {
     ZoneId zone = source.zone();
     Map<String, String> raw = source.options();
     String format = source.format();
     switch (format) {
+      case "postgres-rds": {
+        Options o = new Options(format, raw, PostgresStderrParser.OPTIONS);
+        PostgresStderrParser.Prefix prefix = PostgresStderrParser.compile(o.get("log_line_prefix", RDS_PREFIX));
+        return year -> new PostgresStderrParser(prefix, zone);
+      }
+      case "postgres-syslog": {
+        Options o = new Options(format, raw, PostgresStderrParser.OPTIONS);
+        PostgresStderrParser.Prefix prefix = PostgresStderrParser.compile(o.get("log_line_prefix", ""));
+        return year -> new PostgresSyslogParser(prefix, zone, year);
+      }
+      case "postgres-cloudsql": {
+        new Options(format, raw, Set.of());
+        PostgresStderrParser.Prefix prefix = PostgresStderrParser.compile(PostgresCloudSqlParser.PREFIX);
+        return year -> new PostgresCloudSqlParser(prefix, zone);
+      }
+      case "postgres-cnpg": {
+        new Options(format, raw, Set.of());
+        JsonLinesParser.Mapping m =
+            new JsonLinesParser.Mapping(
+                List.of("record.log_time", "ts"), List.of("record.error_severity", "level"),
+                List.of("record.message", "msg"), List.of("logging_pod"), new TimestampFormat("auto"),
+                Map.ofEntries(Map.entry("record.database_name", "db"), Map.entry("record.user_name", "user"),
+                    Map.entry("record.connection_from", "client"), Map.entry("record.sql_state_code", "sqlstate"),
+                    Map.entry("record.application_name", "application"), Map.entry("record.process_id", "pid"),
+                    Map.entry("record.session_id", "session_id"), Map.entry("record.detail", "detail"),
+                    Map.entry("record.hint", "hint"), Map.entry("record.context", "context"),
+                    Map.entry("record.query", "statement"), Map.entry("record.backend_type", "backend_type"),
+                    Map.entry("record.command_tag", "command_tag")),
+                null);
+        return year -> new JsonLinesParser(m, zone, year);
+      }
+      case "mysql-slow":
+        new Options(format, raw, Set.of());
+        return year -> new MysqlSlowParser(zone, year);
+      case "nginx-error":
+        new Options(format, raw, Set.of());
+        return year -> new NginxErrorParser(zone);
       case "postgres": {
         Options o = new Options(format, raw, PostgresStderrParser.OPTIONS);
         PostgresStderrParser.Prefix prefix =
@@ -123,6 +175,11 @@ public final class Formats {
       default:
         throw new IllegalArgumentException("unknown format \"" + format + "\" (known: " + String.join(", ", NAMES) + ")");
     }
+  }
+
+  /** The pattern a PostgreSQL {@code log_line_prefix} compiles to (for tools that test a prefix against lines). */
+  public static java.util.regex.Pattern postgresPrefixPattern(String logLinePrefix) {
+    return PostgresStderrParser.compile(logLinePrefix).pattern();
   }
 
   private static List<String> fields(Options o, String option, String... defaults) {

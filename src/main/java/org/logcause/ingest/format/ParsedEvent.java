@@ -8,7 +8,7 @@ import java.util.TreeMap;
  * (stack traces, PostgreSQL DETAIL/STATEMENT lines, tab-indented SQL). Mutable, and owned by one parser.
  */
 public final class ParsedEvent {
-  private final long tsMicros;
+  private long tsMicros;
   private final String level;
   private final StringBuilder message;
   private final Map<String, String> attributes = new TreeMap<>();
@@ -24,6 +24,11 @@ public final class ParsedEvent {
 
   public long tsMicros() {
     return tsMicros;
+  }
+
+  /** Dates the event anew (a slow-log entry learns its statement's time from a line after its first). */
+  void retime(long micros) {
+    this.tsMicros = micros;
   }
 
   public String level() {

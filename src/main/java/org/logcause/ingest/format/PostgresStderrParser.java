@@ -142,8 +142,42 @@ final class PostgresStderrParser extends LineParser {
 
   @Override
   public Parsed parse(String line) {
+    return parseRecord(line, Timestamps.INVALID, false);
+  }
+
+  /** PostgreSQL's severity words as the server writes them, followed by its two spaces. */
+  private static final Pattern BARE_LEVEL = Pattern.compile("(?:^|\\s)" + LEVELS + ":  ");
+
+  /**
+   * One record as an envelope delivered it (syslog, a cloud's log export): {@code envelopeTs} dates it when the
+   * prefix has no time; {@code recordStart} says the envelope knows a record starts here (syslog's {@code [n-1]}),
+   * so a line the prefix does not match still starts an event, its severity read from the server's
+   * {@code LEVEL:  } however the prefix was configured.
+   */
+  Parsed parseRecord(String line, long envelopeTs, boolean recordStart) {
     Matcher m = prefix.pattern().matcher(line);
-    if (!m.lookingAt()) {
+    boolean matched = m.lookingAt();
+    if (!matched && envelopeTs != Timestamps.INVALID && !startsIndented(line)) {
+      Matcher bare = BARE_LEVEL.matcher(line);
+      String level = bare.find() ? bare.group("level") : null;
+      String msg = level == null ? line : line.substring(bare.end());
+      if (level != null && ATTACHED.contains(level)) {
+        attachedKey = level.toLowerCase(Locale.ROOT);
+        return continueAttribute(attachedKey, msg);
+      }
+    }
+    if (!matched && recordStart) {
+      Matcher bare = BARE_LEVEL.matcher(line);
+      String level = bare.find() ? bare.group("level") : null;
+      String msg = level == null ? line : line.substring(bare.end());
+      if (envelopeTs == Timestamps.INVALID) {
+        return reject("unparseable timestamp in log_line_prefix");
+      }
+      attachedKey = null;
+      ParsedEvent ev = new ParsedEvent(envelopeTs, Levels.normalize(level), msg);
+      return start(ev.put("raw_level", level));
+    }
+    if (!matched) {
       if (isBlank(line)) {
         return current() == null ? reject("blank line before the first event") : Parsed.CONTINUATION;
       }
@@ -184,6 +218,9 @@ final class PostgresStderrParser extends LineParser {
         case "Q" -> attrs.put("query_id", value);
         default -> { }
       }
+    }
+    if (ts == Timestamps.INVALID) {
+      ts = envelopeTs;
     }
     if (ts == Timestamps.INVALID) {
       return reject("unparseable timestamp in log_line_prefix");

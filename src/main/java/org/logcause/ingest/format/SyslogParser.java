@@ -11,18 +11,18 @@ import java.util.regex.Pattern;
  * the level comes from the priority when the line has one. Indented lines continue the open event.
  */
 final class SyslogParser extends LineParser {
-  private static final Pattern RFC5424 =
+  static final Pattern RFC5424 =
       Pattern.compile(
           "^<(?<pri>\\d{1,3})>1 (?<ts>\\S+) (?<host>\\S+) (?<app>\\S+) (?<procid>\\S+) (?<msgid>\\S+) "
               + "(?<sd>-|(?:\\[(?:[^\\]\\\\]|\\\\.)*\\])+) ?(?<msg>.*)$",
           Pattern.DOTALL);
-  private static final Pattern RFC3164 =
+  static final Pattern RFC3164 =
       Pattern.compile(
           "^(?:<(?<pri>\\d{1,3})>)?(?<ts>[A-Za-z]{3} [ \\d]?\\d \\d\\d:\\d\\d:\\d\\d"
               + "|\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?) +(?<host>\\S+) +"
               + "(?:(?<tag>[^:\\[\\s]+)(?:\\[(?<pid>[^\\]]*)\\])?: ?)?(?<msg>.*)$",
           Pattern.DOTALL);
-  private static final String[] SEVERITY = {"EMERG", "ALERT", "CRIT", "ERR", "WARNING", "NOTICE", "INFO", "DEBUG"};
+  static final String[] SEVERITY = {"EMERG", "ALERT", "CRIT", "ERR", "WARNING", "NOTICE", "INFO", "DEBUG"};
 
   private final ZoneId zone;
   private final TimestampFormat.Year year;
