@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Finds what really caused an outage in the logs of a web stack.",
-    subcommands = {ForensicCommand.class, NightlyCommand.class, SimulateCommand.class, EvalCommand.class, BenchCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {InitCommand.class, ForensicCommand.class, NightlyCommand.class, SimulateCommand.class, EvalCommand.class, BenchCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int USAGE = 2;
   public static final int FAILURE = 3;
