@@ -213,9 +213,15 @@ public final class FileIngestor {
         return;
       }
       Parsed parsed = parser.parse(line.text());
-      if (parsed instanceof Parsed.Pending) {
+      if (parsed instanceof Parsed.Pending pending) {
+        if (pending.dropWaiting() != null) {
+          quarantinePartial(pending.dropWaiting());
+        }
         partial.add(Map.entry(lineNo, line.text()));
       } else if (parsed instanceof Parsed.Start start) {
+        if (start.dropWaiting() != null) {
+          quarantinePartial(start.dropWaiting());
+        }
         emitOpen();
         open = start.event();
         openLine = partial.isEmpty() ? lineNo : partial.get(0).getKey();
@@ -227,7 +233,7 @@ public final class FileIngestor {
         continuations += 1 + partial.size();
         partial.clear();
       } else if (parsed instanceof Parsed.Rejected rejected) {
-        quarantinePartial("the rest of its record was rejected: " + rejected.reason());
+        quarantinePartial("partial line: the rest of its record was rejected: " + rejected.reason());
         quarantine(line.text(), rejected.reason());
       }
     }
@@ -237,7 +243,7 @@ public final class FileIngestor {
       long at = lineNo;
       for (Map.Entry<Long, String> p : partial) {
         lineNo = p.getKey();
-        quarantine(p.getValue(), "partial line: " + reason);
+        quarantine(p.getValue(), reason);
       }
       lineNo = at;
       partial.clear();
@@ -265,7 +271,7 @@ public final class FileIngestor {
     }
 
     private void finish() {
-      quarantinePartial("its record has no final part (the file ends first)");
+      quarantinePartial(parser.waitingAtEnd());
       emitOpen();
       done = true;
       if (damage.failure != null && error == null) {

@@ -232,4 +232,27 @@ class FileIngestorTest {
     assertThat(second.message()).isEqualTo("duration: 1500.000 ms  statement: SELECT 2;");
     assertThat(((IngestRecord.Event) out.get(0)).lineCount()).isEqualTo(4);
   }
+
+  @Test
+  void aSlowLogEntryWithoutATimeIsQuarantinedWithItsReasonNotGivenToTheNextEntry() {
+    SourceSpec slow = new SourceSpec("s", "db", "h", "mysql-slow", "x", "UTC", null, Map.of());
+    String text = """
+        # User@Host: meow[meow] @  [1.2.3.8]
+        # Query_time: 0.000899  Lock_time: 0.000000  Rows_sent: 0  Rows_examined: 0
+        SELECT 1;
+        # Time: 071015 21:45:10
+        # User@Host: root[root] @ localhost []
+        # Query_time: 2  Lock_time: 0  Rows_sent: 1  Rows_examined: 0
+        select sleep(2) from n;
+        /usr/sbin/mysqld, Version: 5.0.38-log. started with:
+        """;
+    List<IngestRecord> out = ingest(slow, text);
+    assertThat(stats(out).linesRead()).isEqualTo(8);
+    assertThat(quarantined(out)).extracting(IngestRecord.Quarantined::line).containsExactly(1L, 2L, 3L, 8L);
+    assertThat(quarantined(out).get(0).reason()).startsWith("slow log entry without a time");
+    assertThat(quarantined(out).get(3).reason()).startsWith("server banner with no entry after it");
+    IngestRecord.Event dated = (IngestRecord.Event) out.stream().filter(r -> r instanceof IngestRecord.Event).findFirst().orElseThrow();
+    assertThat(dated.line()).isEqualTo(4);
+    assertThat(dated.lineCount()).isEqualTo(4);
+  }
 }

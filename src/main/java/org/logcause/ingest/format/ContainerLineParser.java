@@ -51,6 +51,11 @@ final class ContainerLineParser extends LineParser {
   }
 
   @Override
+  public String waitingAtEnd() {
+    return "partial line: " + super.waitingAtEnd();
+  }
+
+  @Override
   public LineParser maxEventChars(int chars) {
     inner.maxEventChars(chars);
     return super.maxEventChars(chars);

@@ -40,6 +40,11 @@ public abstract class LineParser {
     return Parsed.CONTINUATION;
   }
 
+  /** Why lines still waiting ({@link Parsed.Pending}) at the end of the file make no event. */
+  public String waitingAtEnd() {
+    return "its record has no final part (the file ends first)";
+  }
+
   protected static Parsed reject(String reason) {
     return new Parsed.Rejected(reason);
   }

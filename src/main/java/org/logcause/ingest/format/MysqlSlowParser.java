@@ -28,10 +28,13 @@ import java.util.regex.Pattern;
 final class MysqlSlowParser extends LineParser {
   private static final Pattern TIME = Pattern.compile("^# Time: (.+?)\\s*(?:# (User@Host: .*))?$");
   private static final Pattern USER_HOST =
-      Pattern.compile("^# User@Host: (\\S*?)\\[[^\\]]*\\] @ *(\\S*) *\\[([^\\]]*)\\](?:\\s+Id:\\s*(\\d+))?.*$");
+      Pattern.compile("^# User(?:@Host)?: (\\S*?)\\[[^\\]]*\\] @ *(\\S*) *\\[([^\\]]*)\\](?:\\s+Id:\\s*(\\d+))?.*$");
   private static final Pattern PAIR = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*): +(\\S*[^:\\s])(?=\\s|$)");
   private static final Pattern BANNER =
-      Pattern.compile("^(?:\\S+, Version: .*started with:|Tcp port: \\d+.*|Time\\s+Id\\s+Command\\s+Argument)$");
+      Pattern.compile("^(?:.*\\S, Version: .*started with:|Tcp port: \\d+.*|Time\\s+Id\\s+Command\\s+Argument)$",
+          Pattern.CASE_INSENSITIVE);
+  private static final String UNDATED =
+      "slow log entry without a time (no \"# Time:\" line before it and no \"SET timestamp=\")";
   private static final Pattern SET_TIMESTAMP = Pattern.compile("^SET timestamp=(\\d+)(?:\\.\\d+)?;\\s*$");
   private static final Pattern USE = Pattern.compile("^use ([^;]+);\\s*$", Pattern.CASE_INSENSITIVE);
 
@@ -65,15 +68,25 @@ final class MysqlSlowParser extends LineParser {
       }
       return p;
     }
-    if (line.startsWith("# User@Host:")) {
-      Parsed p = entry != null && !userSeen && statement.length() == 0 ? more() : begin(lastTime, false);
+    if (line.startsWith("# User@Host:") || line.startsWith("# User:")) {
+      Parsed p = entry != null && !userSeen && durationMs == null && statement.length() == 0 ? more() : begin(lastTime, false);
       user(line);
+      return p;
+    }
+    if (line.startsWith("# Query_time:") && (entry == null || durationMs != null || statement.length() > 0)) {
+      // an entry without its User@Host line (some servers, hand-cut files)
+      Parsed p = begin(lastTime, false);
+      Matcher pair = PAIR.matcher(line);
+      while (pair.find()) {
+        attribute(pair.group(1), pair.group(2));
+      }
       return p;
     }
     if (BANNER.matcher(line).matches()) {
       // Before the next entry: it belongs to that one (Pending), never to the statement before it.
+      String drop = entry != null && !started ? UNDATED : null;
       closeEntry();
-      return Parsed.PENDING;
+      return drop == null ? Parsed.PENDING : new Parsed.Pending(drop);
     }
     if (entry == null) {
       return isBlank(line) ? reject("blank line before the first entry") : reject("not a slow query log entry");
@@ -111,14 +124,26 @@ final class MysqlSlowParser extends LineParser {
     return more();
   }
 
+  @Override
+  public String waitingAtEnd() {
+    return entry != null && !started ? UNDATED
+        : "server banner with no entry after it to date it (the server started and logged no slow query)";
+  }
+
   private Parsed begin(long ts, boolean byHeader) {
+    String drop = entry != null && !started ? UNDATED : null;
     closeEntry();
     entry = new ParsedEvent(ts == Timestamps.INVALID ? 0 : ts, "INFO", "");
     timedByHeader = byHeader;
     userSeen = false;
     statement.setLength(0);
     durationMs = null;
-    return ts == Timestamps.INVALID ? Parsed.PENDING : startEntry();
+    if (ts == Timestamps.INVALID) {
+      return drop == null ? Parsed.PENDING : new Parsed.Pending(drop);
+    }
+    started = true;
+    Parsed p = start(entry);
+    return drop == null ? p : new Parsed.Start(((Parsed.Start) p).event(), drop);
   }
 
   private Parsed startEntry() {
