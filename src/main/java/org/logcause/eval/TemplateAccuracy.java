@@ -25,9 +25,25 @@ import org.logcause.ingest.format.Csv;
  * (runs of {@code <*>} collapsed, whitespace single).
  */
 public final class TemplateAccuracy {
-  public static final List<String> SYSTEMS =
-      List.of("Android", "BGL", "HDFS", "HPC", "Hadoop", "HealthApp", "Linux", "Mac", "OpenSSH", "Proxifier",
-          "Spark", "Thunderbird", "Windows");
+  /**
+   * The systems under a LogHub folder: every sub-folder that holds {@code <name>_2k.log_structured.csv}, or whose
+   * corrected ground truth {@code <corrected>/<name>/<name>_2k.log_structured_corrected.csv.gz} exists, by name.
+   */
+  public static List<String> systems(Path loghub, Path corrected) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (java.util.stream.Stream<Path> dirs = Files.list(loghub)) {
+      for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
+        String name = d.getFileName().toString();
+        boolean raw = Files.isRegularFile(d.resolve(name + "_2k.log_structured.csv"));
+        boolean fixed = corrected != null
+            && Files.isRegularFile(corrected.resolve(name).resolve(name + "_2k.log_structured_corrected.csv.gz"));
+        if (raw || fixed) {
+          out.add(name);
+        }
+      }
+    }
+    return out;
+  }
 
   /** The figures of one system. */
   public record SystemResult(String system, int messages, double ga, double pa, double linesPerSecond, String truth) {}
@@ -56,6 +72,13 @@ public final class TemplateAccuracy {
       }
     }
     return new Truth(contents, templates, file.toString().contains("corrected") ? "loghub-2.0-corrected" : "loghub");
+  }
+
+  /** Lines per second of one single-threaded pass of the miner over these messages (masking included). */
+  public static double linesPerSecond(List<String> messages, TemplateMiner miner) {
+    long start = System.nanoTime();
+    miner.mine(messages);
+    return messages.size() / Math.max((System.nanoTime() - start) / 1e9, 1e-9);
   }
 
   public static SystemResult evaluate(String system, Truth truth, TemplateMiner miner) {

@@ -120,8 +120,17 @@ public final class Masker {
     return collapse(number != null ? number : byPatterns(token));
   }
 
+  /** {@code name.domain:port}: an endpoint, whatever the domain (upper case, any top-level domain). */
+  private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9][\\w-]*+(?:\\.[\\w-]++){1,64}+:\\d{1,5}([,;.]?)");
+
   private static String byPatterns(String token) {
     String t = token;
+    if (t.indexOf(':') > 0 && t.indexOf('.') > 0) {
+      java.util.regex.Matcher hp = HOST_PORT.matcher(t);
+      if (hp.matches()) {
+        return WILDCARD + ":" + WILDCARD + hp.group(1);
+      }
+    }
     if (t.contains("://")) t = URL.matcher(t).replaceAll(WILDCARD);
     if (t.indexOf('@') >= 0) t = EMAIL.matcher(t).replaceAll(WILDCARD);
     if (t.contains(":\\")) t = WINDOWS_PATH.matcher(t).replaceAll(WILDCARD);

@@ -32,9 +32,10 @@ class TemplateMinerTest {
   void joinsMessagesThatDifferOnlyInParameters() {
     List<String> t = miner.mine(List.of(
         "Connection to db1:5432 refused after 30 attempts", "Connection to db2:5432 refused after 7 attempts",
-        "session opened for user cyrus by (uid=0)", "session opened for user news by (uid=0)"));
+        "session opened for user cyrus by (uid=0)", "session opened for user news by (uid=0)",
+        "session opened for user alice by (uid=0)", "session opened for user bob by (uid=0)"));
     assertThat(t.get(0)).isEqualTo(t.get(1)).isEqualTo("Connection to <*> refused after <*> attempts");
-    assertThat(t.get(2)).isEqualTo(t.get(3)).isEqualTo("session opened for user <*> by (uid=<*>)");
+    assertThat(t.subList(2, 6)).containsOnly("session opened for user <*> by (uid=<*>)");
   }
 
   @Test
@@ -64,8 +65,37 @@ class TemplateMinerTest {
   void keepsTheKeyOfKeyValueTokens() {
     List<String> t = miner.mine(List.of(
         "authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=10.0.0.1 user=alice",
-        "authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=10.0.0.9 user=bob"));
+        "authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=10.0.0.9 user=bob",
+        "authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=10.0.0.7 user=carol",
+        "authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=10.0.0.3 user=dave"));
     assertThat(t).containsOnly("authentication failure; logname= uid=<*> euid=<*> tty=NODEVssh ruser= rhost=<*> user=<*>");
+  }
+
+  @Test
+  void aPositionWithAFewWordsNamesTheKindOfEventButMonthsStayParameters() {
+    List<String> t = miner.mine(List.of(
+        "Location icon should now be in state Active", "Location icon should now be in state Inactive",
+        "Session: 3012_1 initialized by client SPP.", "Session: 3013_1 initialized by client WindowsUpdateAgent.",
+        "login by user=root from 10.0.0.1", "login by user=guest from 10.0.0.2",
+        "connection from 10.0.0.1 at Sat Jul 9 22:53:22 2005", "connection from 10.0.0.2 at Sat Jun 10 02:53:22 2005"));
+    assertThat(t.get(0)).isEqualTo("Location icon should now be in state Active");
+    assertThat(t.get(1)).isEqualTo("Location icon should now be in state Inactive");
+    assertThat(t.get(2)).isEqualTo("Session: <*> initialized by client SPP.");
+    assertThat(t.get(3)).isEqualTo("Session: <*> initialized by client WindowsUpdateAgent.");
+    assertThat(t.get(4)).isEqualTo("login by user=root from <*>");
+    assertThat(t.get(5)).isEqualTo("login by user=guest from <*>");
+    assertThat(t.get(6)).as("a date's words are a parameter").isEqualTo(t.get(7));
+  }
+
+  @Test
+  void aQuantityWithOrWithoutItsUnitConversionOrComparisonIsOneParameter() {
+    List<String> t = miner.mine(List.of(
+        "proxy.example.com:5070 close, 0 bytes sent, 0 bytes received, lifetime 00:01",
+        "proxy.example.com:5070 close, 1190 bytes (1.16 KB) sent, 1671 bytes (1.63 KB) received, lifetime <1 sec",
+        "Mail.Example.ASIA:443 close, 403 bytes sent, 1284 bytes (1.25 KB) received, lifetime 00:02"));
+    assertThat(t.get(0)).isEqualTo(t.get(1)).isEqualTo(t.get(2));
+    assertThat(Masker.mask("BAYMSGR2.gateway.Messenger.live.com:1863 open")).isEqualTo("<*>:<*> open");
+    assertThat(Masker.mask("status:200 ok")).as("a key and a number are not an endpoint").isEqualTo("status:<*> ok");
   }
 
   @Test
