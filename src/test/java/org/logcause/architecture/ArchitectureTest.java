@@ -32,7 +32,7 @@ class ArchitectureTest {
   void algorithmPackagesImportNoSpark() {
     noClasses().that().resideInAnyPackage("org.logcause.job..", "org.logcause.plan..", "org.logcause.text..",
             "org.logcause.ingest.format..", "org.logcause.classify.core..", "org.logcause.signals.core..",
-            "org.logcause.attribution.core..", "org.logcause.report..", "org.logcause.simulate..")
+            "org.logcause.attribution.core..", "org.logcause.report..", "org.logcause.simulate..", "org.logcause.onboard..")
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..")
         .check(classes);
   }

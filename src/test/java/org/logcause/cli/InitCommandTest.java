@@ -166,6 +166,23 @@ class InitCommandTest {
       docker.append(String.format("{\"log\":\"2026-12-05 08:%02d:00.120 UTC [81%d] LOG:  checkpoint starting: time\\n\",\"stream\":\"stderr\",\"time\":\"2026-12-05T08:%02d:00.12Z\"}%n", i, i % 10, i));
     }
     Files.writeString(logs.resolve("k8s/pg-container-json.log"), docker);
+    Files.createDirectories(logs.resolve("cloud"));
+    StringBuilder cloudsql = new StringBuilder();
+    StringBuilder cnpg = new StringBuilder();
+    for (int i = 0; i < 15; i++) {
+      cloudsql.append(String.format("{\"logName\":\"projects/p/logs/cloudsql.googleapis.com%%2Fpostgres.log\",\"resource\":"
+          + "{\"labels\":{\"database_id\":\"p:orders\"},\"type\":\"cloudsql_database\"},\"severity\":\"INFO\","
+          + "\"textPayload\":\"[24%03d]: [1-1] db=shop,user=web LOG:  duration: %d.5 ms  statement: SELECT 1\","
+          + "\"timestamp\":\"2026-12-05T08:%02d:00.1Z\"}%n", i, 500 + i, i));
+      cloudsql.append(String.format("{\"logName\":\"projects/p/logs/cloudsql.googleapis.com%%2Fpostgres.log\",\"resource\":"
+          + "{\"labels\":{\"database_id\":\"p:orders\"},\"type\":\"cloudsql_database\"},\"severity\":\"INFO\","
+          + "\"textPayload\":\"\\tFROM orders\",\"timestamp\":\"2026-12-05T08:%02d:00.1Z\"}%n", i));
+      cnpg.append(String.format("{\"level\":\"info\",\"ts\":\"2026-12-05T08:%02d:00.2Z\",\"logger\":\"postgres\",\"msg\":\"record\","
+          + "\"logging_pod\":\"orders-1\",\"record\":{\"log_time\":\"2026-12-05 08:%02d:00.190 UTC\",\"error_severity\":\"%s\","
+          + "\"message\":\"checkpoint complete\",\"process_id\":\"81\"}}%n", i, i, i % 4 == 0 ? "ERROR" : "LOG"));
+    }
+    Files.writeString(logs.resolve("cloud/postgres.log"), cloudsql);
+    Files.writeString(logs.resolve("cloud/cnpg-orders-1.json"), cnpg);
     Files.write(logs.resolve("notes/core.bin"), new byte[] {0x7f, 'E', 'L', 'F', 0, 0, 0, 1, 2, 3});
     Files.writeString(logs.resolve("notes/todo.txt"), "ask the DBA about the replica\nthen check the dashboards\n");
 
@@ -174,7 +191,10 @@ class InitCommandTest {
     JobSpec spec = JobSpecLoader.load(logs.resolve("job.yaml")).spec();
     Map<String, SourceSpec> byPath = byPath(spec);
     assertThat(byPath).containsOnlyKeys("pg-syslog/messages", "rds/postgresql.log.2026-12-05-08", "edge/error.log.gz", "edge/access.log.gz",
-        "db-7/slow.log.gz", "db-7/error.log.gz", "k8s/checkout-7d9f_default_api-1.log", "k8s/pg-container-json.log");
+        "db-7/slow.log.gz", "db-7/error.log.gz", "k8s/checkout-7d9f_default_api-1.log", "k8s/pg-container-json.log",
+        "cloud/postgres.log", "cloud/cnpg-orders-1.json");
+    assertThat(byPath.get("cloud/postgres.log").format()).isEqualTo("postgres-cloudsql");
+    assertThat(byPath.get("cloud/cnpg-orders-1.json").format()).isEqualTo("postgres-cnpg");
     assertThat(byPath.get("pg-syslog/messages").format()).isEqualTo("postgres-syslog");
     assertThat(byPath.get("pg-syslog/messages").options()).containsEntry("log_line_prefix", "db=%d,user=%u,app=%a,client=%h ");
     assertThat(byPath.get("rds/postgresql.log.2026-12-05-08").format()).isEqualTo("postgres-rds");
