@@ -225,6 +225,9 @@ class InitCommandTest {
       assertThat(s.get("lines_read").asLong()).as(s.get("source").asText()).isPositive();
     }
     assertThat(Out.table(out, "events").filter("format = 'mysql-slow' and attributes['duration_ms'] is not null").count()).isPositive();
+    // MariaDB's slow entries feed the slow-query signal of their component, as PostgreSQL's duration lines do
+    assertThat(Out.table(out, "signals").filter("signal = 'slow_query_p95_ms' and component = 'db-replica' and value > 0").count())
+        .isPositive();
   }
 
   @Test
