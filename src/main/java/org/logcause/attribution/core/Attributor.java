@@ -321,7 +321,7 @@ public final class Attributor {
       }
     }
     for (Candidate c : out) {
-      CausalKnowledge.FalseLead lead = knowledge.falseLead(c.category, topology.kind(c.component));
+      CausalKnowledge.FalseLead lead = knowledge.falseLead(c.category, c.component, topology);
       if (lead != null && lead.test().equals("precursor")) {
         precursor(c, out, f.windowMicros());
       }
@@ -440,11 +440,12 @@ public final class Attributor {
     }
     java.util.TreeSet<String> symptoms = new java.util.TreeSet<>();
     c.explains.forEach(x -> symptoms.add(x.category));
+    Set<String> shown = Set.copyOf(symptoms);
     symptoms.removeAll(GENERIC);
     if (symptoms.isEmpty()) {
       return;
     }
-    List<String> produced = symptoms.stream().filter(p.produces()::contains).toList();
+    List<String> produced = p.produced(symptoms, shown);
     if (!produced.isEmpty()) {
       c.tests += scoring.test("parameter_matches");
       c.evidence.add(new Evidence("test:parameter", c.onset, String.format(Locale.ROOT, "%s governs %s, and a wrong value "
@@ -515,7 +516,7 @@ public final class Attributor {
     root.explanation = rootSentence(root, all);
     for (Candidate c : all) {
       if (c == root) continue;
-      CausalKnowledge.FalseLead lead = knowledge.falseLead(c.category, topology.kind(c.component));
+      CausalKnowledge.FalseLead lead = knowledge.falseLead(c.category, c.component, topology);
       boolean explained = root.explains.contains(c);
       if (lead != null && c.testSaysNotCause && (explained || !lead.test().equals("precursor"))) {
         c.verdict = MISLEADING;

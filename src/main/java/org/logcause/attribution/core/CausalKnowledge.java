@@ -73,12 +73,26 @@ public record CausalKnowledge(
   }
 
   /** A well-known setting: what it governs, what a wrong value can produce, whether it needs a restart, acts slowly. */
-  public record Parameter(String subsystem, List<String> names, List<String> produces, List<String> restart, boolean slow)
+  /**
+   * A family of settings: what they govern, the symptoms a wrong value can produce, which take effect only at a
+   * restart, whether their effect can be slow, and {@code through}: symptoms a wrong value produces only by way of
+   * one of these (a memory setting crashes a server only by running it out of memory), so they count only when the
+   * incident shows one of them too.
+   */
+  public record Parameter(String subsystem, List<String> names, List<String> produces, List<String> restart, boolean slow,
+      Map<String, List<String>> through)
       implements Serializable {
     public Parameter {
       names = names == null ? List.of() : names.stream().map(CausalKnowledge::normalise).toList();
       produces = List.copyOf(produces == null ? List.of() : produces);
       restart = restart == null ? List.of() : restart.stream().map(CausalKnowledge::normalise).toList();
+      through = through == null ? Map.of() : Map.copyOf(through);
+    }
+
+    /** The symptoms among {@code shown} a wrong value can produce, given everything the incident shows. */
+    public List<String> produced(java.util.Collection<String> shown, java.util.Collection<String> all) {
+      return shown.stream().filter(produces::contains)
+          .filter(s -> !through.containsKey(s) || through.get(s).stream().anyMatch(all::contains)).toList();
     }
 
     /** Whether a change of {@code name} (normalised) takes effect only at the server's next start. */
@@ -88,7 +102,19 @@ public record CausalKnowledge(
   }
 
   /** A loud signal responders take for the cause; {@code test} settles it. */
-  public record FalseLead(String category, String kind, String lead, String test) implements Serializable {}
+  /**
+   * A classic false lead: a category on a kind of component, the lead responders take, and the test that settles it.
+   * {@code replicas} false: not a lead on a replica (a database another database depends on).
+   */
+  public record FalseLead(String category, String kind, String lead, String test, Boolean replicas) implements Serializable {
+    public FalseLead {
+      replicas = replicas == null || replicas;
+    }
+
+    public FalseLead(String category, String kind, String lead, String test) {
+      this(category, kind, lead, test, true);
+    }
+  }
 
   public CausalKnowledge {
     kinds = new LinkedHashMap<>(kinds == null ? Map.of() : kinds);
@@ -192,6 +218,10 @@ public record CausalKnowledge(
       Parameter p = parameters.get(i);
       String where = origin + ": parameters[" + i + "]";
       p.produces().forEach(c -> requirePrior(c, where + ".produces"));
+      p.through().forEach((symptom, via) -> {
+        requirePrior(symptom, where + ".through");
+        via.forEach(c -> requirePrior(c, where + ".through." + symptom));
+      });
       for (String n : p.names()) {
         String before = seen.put(n, p.subsystem());
         if (before != null) {
@@ -258,11 +288,21 @@ public record CausalKnowledge(
 
   /** The false lead a category on a component of this kind matches, or null. */
   public FalseLead falseLead(String category, String kind) {
+    return falseLead(category, kind, false);
+  }
+
+  /** The false lead a category on a component of this kind (a replica or not) matches, or null. */
+  public FalseLead falseLead(String category, String kind, boolean replica) {
     for (FalseLead f : falseLeads) {
-      if (f.category().equals(category) && (f.kind().equals("any") || f.kind().equals(kind))) {
+      if (f.category().equals(category) && (f.kind().equals("any") || f.kind().equals(kind)) && (!replica || f.replicas())) {
         return f;
       }
     }
     return null;
+  }
+
+  /** The false lead of a component of the topology, or null. */
+  public FalseLead falseLead(String category, String component, Topology topology) {
+    return falseLead(category, topology.kind(component), topology.replica(component));
   }
 }

@@ -41,7 +41,7 @@ final class Interventions {
    */
   void persisted(Candidate r, Facts f, long recovered) {
     long after = (recovered - r.onset) / 1_000_000L;
-    CausalKnowledge.FalseLead lead = knowledge.falseLead(r.category, topology.kind(r.component));
+    CausalKnowledge.FalseLead lead = knowledge.falseLead(r.category, r.component, topology);
     boolean kill = r.category.equals("kill_sessions");
     // the recovery belongs to the last intervention before it: when someone else acted after this one, at least a
     // minute later, and the incident ended only after that, it went on until then despite this one

@@ -16,9 +16,11 @@ import java.util.Set;
 public final class Topology implements Serializable {
   private final Map<String, Set<String>> dependsOn = new HashMap<>(); // transitive
   private final Map<String, String> kinds;
+  private final Map<String, Set<String>> direct = new HashMap<>();
 
   public Topology(Map<String, List<String>> direct, Map<String, String> kinds) {
     this.kinds = Map.copyOf(kinds);
+    direct.forEach((k, v) -> this.direct.put(k, new HashSet<>(v)));
     Set<String> all = new HashSet<>(direct.keySet());
     direct.values().forEach(all::addAll);
     for (String a : all) {
@@ -38,6 +40,19 @@ public final class Topology implements Serializable {
   /** Whether {@code a} depends on {@code b}, directly or through other components. */
   public boolean dependsOn(String a, String b) {
     return dependsOn.getOrDefault(a, Set.of()).contains(b);
+  }
+
+  /** Whether the component is a replica: a database that another database depends on (it replicates from it). */
+  public boolean replica(String component) {
+    if (!"database".equals(kind(component))) {
+      return false;
+    }
+    for (Map.Entry<String, Set<String>> e : direct.entrySet()) {
+      if (!e.getKey().equals(component) && "database".equals(kind(e.getKey())) && e.getValue().contains(component)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public boolean known(String component) {

@@ -337,4 +337,49 @@ class AttributionMechanismsTest {
         .contains("l-param", "l-wait", "l-timeout", "l-slow");
     assertThat(root.evidence()).anyMatch(e -> e.kind().equals("line") && e.detail().contains("598.0 s"));
   }
+
+  @Test
+  void slowStatementsOnAReplicaAreASymptomNotTheDatabaseIsOverloaded() {
+    // the same slow statements on the primary are the classic lead; on its replica they are not
+    List<Facts.Anomaly> anomalies = new ArrayList<>(pileUp());
+    anomalies.add(anomaly("db-b", "slow_query_p95_ms", 20, 600, 20));
+    Attributor.Result r = attribute(facts(anomalies, List.of(change("c-1", -5, "db-a", "config_change",
+        "synchronous_standby_names", "FIRST 1 (db_c)")), 0, 620));
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("c-1");
+    assertThat(find(r, "db-a", "overload").verdict()).isIn(Attributor.MISLEADING, Attributor.SYMPTOM);
+    assertThat(find(r, "db-b", "overload").verdict()).isEqualTo(Attributor.SYMPTOM);
+    assertThat(TOPOLOGY.replica("db-b")).isTrue();
+    assertThat(TOPOLOGY.replica("db-a")).isFalse();
+    assertThat(TOPOLOGY.replica("cart-svc")).isFalse();
+  }
+
+  @Test
+  void aMemorySettingCannotExplainACrashWithoutMemoryRunningOut() {
+    // work_mem raised two minutes before the server was killed: nothing ran out of memory, so the setting cannot have
+    // brought it down; with "out of memory" lines it could
+    List<Facts.Anomaly> crash = List.of(anomaly("db-a", "crashes", 0, 300, 4),
+        anomaly("cart-svc", "category:network", 0, 300, 30), anomaly("web", "error_ratio", 10, 300, 200));
+    Attributor.Result r = attribute(facts(crash, List.of(change("c-mem", -120, "db-a", "config_change", "work_mem", "16MB")), 0, 300));
+    Attributor.Hypothesis mem = r.hypotheses().stream().filter(h -> "c-mem".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(mem.evidence()).anyMatch(e -> e.kind().equals("test:parameter") && e.detail().contains("cannot produce"));
+
+    List<Facts.Anomaly> oom = new ArrayList<>(crash);
+    oom.add(anomaly("db-a", "category:resource_exhaustion", -30, 300, 10));
+    Attributor.Result withOom = attribute(facts(oom, List.of(change("c-mem", -120, "db-a", "config_change", "work_mem", "16MB")), -30, 300));
+    Attributor.Hypothesis memOom = withOom.hypotheses().stream().filter(h -> "c-mem".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(memOom.evidence()).anyMatch(e -> e.kind().equals("test:parameter") && e.detail().contains("produces what the incident shows"));
+  }
+
+  @Test
+  void aReleasesBrokenStatementsAndItsRolloutsResetConnectionsOnTheDatabaseAreTheReleases() {
+    // cart-svc's release at t=2: its rollout cut its connections (the replica logs them reset, in the window from t=0)
+    // and its new statements fail on the replica ("column does not exist")
+    List<Facts.Anomaly> anomalies = List.of(anomaly("db-b", "category:network", 0, 60, 30),
+        anomaly("db-b", "category:app_exception", 0, 300, 40), anomaly("cart-svc", "category:server_error", 0, 300, 30),
+        anomaly("web", "error_ratio", 10, 300, 300));
+    Attributor.Result r = attribute(facts(anomalies, List.of(change("d-1", 2, "cart-svc", "deploy", "version", "v1.9.0")), 0, 300));
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("d-1");
+    assertThat(find(r, "db-b", "network").verdict()).isEqualTo(Attributor.SYMPTOM);
+    assertThat(find(r, "db-b", "app_exception").verdict()).isEqualTo(Attributor.SYMPTOM);
+  }
 }
