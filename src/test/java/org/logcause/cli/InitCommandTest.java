@@ -114,6 +114,17 @@ class InitCommandTest {
     assertThat(Files.readString(spec)).as("the same folder gives the same draft").isEqualTo(text);
   }
 
+  @Test
+  void draftsTheShippedSamplesSpec() throws IOException {
+    Path sample = Path.of("sample-data/redcrow-2024-06-20");
+    Path logs = dir.resolve("redcrow");
+    copy(sample.resolve("logs"), logs.resolve("logs"));
+    copy(sample.resolve("changes"), logs.resolve("changes"));
+    Run r = logcause("init", "--logs", logs.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertDraftAgrees(JobSpecLoader.load(sample.resolve("job.yaml")).spec(), JobSpecLoader.load(logs.resolve("job.yaml")).spec());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"postgres", "mysql"})
   void draftsTheSpecTheSimulatorWroteForItsOwnLogs(String flavour) throws IOException {
