@@ -204,7 +204,6 @@ public final class DraftSpec {
       return slug(l.sniffed().services().get(0));
     }
     String stem = base(l.file().getFileName().toString()).replaceAll("\\.(jsonl?|log|txt|out)$", "");
-    stem = stem.replaceAll("\\.(jsonl?|log|txt|out)$", "");
     return slug(stem.isEmpty() || stem.equals("log") ? "service" : stem);
   }
 

@@ -197,8 +197,7 @@ public final class FormatSniffer {
       return attempt("changes", change, lines, "a change feed: its fields mapped by their names; check them");
     }
     Map<String, String> fields = logFields(objects);
-    Sniffed s = attempt("json", fields, lines, fields.containsKey("time_field") ? "fields picked by name and value; check them" : null);
-    return s;
+    return attempt("json", fields, lines, fields.containsKey("time_field") ? "fields picked by name and value; check them" : null);
   }
 
   private static final Map<String, List<String>> CHANGE_NAMES = new LinkedHashMap<>();

@@ -33,7 +33,7 @@ public final class TemplateMiner implements java.io.Serializable {
 
   /**
    * At most this many distinct words at a position make it part of the event's kind, not a parameter. One setting for
-   * every system (chosen on the LogHub samples; see docs/classification.md for the figures with 2, 3 and 4).
+   * every system (chosen on the LogHub samples; docs/evaluation.md gives the figures with 2, 3 and 4).
    */
   static final int CLOSED_VALUES = 3;
 
