@@ -26,11 +26,13 @@ class BenchPipelineTest {
     SharedSpark.get();
     StringWriter out = new StringWriter();
     int exit = Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "bench", "pipeline", "--scale", "0.3",
-        "--scaling", "--no-tools", "--json", "--work", dir.toString());
+        "--scaling", "--no-tools", "--json", "--work", dir.toString(), "--sample", "sample-data/redcrow-2024-06-20/job.yaml",
+        "--eval-seeds", "1100-1100", "--eval-scale", "0.1");
     assertThat(exit).isZero();
     JsonNode o = new ObjectMapper().readTree(out.toString());
     for (String key : new String[] {"input_mb", "lines", "floor_lines_per_s", "end_to_end_lines_per_s", "ratio_end_to_end",
-        "ratio_ingest_classify", "driver_peak_heap_mb"}) {
+        "ratio_ingest_classify", "driver_peak_heap_mb", "ratio_ingest_vs_regex_cached", "ratio_end_to_end_vs_spark_minimal",
+        "forensic_sample_seconds", "query_startup_seconds", "forensic_sample_ratio", "eval_seconds_per_scenario"}) {
       assertThat(o.get(key)).as(key).isNotNull();
       assertThat(o.get(key).asDouble()).as(key).isPositive();
     }
@@ -44,6 +46,13 @@ class BenchPipelineTest {
       assertThat(b.get("ratio").asDouble()).as(baseline)
           .isCloseTo(o.get("floor_seconds").asDouble() / b.get("seconds").asDouble(), org.assertj.core.data.Percentage.withPercentage(5));
     }
+    JsonNode regex = o.get("spark_baselines").get("regex_cached");
+    assertThat(o.get("ratio_ingest_vs_regex_cached").asDouble()).isCloseTo(regex.get("seconds").asDouble()
+        / (o.get("stages").get("ingest").get("seconds").asDouble() + o.get("stages").get("classify").get("seconds").asDouble()),
+        org.assertj.core.data.Percentage.withPercentage(5));
+    assertThat(o.get("forensic_sample_ratio").asDouble()).isCloseTo(o.get("forensic_sample_seconds").asDouble()
+        / o.get("query_startup_seconds").asDouble(), org.assertj.core.data.Percentage.withPercentage(2));
+    assertThat(o.get("eval_scenarios").asInt()).as("every family, one seed").isGreaterThan(5);
     assertThat(o.get("scaling")).hasSize(3);
     assertThat(o.get("scaling").get(2).get("lines").asLong()).isGreaterThan(10 * o.get("scaling").get(0).get("lines").asLong());
   }

@@ -548,9 +548,13 @@ public final class Attributor {
         Evidence screened = c.evidence.stream().filter(e -> e.kind().equals("test:screened")).findFirst().orElse(null);
         c.explanation = screened != null ? String.format(Locale.ROOT, "%s at %s is not supported: %s.", capitalise(c.name()),
             hm(c.onset), screened.detail())
-            : c.anomalies.isEmpty()
+            : c.anomalies.isEmpty() && c.explains.isEmpty()
             ? String.format(Locale.ROOT, "%s at %s explains none of the incident's anomalies (no path along the topology within "
                 + "the lag ranges).", capitalise(c.name()), hm(c.onset))
+            : c.anomalies.isEmpty()
+            ? String.format(Locale.ROOT, "%s at %s explains %d of the incident's anomalous signals, and %s, which explains %d, "
+                + "scores higher (%.2f against %.2f).", capitalise(c.name()), hm(c.onset), c.explains.size(), root.name(),
+                root.explains.size(), root.score, c.score)
             : String.format(Locale.ROOT, "%s began at %s; neither %s nor the knowledge file connects it to the rest of the incident.",
                 capitalise(c.name()), hm(c.onset), root.name());
       }

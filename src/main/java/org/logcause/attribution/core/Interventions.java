@@ -48,8 +48,19 @@ final class Interventions {
     Facts.Action next = f.actions().stream().filter(x -> x.ts() > r.onset + scoring.killGraceSeconds() * 1_000_000L
         && x.ts() <= recovered + tolUs && !(x.component().equals(r.component) && r.category.equals(x.type())))
         .max(Comparator.comparingLong(Facts.Action::ts)).orElse(null);
+    long grace = kill ? scoring.killGraceSeconds() : scoring.restartGraceSeconds();
+    OwnFaults own = ownFaults(r, f, grace);
     // killed sessions free their slots at once: a pile-up that is back a minute later came from elsewhere
-    if (next != null && after <= (kill ? scoring.killGraceSeconds() : scoring.restartGraceSeconds())) {
+    if (own != null) {
+      r.testSaysNotCause = lead != null;
+      r.tests += scoring.test("restart_persisted");
+      r.testSentence = String.format(Locale.ROOT, "%s at %s changed nothing: %s's %s stayed anomalous for %s after it, until "
+          + "%s at %s, and recovered only after that, so %s", kill ? "the sessions killed on " + r.component : "the restart of "
+          + r.component, hm(r.onset), r.component, Wording.label(own.category()), duration((own.until().ts() - r.onset) / 1_000_000L),
+          own.until().describe(), hm(own.until().ts()), kill ? "the long queries were waiting on the cause, not causing it"
+          : "its runtime state was not the cause");
+      r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
+    } else if (next != null && after <= grace) {
       long until = (next.ts() - r.onset) / 1_000_000L;
       r.testSaysNotCause = lead != null;
       r.tests += scoring.test("restart_persisted");
@@ -77,6 +88,39 @@ final class Interventions {
           kill ? "sessions were killed on " + r.component : r.component + " was restarted", hm(r.onset));
       r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
     }
+  }
+
+  /** A fault of the restarted component that outlived the restart, and the later action it stopped after. */
+  record OwnFaults(String category, Facts.Action until) {}
+
+  /**
+   * The restarted component's own test: a fault it was logging when it was restarted (not the restart's or a change's
+   * own lines) that went on beyond the grace and stopped only after someone did something else. A replica restarted
+   * while its replication connection was failing, that kept failing until the setting was reverted, was not fixed by
+   * the restart, whatever the clients saw meanwhile. Null when there is no such fault.
+   */
+  OwnFaults ownFaults(Candidate r, Facts f, long graceSeconds) {
+    long graceUs = graceSeconds * 1_000_000L;
+    Facts.Anomaly longest = null;
+    for (Facts.Anomaly a : f.anomalies()) {
+      String category = category(a.signal());
+      if (!a.component().equals(r.component) || category == null || category.equals("config_change")
+          || category.equals("deploy") || INTERRUPTIONS.contains(category)
+          || a.onset() > r.onset + tolUs || a.end() < r.onset + graceUs) {
+        continue;
+      }
+      if (longest == null || a.end() > longest.end()) {
+        longest = a;
+      }
+    }
+    if (longest == null) {
+      return null;
+    }
+    long faultEnd = longest.end();
+    Facts.Action until = f.actions().stream().filter(x -> x.ts() > r.onset + graceUs && x.ts() <= faultEnd + tolUs
+        && !(x.component().equals(r.component) && r.category.equals(x.type())))
+        .max(Comparator.comparingLong(Facts.Action::ts)).orElse(null);
+    return until == null ? null : new OwnFaults(category(longest.signal()), until);
   }
 
   /**

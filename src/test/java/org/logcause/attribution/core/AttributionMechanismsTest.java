@@ -289,6 +289,35 @@ class AttributionMechanismsTest {
   }
 
   @Test
+  void aRestartedReplicaThatKeptFailingUntilTheRevertChangedNothingWhateverTheClientsSaw() {
+    // db-b's replication connection fails from t=0; db-b restarted at t=130; the clients' 5xx stopped at t=140 (their
+    // reads went elsewhere), but db-b went on failing until its setting was reverted at t=330
+    List<Facts.Anomaly> anomalies = List.of(anomaly("db-b", "category:replication_fault", 0, 340, 40),
+        anomaly("db-b", "error_ratio", 0, 340, 50), anomaly("web", "category:server_error", 50, 140, 4));
+    Facts.Action revert = new Facts.Action("ev-rv", at(330), "db-b", "revert", "c-rv", "revert c-conn", "c-conn",
+        "primary_conninfo", "port=5432", "dba");
+    List<Facts.Action> actions = List.of(change("c-conn", -2, "db-b", "config_change", "primary_conninfo", "port=6543"),
+        action("bounce", 130, "db-b", "restart"), revert);
+    Attributor.Hypothesis bounce = find(attribute(facts(anomalies, actions, 0, 340)), "db-b", "restart");
+    assertThat(bounce.verdict()).isEqualTo(Attributor.MISLEADING);
+    assertThat(bounce.explanation()).contains("db-b's replication fault stayed anomalous").contains("c-rv");
+    // the same restart after which db-b's faults stopped at once did something: no detour
+    List<Facts.Anomaly> fixed = List.of(anomaly("db-b", "category:replication_fault", 0, 140, 40),
+        anomaly("db-b", "error_ratio", 0, 140, 50), anomaly("web", "category:server_error", 50, 140, 4));
+    assertThat(find(attribute(facts(fixed, actions, 0, 140)), "db-b", "restart").verdict()).isNotEqualTo(Attributor.MISLEADING);
+  }
+
+  @Test
+  void aChangeThatLostSaysHowMuchItExplainsNotThatItExplainsNothing() {
+    // two changes explain the pile-up; the later one, seconds before it, wins; the earlier one explains part of it
+    Attributor.Result r = attribute(facts(pileUp(), List.of(change("c-early", -420, "db-a", "config_change", "app.banner_text", "x"),
+        change("c-late", -5, "db-a", "config_change", "synchronous_standby_names", "s9")), 0, 620));
+    Attributor.Hypothesis early = r.hypotheses().stream().filter(h -> "c-early".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(early.verdict()).isEqualTo(Attributor.NOT_SUPPORTED);
+    assertThat(early.explanation()).doesNotContain("explains none").contains("c-late").contains("scores higher");
+  }
+
+  @Test
   void aRestartBeforeTheIncidentBeganIsNoRestartItLead() {
     List<Facts.Anomaly> anomalies = List.of(anomaly("db-a", "category:lock_contention", 300, 600, 40),
         anomaly("web", "error_ratio", 310, 610, 300));
