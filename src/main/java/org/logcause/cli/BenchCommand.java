@@ -50,6 +50,21 @@ final class BenchCommand implements Runnable {
     @Option(names = "--no-tools", description = "skip pgBadger and GoAccess")
     boolean noTools;
 
+    @Option(names = "--sample", defaultValue = "sample-data/redcrow-2024-06-20/job.yaml", paramLabel = "FILE",
+        description = "job spec whose forensic run is timed against a bare query, each in its own JVM "
+            + "(default the shipped sample; skipped when the file is missing)")
+    Path sample;
+
+    @Option(names = "--eval-seeds", defaultValue = "1100-1101", paramLabel = "A-B",
+        description = "seeds of the timed eval of every simulated family (default 1100-1101)")
+    String evalSeeds;
+
+    @Option(names = "--eval-scale", defaultValue = "0.3", paramLabel = "X", description = "scale of the timed eval (default 0.3)")
+    double evalScale;
+
+    @Option(names = "--no-waits", description = "skip the timed forensic, query and eval runs")
+    boolean noWaits;
+
     @Option(names = "--work", defaultValue = "out/bench-pipeline", paramLabel = "DIR",
         description = "where scenarios (kept between runs) and outputs go (default out/bench-pipeline)")
     Path work;
@@ -75,8 +90,11 @@ final class BenchCommand implements Runnable {
         }
         PipelineBench.Result first = results.get(0);
         PipelineBench.Result last = results.get(results.size() - 1);
+        PipelineBench.Waits waits = noWaits ? null : PipelineBench.waits(sample, evalSeeds, evalScale, work, console);
+        if (waits != null && !json) PipelineBench.print(out, waits);
         if (json) {
           ObjectNode o = PipelineBench.json(first);
+          if (waits != null) PipelineBench.json(o, waits);
           if (scaling) {
             var arr = o.putArray("scaling");
             for (PipelineBench.Result r : results) {

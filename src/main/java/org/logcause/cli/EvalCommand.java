@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -77,25 +76,29 @@ final class EvalCommand implements Callable<Integer> {
     boolean sessionExisted = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = SparkSessions.start("logcause eval", master, false);
     try {
-      List<Evaluation.Case> whole = run(spark, dirs, false);
+      long t0 = System.nanoTime();
+      List<Evaluation.Case> whole = Evaluation.evaluateAll(spark, dirs, work, false, parallel);
+      double seconds = (System.nanoTime() - t0) / 1e9;
       if (!beforeRemediation) {
-        return Evaluation.report(whole, console, json);
+        return Evaluation.report(whole, console, json, seconds);
       }
-      List<Evaluation.Case> before = run(spark, dirs, true);
+      t0 = System.nanoTime();
+      List<Evaluation.Case> before = Evaluation.evaluateAll(spark, dirs, work, true, parallel);
+      double beforeSeconds = (System.nanoTime() - t0) / 1e9;
       if (json) {
         StringWriter a = new StringWriter();
         StringWriter b = new StringWriter();
-        Evaluation.report(whole, new PrintWriter(a, true), true);
-        Evaluation.report(before, new PrintWriter(b, true), true);
+        Evaluation.report(whole, new PrintWriter(a, true), true, seconds);
+        Evaluation.report(before, new PrintWriter(b, true), true, beforeSeconds);
         ObjectNode root = (ObjectNode) JSON.readTree(a.toString());
         root.set("before_remediation", JSON.readTree(b.toString()));
         console.println(root);
       } else {
         console.println("whole logs:");
-        Evaluation.report(whole, console, false);
+        Evaluation.report(whole, console, false, seconds);
         console.println();
         console.println("logs up to the labelled fix (--before-remediation):");
-        Evaluation.report(before, console, false);
+        Evaluation.report(before, console, false, beforeSeconds);
       }
       console.flush();
       return 0;
@@ -106,27 +109,5 @@ final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  /** Scenarios are small: Spark's per-job latency dominates, so a few run side by side on the one session. */
-  private List<Evaluation.Case> run(SparkSession spark, List<Path> dirs, boolean beforeFix) {
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, parallel));
-    List<Evaluation.Case> cases = new ArrayList<>();
-    try {
-      List<java.util.concurrent.Future<Evaluation.Case>> futures = new ArrayList<>();
-      for (Path dir : dirs) {
-        futures.add(pool.submit(() -> Evaluation.evaluate(spark, dir, work, beforeFix)));
-      }
-      for (java.util.concurrent.Future<Evaluation.Case> f : futures) {
-        cases.add(f.get()); // in the order of the scenarios, whatever order they finished in
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("eval interrupted", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) throw r;
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
-    return cases;
-  }
+
 }

@@ -75,6 +75,34 @@ public final class Evaluation {
         attribution(spark, out, incidents, labels));
   }
 
+  /**
+   * Runs and scores every scenario, {@code parallel} side by side on the one session (scenarios are small: Spark's
+   * per-job latency dominates, and two cores take two of them), in the order of {@code dirs} whatever order they
+   * finished in.
+   */
+  public static List<Case> evaluateAll(SparkSession spark, List<Path> dirs, Path work, boolean beforeFix, int parallel) {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, parallel));
+    List<Case> cases = new ArrayList<>();
+    try {
+      List<java.util.concurrent.Future<Case>> futures = new ArrayList<>();
+      for (Path dir : dirs) {
+        futures.add(pool.submit(() -> evaluate(spark, dir, work, beforeFix)));
+      }
+      for (java.util.concurrent.Future<Case> f : futures) {
+        cases.add(f.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("eval interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    return cases;
+  }
+
   /** The time of the labelled fix (the first remediation that recovered the service), in microseconds; null if none. */
   static Long fixTime(Labels labels) {
     if (labels.remediation() == null) return null;
@@ -332,6 +360,14 @@ public final class Evaluation {
   }
 
   public static int report(List<Case> cases, PrintWriter console, boolean json) {
+    return report(cases, console, json, Double.NaN);
+  }
+
+  /**
+   * The report, with the wall time of running and scoring the cases when {@code seconds} is a number: JSON keys
+   * {@code eval_seconds} and {@code eval_seconds_per_scenario}.
+   */
+  public static int report(List<Case> cases, PrintWriter console, boolean json, double seconds) {
     Map<String, List<Case>> byFamily = new TreeMap<>();
     for (Case c : cases) {
       byFamily.computeIfAbsent(c.labels().family(), k -> new ArrayList<>()).add(c);
@@ -339,6 +375,9 @@ public final class Evaluation {
     if (json) {
       ObjectNode root = JSON.createObjectNode();
       root.put("status", "scored");
+      if (Double.isFinite(seconds)) {
+        root.put("eval_seconds", round(seconds)).put("eval_seconds_per_scenario", round(seconds / Math.max(1, cases.size())));
+      }
       ObjectNode overall = root.putObject("overall");
       overall.put("cases", cases.size());
       AttributionFigures.of(cases).into(overall);
@@ -393,6 +432,10 @@ public final class Evaluation {
         if (!a.missedMisleading().isEmpty()) {
           console.printf("missed MISLEADING: %s: %s%n", c.labels().scenario(), String.join(", ", a.missedMisleading()));
         }
+      }
+      if (Double.isFinite(seconds)) {
+        console.printf(java.util.Locale.ROOT, "ran and scored %d scenarios in %.1f s: %.2f s per scenario%n", cases.size(),
+            seconds, seconds / Math.max(1, cases.size()));
       }
     }
     console.flush();

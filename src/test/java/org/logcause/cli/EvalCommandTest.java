@@ -35,6 +35,8 @@ class EvalCommandTest {
     assertThat(json.get("families").get("replication-misconfig").get("ac3").asDouble()).isEqualTo(1.0);
     assertThat(json.get("misses")).isEmpty();
     assertThat(work.resolve("redcrow-2024-06-20/out/current/hypotheses")).isDirectory();
+    assertThat(json.get("eval_seconds").asDouble()).isPositive();
+    assertThat(json.get("eval_seconds_per_scenario").asDouble()).isEqualTo(json.get("eval_seconds").asDouble());
   }
 
   /**
