@@ -58,7 +58,11 @@ final class QueryCommand implements Callable<Integer> {
     SparkSession spark = started.newSession();
     PrintWriter console = spec.commandLine().getOut();
     try {
-      List<String> views = OutputFolder.registerViews(spark, out);
+      // only the tables the statement names (a name inside a string literal registers one more view: harmless)
+      java.util.regex.Pattern words = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+      java.util.Set<String> named = words.matcher(sql).results().map(m -> m.group().toLowerCase(java.util.Locale.ROOT))
+          .collect(java.util.stream.Collectors.toSet());
+      List<String> views = OutputFolder.registerViews(spark, out, named::contains);
       Dataset<Row> result;
       try {
         result = spark.sql(sql);

@@ -101,17 +101,33 @@ public final class OutputFolder {
    * pointer read once; returns the names.
    */
   public static List<String> registerViews(SparkSession spark, String out) {
+    return registerViews(spark, out, t -> true);
+  }
+
+  /**
+   * Registers the tables of the current run that {@code wanted} accepts (a query's, by the names it mentions: reading
+   * a table lists its files and reads their schema, which a query that does not use it need not wait for); returns
+   * the names of all the run's tables, registered or not.
+   */
+  public static List<String> registerViews(SparkSession spark, String out, java.util.function.Predicate<String> wanted) {
     List<String> found = new ArrayList<>();
     Optional<Pointer> pointer = current(spark, out);
     if (pointer.isEmpty()) {
       return found;
     }
     for (String t : Tables.ALL) {
-      Optional<Dataset<Row>> d = read(spark, out, pointer.get(), t);
-      if (d.isPresent()) {
-        d.get().createOrReplaceTempView(t);
-        found.add(t);
+      Pointer.TableParts parts = pointer.get().tables().get(t);
+      if (parts == null || parts.parts().isEmpty()) {
+        continue; // a run that wrote no such table
       }
+      if (wanted.test(t)) {
+        Optional<Dataset<Row>> d = read(spark, out, pointer.get(), t);
+        if (d.isEmpty()) {
+          continue;
+        }
+        d.get().createOrReplaceTempView(t);
+      }
+      found.add(t);
     }
     return found;
   }

@@ -206,6 +206,17 @@ class ForensicRedcrowTest {
   }
 
   @Test
+  void queryReadsTheTablesItNamesInAnyCase() throws Exception {
+    // views are registered only for the tables a statement names (case-insensitively, like Spark's names)
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "query", "--out", target.toString(), "--format",
+        "json", "SELECT count(*) AS n FROM EVENTS e JOIN Incidents i ON e.ts BETWEEN i.start AND i.`end`");
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(EvalCommand.JSON.readTree(out.toString().strip()).get("n").asLong()).isPositive();
+  }
+
+  @Test
   void queryErrorsAreOneLineWithExitTwo() {
     StringWriter err = new StringWriter();
     int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "query", "--out", target.toString(),
