@@ -50,7 +50,6 @@ final class Interventions {
         .max(Comparator.comparingLong(Facts.Action::ts)).orElse(null);
     long grace = kill ? scoring.killGraceSeconds() : scoring.restartGraceSeconds();
     OwnFaults own = ownFaults(r, f, grace);
-    // killed sessions free their slots at once: a pile-up that is back a minute later came from elsewhere
     if (own != null) {
       r.testSaysNotCause = lead != null;
       r.tests += scoring.test("restart_persisted");
@@ -61,6 +60,7 @@ final class Interventions {
           : "its runtime state was not the cause");
       r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
     } else if (next != null && after <= grace) {
+      // killed sessions free their slots at once: a pile-up that is back a minute later came from elsewhere
       long until = (next.ts() - r.onset) / 1_000_000L;
       r.testSaysNotCause = lead != null;
       r.tests += scoring.test("restart_persisted");
