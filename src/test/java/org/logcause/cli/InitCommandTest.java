@@ -87,15 +87,20 @@ class InitCommandTest {
     assertThat(edges(drafted, rename)).isEqualTo(edges(theirs, Map.of()));
   }
 
+  /** Copies a recorded folder's logs and change records (not its spec) to {@code logs} and runs init there: exit 0. */
+  private Run initOnCopyOf(Path recorded, Path logs) throws IOException {
+    copy(recorded.resolve("logs"), logs.resolve("logs"));
+    copy(recorded.resolve("changes"), logs.resolve("changes"));
+    Run r = logcause("init", "--logs", logs.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    return r;
+  }
+
   @Test
   void draftsWhatTheLabRecorderWroteAndAddsTheFilesItLeftOut() throws IOException {
     Path corpus = Path.of("sample-data/lab/max-connections-mariadb-3");
     Path logs = dir.resolve("bundle");
-    copy(corpus.resolve("logs"), logs.resolve("logs"));
-    copy(corpus.resolve("changes"), logs.resolve("changes"));
-
-    Run r = logcause("init", "--logs", logs.toString());
-    assertThat(r.exit()).as(r.err()).isZero();
+    Run r = initOnCopyOf(corpus, logs);
     Path spec = logs.resolve("job.yaml");
     JobSpec drafted = JobSpecLoader.load(spec).spec();
     assertDraftAgrees(JobSpecLoader.load(corpus.resolve("job.yaml")).spec(), drafted);
@@ -118,10 +123,7 @@ class InitCommandTest {
   void draftsTheShippedSamplesSpec() throws IOException {
     Path sample = Path.of("sample-data/redcrow-2024-06-20");
     Path logs = dir.resolve("redcrow");
-    copy(sample.resolve("logs"), logs.resolve("logs"));
-    copy(sample.resolve("changes"), logs.resolve("changes"));
-    Run r = logcause("init", "--logs", logs.toString());
-    assertThat(r.exit()).as(r.err()).isZero();
+    initOnCopyOf(sample, logs);
     assertDraftAgrees(JobSpecLoader.load(sample.resolve("job.yaml")).spec(), JobSpecLoader.load(logs.resolve("job.yaml")).spec());
   }
 
