@@ -81,7 +81,7 @@ public final class AnomalyFinder {
       if (strongEnough) {
         // a gauge's run-up must stand out (half the alarm score), or one failed request a minute earlier would date
         // the onset; a count's sparse run-up is each event, however few
-        int onset = Math.min(onset(score, first), backExtend(values, score, count ? Double.NEGATIVE_INFINITY : settings.minScore() / 2,
+        int onset = Math.min(onset(score, first, floor), backExtend(values, score, count ? Double.NEGATIVE_INFINITY : settings.minScore() / 2,
             first, baseline.max(), floor, settings.runUpGap()));
         if (count) {
           onset = Math.min(onset, runUp(values, first, baseline.mean(), floor, settings.runUpWindows()));
@@ -160,11 +160,15 @@ public final class AnomalyFinder {
     return best;
   }
 
-  /** Walks a one-sided CUSUM of the score back from the first alarm to where it last was zero. */
-  private int onset(double[] score, int firstAlarm) {
+  /**
+   * Walks a one-sided CUSUM of the score back from the first alarm to where it last was zero. The sum starts after the
+   * previous anomaly ({@code floor}): that anomaly's own excess would otherwise carry over the quiet windows after it
+   * and date the next anomaly's onset right after the previous one ended, however long the quiet between them.
+   */
+  private int onset(double[] score, int firstAlarm, int floor) {
     double s = 0;
-    int lastZero = -1;
-    for (int k = 0; k <= firstAlarm; k++) {
+    int lastZero = floor - 1;
+    for (int k = floor; k <= firstAlarm; k++) {
       s = Math.max(0, s + score[k] - settings.cusumSlack());
       if (s == 0) {
         lastZero = k;

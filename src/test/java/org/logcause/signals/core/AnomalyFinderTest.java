@@ -56,6 +56,19 @@ class AnomalyFinderTest {
   }
 
   @Test
+  void aBlipsExcessDoesNotCarryOverTheQuietAfterItIntoTheNextOnset() {
+    double[] base = new double[30]; // an error ratio that was flat zero
+    double[] series = new double[40];
+    series[5] = 0.06;
+    series[6] = 0.26; // a two-window blip that clears on its own
+    for (int i = 14; i < 30; i++) series[i] = 0.45; // the outage, seven quiet windows later
+    RobustBaseline shares = RobustBaseline.of(base).withGaugeFloor(AnomalyFinder.Settings.defaults().shareFloor());
+    List<AnomalyFinder.Anomaly> a = finder.find(series, shares, false);
+    assertThat(a).hasSize(2);
+    assertThat(a.get(1).onset()).isEqualTo(14); // not 7, right after the blip, where the blip's CUSUM had not decayed
+  }
+
+  @Test
   void datesASparseFaultFromItsUnbrokenRunNotFromWhenItPiledUp() {
     Random r = new Random(7);
     double[] base = new double[300];
