@@ -21,12 +21,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.logcause.cli.JitChoice;
 import org.logcause.job.JobSpecLoader;
 import org.logcause.output.RunManifest;
 import org.logcause.output.Tables;
@@ -296,6 +298,9 @@ public final class PipelineBench {
       if (!a.startsWith("-XX:ArchiveClassesAtExit")) {
         cmd.add(a);
       }
+    }
+    if (Set.of("forensic", "nightly").contains(args[0]) && JitChoice.QUICK.equals(JitChoice.choose(List.of(args)))) {
+      cmd.add("-XX:TieredStopAtLevel=1"); // as bin/logcause starts it (LOGCAUSE_JIT=auto): the JVM's last flag wins
     }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

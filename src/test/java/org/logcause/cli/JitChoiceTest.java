@@ -1,0 +1,65 @@
+package org.logcause.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher's JIT choice: quick for small local inputs, full for large, remote or unreadable ones. Spark-free. */
+class JitChoiceTest {
+  @TempDir Path dir;
+
+  private Path job(String path) throws Exception {
+    Path spec = dir.resolve("job.yaml");
+    Files.writeString(spec, """
+        job: sized
+        sources:
+          - name: api
+            component: orders-api
+            format: json
+            path: %s
+        """.formatted(path));
+    return spec;
+  }
+
+  /** A file of that many bytes (sparse: nothing is written). */
+  private void file(String name, long bytes) throws Exception {
+    Files.createDirectories(dir.resolve(name).getParent());
+    try (RandomAccessFile f = new RandomAccessFile(dir.resolve(name).toFile(), "rw")) {
+      f.setLength(bytes);
+    }
+  }
+
+  @Test
+  void theShippedSampleRunsWithTheQuickCompilerInEitherSpelling() {
+    String sample = "sample-data/redcrow-2024-06-20/job.yaml";
+    assertThat(JitChoice.choose(List.of("forensic", "--job", sample))).isEqualTo(JitChoice.QUICK);
+    assertThat(JitChoice.choose(List.of("nightly", "--date", "2024-06-20", "--job=" + sample))).isEqualTo(JitChoice.QUICK);
+  }
+
+  @Test
+  void largeInputsKeepTheOptimizingCompilerAndGzipCountsAsWhatItExpandsTo() throws Exception {
+    file("logs/a.jsonl", 100L << 20);
+    Path spec = job("logs/*");
+    assertThat(JitChoice.choose(List.of("forensic", "--job", spec.toString()))).isEqualTo(JitChoice.QUICK);
+    file("logs/b.jsonl", 40L << 20); // 140 MB in all
+    assertThat(JitChoice.choose(List.of("forensic", "--job", spec.toString()))).isEqualTo(JitChoice.FULL);
+    Files.delete(dir.resolve("logs/b.jsonl"));
+    file("logs/c.jsonl.gz", 5L << 20); // 100 MB + 6 × 5 MB
+    assertThat(JitChoice.choose(List.of("forensic", "--job", spec.toString()))).isEqualTo(JitChoice.FULL);
+  }
+
+  @Test
+  void whatItCannotMeasureKeepsTheDefault() throws Exception {
+    assertThat(JitChoice.choose(List.of("forensic", "--job", job("hdfs://nn/logs/*.jsonl").toString())))
+        .as("a remote source").isEqualTo(JitChoice.FULL);
+    Files.writeString(dir.resolve("broken.yaml"), "job: [");
+    assertThat(JitChoice.choose(List.of("forensic", "--job", dir.resolve("broken.yaml").toString())))
+        .as("a spec the run itself will refuse").isEqualTo(JitChoice.FULL);
+    assertThat(JitChoice.choose(List.of("forensic"))).as("no job").isEqualTo(JitChoice.FULL);
+  }
+}
