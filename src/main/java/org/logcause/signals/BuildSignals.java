@@ -4,10 +4,15 @@ import static org.apache.spark.sql.functions.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.logcause.signals.core.Signals;
 
 /**
@@ -37,36 +42,54 @@ public final class BuildSignals {
     return Signals.isCount(signal) ? COUNT : GAUGE;
   }
 
-  /** Rows: component, signal, kind, window (index), value, from events that carry their {@code template_id}. */
-  public Dataset<Row> apply(Dataset<Row> events) {
-    return apply(events, events);
-  }
+  /** The signal rows' schema: component, signal, kind, window (index), value. */
+  public static final StructType ROWS = new StructType()
+      .add("component", DataTypes.StringType, true)
+      .add("signal", DataTypes.StringType, true)
+      .add("kind", DataTypes.StringType, false)
+      .add("window", DataTypes.LongType, true)
+      .add("value", DataTypes.DoubleType, true);
 
   /**
-   * Rows: component, signal, kind, window (index), value.
+   * Rows of {@link #ROWS}, collected to the driver: one per component × signal × window with data, so their number
+   * grows with the span and the number of series, not with the lines. Four small aggregations, one scan of the events
+   * each: per category (its counts, the error ratio and crashes from the same rows), per severe template, the access
+   * log's requests and gauges, the slow-query durations.
    *
    * @param events the events, with or without their template
    * @param templated the same events with {@code template_id}: read only for the template counts, so the other
    *     signals do not pay for attaching templates
    */
-  public Dataset<Row> apply(Dataset<Row> events, Dataset<Row> templated) {
+  public List<Row> collect(Dataset<Row> events, Dataset<Row> templated) {
     Dataset<Row> e = windowed(events, col("message"), col("attributes"));
+    List<Row> out = new ArrayList<>();
 
-    // Categories and the error ratio from the same per-category counts. Spark still scans the events once for each:
-    // column pruning leaves the two aggregations different plans, so their shuffles are not reused.
-    Dataset<Row> perCategory = e.groupBy(col("component"), col("window"), col("category"))
+    // Categories, crashes and the error ratio from the same per-category counts, summed per component and window here.
+    Map<List<Object>, long[]> perWindow = new LinkedHashMap<>(); // errors and events per component and window
+    for (Row r : e.groupBy(col("component"), col("window"), col("category"))
         .agg(count(lit(1)).alias("n"), count(when(col("level").isin("ERROR", "FATAL"), 1)).alias("errors"),
-            count(when(col("subcategory").equalTo(Signals.CRASH_SUBCATEGORY), 1)).alias("crashes"));
-    Dataset<Row> categories = perCategory.select(col("component"), concat(lit(Signals.CATEGORY), col("category")).alias("signal"),
-        col("window"), col("n").cast("double").alias("value"), lit(COUNT).alias("kind"));
-    Dataset<Row> crashes = perCategory.filter(col("crashes").gt(0)).select(col("component"), lit(Signals.CRASHES).alias("signal"),
-        col("window"), col("crashes").cast("double").alias("value"), lit(COUNT).alias("kind"));
-    Dataset<Row> errorRatio = perCategory.groupBy(col("component"), col("window"))
-        .agg(sum("errors").cast("double").divide(sum("n").cast("double")).alias("value"))
-        .withColumn("signal", lit(Signals.ERROR_RATIO)).withColumn("kind", lit(GAUGE));
-    Dataset<Row> templates = windowed(templated.filter(col("severity").isin("critical", "high", "medium")), col("template_id"))
+            count(when(col("subcategory").equalTo(Signals.CRASH_SUBCATEGORY), 1)).alias("crashes"))
+        .collectAsList()) {
+      Object component = r.get(0);
+      Object window = r.get(1);
+      long n = r.getLong(3);
+      long crashes = r.getLong(5);
+      out.add(RowFactory.create(component, r.isNullAt(2) ? null : Signals.CATEGORY + r.getString(2), COUNT, window, (double) n));
+      if (crashes > 0) {
+        out.add(RowFactory.create(component, Signals.CRASHES, COUNT, window, (double) crashes));
+      }
+      long[] sums = perWindow.computeIfAbsent(java.util.Arrays.asList(component, window), k -> new long[2]);
+      sums[0] += r.getLong(4);
+      sums[1] += n;
+    }
+    perWindow.forEach((key, sums) -> out.add(RowFactory.create(key.get(0), Signals.ERROR_RATIO, GAUGE, key.get(1),
+        (double) sums[0] / (double) sums[1])));
+
+    windowed(templated.filter(col("severity").isin("critical", "high", "medium")), col("template_id"))
         .groupBy(col("component"), concat(lit(Signals.TEMPLATE), col("template_id")).alias("signal"), col("window"))
-        .agg(count(lit(1)).cast("double").alias("value")).withColumn("kind", lit(COUNT));
+        .agg(count(lit(1)).cast("double").alias("value"))
+        .collectAsList()
+        .forEach(r -> out.add(RowFactory.create(r.get(0), r.get(1), COUNT, r.get(2), r.get(3))));
 
     Dataset<Row> access = e.filter(col("format").equalTo("access"))
         .withColumn("client", col("attributes").getItem("client_ip"))
@@ -83,7 +106,9 @@ public final class BuildSignals {
             .and(col("start").minus(col("prev_end")).leq(10_000_000L)), 1.0).otherwise(0.0));
     Dataset<Row> known = access.filter(col("micros").lt(baselineEndMicros)).select(col("component"), col("client"))
         .distinct().withColumn("known", lit(1.0));
-    Dataset<Row> accessSignals = withRetry.join(known, new String[] {"component", "client"}, "left")
+    String[] gauges = {Signals.LATENCY_P50, Signals.LATENCY_P95, Signals.LATENCY_P99, Signals.CLIENTS,
+        Signals.NEW_CLIENT_SHARE, Signals.RETRY_SHARE};
+    withRetry.join(known, new String[] {"component", "client"}, "left")
         .groupBy(col("component"), col("window"))
         .agg(count(lit(1)).cast("double").alias("requests"),
             // Exact percentiles, the three from one aggregate: an approximate sketch's result depends on how the rows
@@ -92,31 +117,28 @@ public final class BuildSignals {
             // Not countDistinct: beside other aggregates it splits the aggregation per client (a sketch per client).
             size(collect_set(col("client"))).cast("double").alias("clients"),
             avg(when(col("known").isNull(), 1.0).otherwise(0.0)).alias("new_client_share"),
-            avg(col("retry")).alias("retry_share"));
-    Dataset<Row> requests = accessSignals.select(col("component"), lit(Signals.REQUESTS).alias("signal"), col("window"),
-        col("requests").alias("value"), lit(COUNT).alias("kind"));
-    Dataset<Row> gauges = accessSignals.select(col("component"), col("window"),
-        explode(map(lit(Signals.LATENCY_P50), percentileOfSorted(col("latency_ms"), 0.5),
-            lit(Signals.LATENCY_P95), percentileOfSorted(col("latency_ms"), 0.95),
-            lit(Signals.LATENCY_P99), percentileOfSorted(col("latency_ms"), 0.99), lit(Signals.CLIENTS), col("clients"),
-            lit(Signals.NEW_CLIENT_SHARE), col("new_client_share"), lit(Signals.RETRY_SHARE), col("retry_share"))).as(new String[] {"signal", "value"}))
-        .filter(col("value").isNotNull())
-        .select(col("component"), col("signal"), col("window"), col("value"), lit(GAUGE).alias("kind"));
-    Dataset<Row> slow = e.filter(col("format").startsWith("postgres").or(col("format").equalTo("mysql-slow")))
+            avg(col("retry")).alias("retry_share"))
+        .select(col("component"), col("window"), col("requests"), percentileOfSorted(col("latency_ms"), 0.5),
+            percentileOfSorted(col("latency_ms"), 0.95), percentileOfSorted(col("latency_ms"), 0.99), col("clients"),
+            col("new_client_share"), col("retry_share"))
+        .collectAsList()
+        .forEach(r -> {
+          out.add(RowFactory.create(r.get(0), Signals.REQUESTS, COUNT, r.get(1), r.get(2)));
+          for (int g = 0; g < gauges.length; g++) {
+            if (!r.isNullAt(3 + g)) {
+              out.add(RowFactory.create(r.get(0), gauges[g], GAUGE, r.get(1), r.get(3 + g)));
+            }
+          }
+        });
+
+    e.filter(col("format").startsWith("postgres").or(col("format").equalTo("mysql-slow")))
         .withColumn("ms", try_cast(regexp_extract(col("message"), "^duration: ([0-9.]+) ms", 1), "double"))
         .filter(col("ms").isNotNull())
         .groupBy(col("component"), col("window"))
         .agg(percentileOfSorted(sort_array(collect_list(col("ms"))), 0.95).alias("value"))
-        .select(col("component"), lit(Signals.SLOW_QUERY_P95).alias("signal"), col("window"), col("value"), lit(GAUGE).alias("kind"));
-
-    String[] cols = {"component", "signal", "kind", "window", "value"};
-    return categories.select(cols[0], cols[1], cols[2], cols[3], cols[4])
-        .unionByName(crashes.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
-        .unionByName(templates.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
-        .unionByName(errorRatio.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
-        .unionByName(requests.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
-        .unionByName(gauges.select(cols[0], cols[1], cols[2], cols[3], cols[4]))
-        .unionByName(slow.select(cols[0], cols[1], cols[2], cols[3], cols[4]));
+        .collectAsList()
+        .forEach(r -> out.add(RowFactory.create(r.get(0), Signals.SLOW_QUERY_P95, GAUGE, r.get(1), r.get(2))));
+    return out;
   }
 
   /**

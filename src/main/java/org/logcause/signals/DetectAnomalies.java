@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.col;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,7 +20,9 @@ import scala.Tuple2;
 
 /**
  * Detect stage: scores every series against its robust baseline (the windows before {@code baselineEnd}) and finds
- * its anomalies with {@link AnomalyFinder}. One series per task group; the maths is plain Java.
+ * its anomalies with {@link AnomalyFinder}; the maths is plain Java. Against the run's own data the collected signal
+ * rows are scored on the driver ({@link #score(List)}); against a history of earlier runs, which can be large, each
+ * series meets its history in a Spark cogroup ({@link #apply}).
  */
 public final class DetectAnomalies {
   static final StructType SCORED = new StructType()
@@ -46,9 +50,19 @@ public final class DetectAnomalies {
     this.settings = settings;
   }
 
-  /** Rows of {@link #SCORED}: kind "signal" (one per window with data) or "anomaly". */
-  public Dataset<Row> apply(SparkSession spark, Dataset<Row> signals) {
-    return apply(spark, signals, null, 0);
+  /**
+   * Rows of {@link #SCORED}: kind "signal" (one per window with data) or "anomaly", scored on the driver from the
+   * collected signal rows ({@link BuildSignals#ROWS}): a series is a few thousand numbers, scored in microseconds.
+   */
+  public List<Row> score(List<Row> signals) {
+    Map<String, List<double[]>> series = new TreeMap<>();
+    for (Row r : signals) {
+      series.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + r.getString(2), k -> new ArrayList<>())
+          .add(new double[] {r.getLong(3), r.getDouble(4)});
+    }
+    List<Row> out = new ArrayList<>();
+    series.forEach((key, points) -> out.addAll(score(key, points, null, 0, firstWindow, lastWindow, baselineEndWindow, settings)));
+    return out;
   }
 
   /**
@@ -59,20 +73,14 @@ public final class DetectAnomalies {
   public Dataset<Row> apply(SparkSession spark, Dataset<Row> signals, Dataset<Row> history, long historyWindows) {
     long w0 = firstWindow;
     long w1 = lastWindow;
-    long b = baselineEndWindow;
     AnomalyFinder.Settings s = settings;
     var current = signals.javaRDD()
         .mapToPair(r -> new Tuple2<>(r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + r.getString(2),
             new double[] {r.getLong(3), r.getDouble(4)}));
-    JavaRDD<Row> rows;
-    if (history == null) {
-      rows = current.groupByKey().flatMap(series -> score(series._1(), series._2(), null, 0, w0, w1, b, s).iterator());
-    } else {
-      var past = history.javaRDD().mapToPair(r -> new Tuple2<>(
-          r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + BuildSignals.kindOf(r.getString(1)), r.getDouble(2)));
-      rows = current.cogroup(past).filter(g -> g._2()._1().iterator().hasNext())
-          .flatMap(g -> score(g._1(), g._2()._1(), g._2()._2(), historyWindows, w0, w1, w0, s).iterator());
-    }
+    var past = history.javaRDD().mapToPair(r -> new Tuple2<>(
+        r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + BuildSignals.kindOf(r.getString(1)), r.getDouble(2)));
+    JavaRDD<Row> rows = current.cogroup(past).filter(g -> g._2()._1().iterator().hasNext())
+        .flatMap(g -> score(g._1(), g._2()._1(), g._2()._2(), historyWindows, w0, w1, w0, s).iterator());
     return spark.createDataFrame(rows, SCORED);
   }
 

@@ -58,7 +58,7 @@ public final class DetectIncidents {
     if (cut != null) {
       baselineEnd = cut.baselineEnd();
     }
-    Dataset<Row> signals = new BuildSignals(windowSeconds, baselineEnd * w).apply(events, templated);
+    List<Row> signals = new BuildSignals(windowSeconds, baselineEnd * w).collect(events, templated);
     DetectAnomalies detect = new DetectAnomalies(first, last, baselineEnd, AnomalyFinder.Settings.of(plan.detection()));
     Dataset<Row> past = history == null ? null : history.filter(col("window_seconds").equalTo(windowSeconds)
         .and(hour(col("window_start")).isin(hoursOfDay(first, last, windowSeconds).toArray())));
@@ -66,19 +66,20 @@ public final class DetectIncidents {
     Dataset<Row> scored;
     String baseline;
     if (historyWindows == 0) {
-      scored = detect.apply(spark, signals);
+      // scored on the driver: the rows are already there, and the tables made from them are local relations
+      scored = spark.createDataFrame(detect.score(signals), DetectAnomalies.SCORED);
       baseline = String.format(plan.mode() instanceof RunPlan.Forensic f && f.windowed()
           && baselineEnd == Math.floorDiv(f.from(), w) ? "the %d windows before the window" : "this run's first %d windows",
           baselineEnd - first) + (cut == null ? "" : String.format(", ended %d s before the first sustained change (%s on %s at %s)",
           (cut.changeWindow() - baselineEnd) * windowSeconds,
           cut.series(), cut.component(), java.time.Instant.ofEpochSecond(cut.changeWindow() * windowSeconds)));
     } else {
-      scored = detect.apply(spark, signals, past.select("component", "signal", "value"), historyWindows);
+      scored = detect.apply(spark, spark.createDataFrame(signals, BuildSignals.ROWS),
+          past.select("component", "signal", "value"), historyWindows).persist(StorageLevel.MEMORY_AND_DISK());
       baseline = plan.baseline() instanceof RunPlan.History h ? String.format("%,d windows of %s", historyWindows, h.dir())
           : String.format("%,d windows of %d earlier nights, their incidents left out", historyWindows,
               past.select("date").distinct().count());
     }
-    scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
     WriteDetections.Tables tables = WriteDetections.apply(spark, scored, windowSeconds,
         GroupIncidents.of(plan.detection().grouping(), windowSeconds));
     return new Detections(tables, windowSeconds, baseline, scored, toMicros);
