@@ -131,10 +131,13 @@ public final class ReadSources {
               .groupBy("source", "file") // the ranges of a split file add up
               .agg(sum("lines_read"), sum("bytes"), sum("events"), sum("continuation_lines"), sum("quarantined"),
                   sum("invalid_utf8_lines"), max("error"), sum("masked_values"))
-              .orderBy(col("source"), col("file"))
               .collectAsList();
       List<FileStat> stats = new ArrayList<>();
-      for (Row r : rows) {
+      // one row per file: sorted here, as Spark orders strings, rather than by another job
+      java.util.Comparator<Row> byName = java.util.Comparator.comparing(
+          (Row r) -> org.apache.spark.unsafe.types.UTF8String.fromString(r.getString(0)))
+          .thenComparing(r -> org.apache.spark.unsafe.types.UTF8String.fromString(r.getString(1)));
+      for (Row r : rows.stream().sorted(byName).toList()) {
         stats.add(new FileStat(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4),
             r.getLong(5), r.getLong(6), r.getLong(7), r.getString(8), r.getLong(9), -1, 0, 0, -1));
       }

@@ -95,7 +95,8 @@ public final class ScopeEvents {
       return new Range(f.from() - f.lookbackMicros() - before, f.to() + after, "the window");
     }
     spark.sparkContext().setJobDescription("ingest: events per day (plausible range)");
-    List<Row> days = events.groupBy(col("date")).count().orderBy(col("date")).collectAsList();
+    List<Row> days = events.groupBy(col("date")).count().collectAsList().stream() // a row per day, sorted here
+        .sorted(java.util.Comparator.comparing((Row r) -> r.getDate(0), java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))).toList();
     long n = days.stream().mapToLong(r -> r.getLong(1)).sum();
     if (n == 0) {
       return new Range(UNBOUNDED, Long.MAX_VALUE, "no events");
