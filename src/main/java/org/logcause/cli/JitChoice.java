@@ -8,8 +8,8 @@ import org.logcause.job.JobSpecLoader.LoadedJob;
 import org.logcause.job.SourcePaths;
 
 /**
- * Which JIT compiler a run of {@code forensic} or {@code nightly} should start with, from the size of what its job
- * reads. Measured on a 2-core machine (see docs/performance.md): HotSpot's optimizing compiler (C2) spends more CPU
+ * Which JIT compiler a run of {@code forensic}, {@code nightly} or {@code query} should start with, from the size of
+ * what it reads. Measured on a 2-core machine (see docs/performance.md): HotSpot's optimizing compiler (C2) spends more CPU
  * compiling Spark's planner, Janino and serialization than a small run spends working (46 s of compile time in the
  * 29-s run over the shipped sample), so below about a hundred megabytes the quick compiler alone (C1,
  * {@code -XX:TieredStopAtLevel=1}) finishes sooner; above it, C2's faster code wins back its cost.
@@ -34,25 +34,47 @@ public final class JitChoice {
     System.out.println(choose(List.of(args)));
   }
 
-  /** {@link #QUICK} or {@link #FULL} for a command line ({@code forensic --job FILE ...}). */
+  /**
+   * {@link #QUICK} or {@link #FULL} for a command line: {@code forensic} or {@code nightly --job FILE ...} by the files
+   * the job reads, {@code query --out DIR ...} by the tables of DIR's current run (Parquet counted as
+   * {@link #GZIP_FACTOR} times its size, like gzip: both hold several times their size in rows).
+   */
   public static String choose(List<String> args) {
-    Path job = null;
+    try {
+      long bytes = -1;
+      if (!args.isEmpty() && args.get(0).equals("query")) {
+        String out = option(args, "--out");
+        bytes = out == null ? -1 : GZIP_FACTOR * currentBytes(Path.of(out));
+      } else {
+        String job = option(args, "--job");
+        bytes = job == null ? -1 : inputBytes(JobSpecLoader.load(Path.of(job)));
+      }
+      return bytes >= 0 && bytes < QUICK_BELOW_BYTES ? QUICK : FULL;
+    } catch (RuntimeException | java.io.IOException e) {
+      return FULL; // the run itself reports what is wrong with the spec or the folder
+    }
+  }
+
+  private static String option(List<String> args, String name) {
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
-      if (a.equals("--job") && i + 1 < args.size()) {
-        job = Path.of(args.get(i + 1));
-      } else if (a.startsWith("--job=")) {
-        job = Path.of(a.substring("--job=".length()));
+      if (a.equals(name) && i + 1 < args.size()) {
+        return args.get(i + 1);
+      } else if (a.startsWith(name + "=")) {
+        return a.substring(name.length() + 1);
       }
     }
-    if (job == null) {
-      return FULL;
+    return null;
+  }
+
+  /** The bytes of the files of an output folder's current run (its {@code current} link), or -1 without one. */
+  static long currentBytes(Path out) throws java.io.IOException {
+    Path current = out.resolve("current");
+    if (!java.nio.file.Files.isDirectory(current)) {
+      return -1; // not a local output folder (or not one logcause wrote): the query reports it
     }
-    try {
-      long bytes = inputBytes(JobSpecLoader.load(job));
-      return bytes >= 0 && bytes < QUICK_BELOW_BYTES ? QUICK : FULL;
-    } catch (RuntimeException e) {
-      return FULL; // the run itself reports what is wrong with the spec
+    try (var files = java.nio.file.Files.walk(current.toRealPath())) {
+      return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
     }
   }
 

@@ -299,7 +299,7 @@ public final class PipelineBench {
         cmd.add(a);
       }
     }
-    if (Set.of("forensic", "nightly").contains(args[0]) && JitChoice.QUICK.equals(JitChoice.choose(List.of(args)))) {
+    if (Set.of("forensic", "nightly", "query").contains(args[0]) && JitChoice.QUICK.equals(JitChoice.choose(List.of(args)))) {
       cmd.add("-XX:TieredStopAtLevel=1"); // as bin/logcause starts it (LOGCAUSE_JIT=auto): the JVM's last flag wins
     }
     cmd.add("-cp");

@@ -54,6 +54,19 @@ class JitChoiceTest {
   }
 
   @Test
+  void aQueryIsSizedByTheTablesOfTheCurrentRunTheLinkPointsTo() throws Exception {
+    Path out = dir.resolve("out");
+    file("out/_runs/r1/events/part-0.parquet", 10L << 20);
+    file("out/_runs/r2/events/part-0.parquet", 30L << 20); // an older snapshot: not read
+    Files.createSymbolicLink(out.resolve("current"), Path.of("_runs/r1"));
+    assertThat(JitChoice.choose(List.of("query", "--out", out.toString(), "select 1"))).isEqualTo(JitChoice.QUICK);
+    Files.delete(out.resolve("current"));
+    Files.createSymbolicLink(out.resolve("current"), Path.of("_runs/r2")); // 30 MB of Parquet: 180 MB of rows or so
+    assertThat(JitChoice.choose(List.of("query", "--out=" + out, "select 1"))).isEqualTo(JitChoice.FULL);
+    assertThat(JitChoice.choose(List.of("query", "--out", dir.resolve("nothing").toString(), "select 1"))).isEqualTo(JitChoice.FULL);
+  }
+
+  @Test
   void whatItCannotMeasureKeepsTheDefault() throws Exception {
     assertThat(JitChoice.choose(List.of("forensic", "--job", job("hdfs://nn/logs/*.jsonl").toString())))
         .as("a remote source").isEqualTo(JitChoice.FULL);
