@@ -1,4 +1,4 @@
-package org.logcause.cli;
+package org.logcause.run;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.logcause.job.SourcePaths;
  * {@code -XX:TieredStopAtLevel=1}) finishes sooner; above it, C2's faster code wins back its cost.
  *
  * <p>{@code bin/logcause} asks before starting the JVM that runs the job ({@code LOGCAUSE_JIT=auto}, the default):
- * {@code java -cp logcause.jar org.logcause.cli.JitChoice <the command's arguments>} prints {@code quick} or
+ * {@code java -cp logcause.jar org.logcause.run.JitChoice <the command's arguments>} prints {@code quick} or
  * {@code full}. Only local inputs are measured, without Hadoop or Spark; anything it cannot measure (a remote path, a
  * spec with errors — the run itself reports those) is {@code full}, today's default.
  */

@@ -1,4 +1,4 @@
-package org.logcause.cli;
+package org.logcause.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
