@@ -67,6 +67,24 @@ class JitChoiceTest {
   }
 
   @Test
+  void evalIsSizedByItsLargestScenarioNotByAllOfThem() throws Exception {
+    assertThat(JitChoice.choose(List.of("eval", "--families", "all", "--seeds", "1100-1119", "--scale", "0.3")))
+        .as("180 small generated scenarios").isEqualTo(JitChoice.QUICK);
+    assertThat(JitChoice.choose(List.of("eval", "--families", "all", "--seeds", "1-2"))).as("scale 1").isEqualTo(JitChoice.QUICK);
+    assertThat(JitChoice.choose(List.of("eval", "--families=all", "--seeds=1-2", "--scale=20"))).isEqualTo(JitChoice.FULL);
+    Path lab = dir.resolve("lab");
+    for (String name : List.of("a-1", "b-1", "c-1")) {
+      Files.createDirectories(lab.resolve(name));
+      Files.writeString(lab.resolve(name).resolve("job.yaml"), "job: %s\nsources:\n  - name: api\n    component: api\n    format: json\n    path: logs/*\n".formatted(name));
+      file("lab/" + name + "/logs/api.jsonl", 60L << 20); // 180 MB in all, 60 MB per scenario
+    }
+    assertThat(JitChoice.choose(List.of("eval", "--scenarios", lab.toString(), "--half", "development"))).isEqualTo(JitChoice.QUICK);
+    file("lab/b-1/logs/more.jsonl", 80L << 20);
+    assertThat(JitChoice.choose(List.of("eval", "--scenarios", lab.toString()))).as("one scenario of 140 MB").isEqualTo(JitChoice.FULL);
+    assertThat(JitChoice.choose(List.of("eval", "--scenarios", "sample-data/lab"))).as("the committed lab corpora").isEqualTo(JitChoice.QUICK);
+  }
+
+  @Test
   void whatItCannotMeasureKeepsTheDefault() throws Exception {
     assertThat(JitChoice.choose(List.of("forensic", "--job", job("hdfs://nn/logs/*.jsonl").toString())))
         .as("a remote source").isEqualTo(JitChoice.FULL);
