@@ -55,6 +55,14 @@ public final class OutputFolder {
 
   /** A table of the run a pointer names, or empty when that run wrote no such table. */
   public static Optional<Dataset<Row>> read(SparkSession spark, String out, Pointer pointer, String table) {
+    return read(spark, out, pointer, table, null);
+  }
+
+  /**
+   * As {@link #read(SparkSession, String, Pointer, String)}, with only the {@code columns} declared (DDL, e.g.
+   * {@code "incident_id STRING, start TIMESTAMP"}; null: all, inferred from a file's footer, which costs a Spark job).
+   */
+  public static Optional<Dataset<Row>> read(SparkSession spark, String out, Pointer pointer, String table, String columns) {
     Pointer.TableParts t = pointer.tables().get(table);
     if (t == null) {
       return Optional.empty();
@@ -63,7 +71,7 @@ public final class OutputFolder {
     boolean merge = table.equals(Tables.RUN_MANIFEST);
     if (t.partition() == null || t.parts().isEmpty()) {
       String root = t.parts().isEmpty() ? null : new Path(out, t.parts().get(0)).toString();
-      return root == null ? Optional.empty() : Optional.of(spark.read().option("mergeSchema", merge).parquet(root));
+      return root == null ? Optional.empty() : Optional.of(reader(spark, merge, columns).parquet(root));
     }
     // Partitions of one table folder are read together (basePath keeps the partition column); partitions carried
     // over by reference from other snapshots come from other folders, read each and unioned.
@@ -74,11 +82,22 @@ public final class OutputFolder {
     }
     Dataset<Row> all = null;
     for (Map.Entry<String, List<String>> e : byRoot.entrySet()) {
-      Dataset<Row> d = spark.read().option("mergeSchema", merge).option("basePath", e.getKey())
+      Dataset<Row> d = reader(spark, merge, columns).option("basePath", e.getKey())
           .parquet(e.getValue().toArray(String[]::new));
       all = all == null ? d : all.unionByName(d, true);
     }
     return Optional.of(all);
+  }
+
+  private static org.apache.spark.sql.DataFrameReader reader(SparkSession spark, boolean merge, String columns) {
+    var r = spark.read().option("mergeSchema", merge);
+    return columns == null ? r : r.schema(columns);
+  }
+
+  /** The declared {@code columns} of a table of the current run, which must exist (for callers that just wrote it). */
+  public static Dataset<Row> table(SparkSession spark, String out, String table, String columns) {
+    return current(spark, out).flatMap(p -> read(spark, out, p, table, columns))
+        .orElseThrow(() -> new IllegalStateException("no table " + table + " under " + out));
   }
 
   /** A table of the current run of {@code out}. */

@@ -17,6 +17,12 @@ import org.logcause.ingest.FileStat;
  * input: the run fails rather than claim outputs that lost lines.
  */
 public final class Reconcile {
+  /**
+   * The columns the accounting reads, declared: both tables were just written with them, and a declared schema spares
+   * Spark the job that infers it from a file footer.
+   */
+  static final String ACCOUNTING = "source STRING, file STRING, line_count INT";
+
   private final SnapshotCommit commit;
 
   public Reconcile(SnapshotCommit commit) {
@@ -30,10 +36,10 @@ public final class Reconcile {
   public List<FileStat> apply(SparkSession spark, List<FileStat> reader, Map<String, long[]> outside) {
     spark.sparkContext().setJobDescription("reconcile: line accounting of the written tables");
     Map<String, long[]> written = new HashMap<>();
-    for (Row r : spark.read().parquet(commit.path(Tables.EVENTS)).groupBy("source", "file").agg(sum("line_count")).collectAsList()) {
+    for (Row r : spark.read().schema(ACCOUNTING).parquet(commit.path(Tables.EVENTS)).groupBy("source", "file").agg(sum("line_count")).collectAsList()) {
       written.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1), k -> new long[2])[0] = r.getLong(2);
     }
-    for (Row r : spark.read().parquet(commit.path(Tables.QUARANTINE)).groupBy("source", "file").agg(sum("line_count")).collectAsList()) {
+    for (Row r : spark.read().schema(ACCOUNTING).parquet(commit.path(Tables.QUARANTINE)).groupBy("source", "file").agg(sum("line_count")).collectAsList()) {
       written.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1), k -> new long[2])[1] = r.getLong(2);
     }
     List<FileStat> files = new ArrayList<>();
