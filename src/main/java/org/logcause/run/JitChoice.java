@@ -9,10 +9,11 @@ import org.logcause.job.SourcePaths;
 
 /**
  * Which JIT compiler a run of {@code forensic}, {@code nightly}, {@code query} or {@code eval} should start with,
- * from the size of what it reads (for eval: of its largest scenario). Measured on a 2-core machine (see docs/performance.md): HotSpot's optimizing compiler (C2) spends more CPU
- * compiling Spark's planner, Janino and serialization than a small run spends working (46 s of compile time in the
- * 29-s run over the shipped sample), so below about a hundred megabytes the quick compiler alone (C1,
- * {@code -XX:TieredStopAtLevel=1}) finishes sooner; above it, C2's faster code wins back its cost.
+ * from the size of what it reads (for eval: of its largest scenario). Measured on a 2-core machine (see
+ * docs/performance.md): HotSpot's optimizing compiler (C2) spends more CPU compiling Spark's planner, Janino and
+ * serialization than a small run spends working (46 s of compile time in the 29-s run over the shipped sample), so
+ * below about a hundred megabytes the quick compiler alone (C1, {@code -XX:TieredStopAtLevel=1}) finishes sooner;
+ * above it, C2's faster code wins back its cost.
  *
  * <p>{@code bin/logcause} asks before starting the JVM that runs the job ({@code LOGCAUSE_JIT=auto}, the default):
  * {@code java -cp logcause.jar org.logcause.run.JitChoice <the command's arguments>} prints {@code quick} or
