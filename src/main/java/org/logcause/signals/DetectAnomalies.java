@@ -57,7 +57,7 @@ public final class DetectAnomalies {
   public List<Row> score(List<Row> signals) {
     Map<String, List<double[]>> series = new TreeMap<>();
     for (Row r : signals) {
-      series.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + r.getString(2), k -> new ArrayList<>())
+      series.computeIfAbsent(seriesKey(r.getString(0), r.getString(1), r.getString(2)), k -> new ArrayList<>())
           .add(new double[] {r.getLong(3), r.getDouble(4)});
     }
     List<Row> out = new ArrayList<>();
@@ -75,13 +75,18 @@ public final class DetectAnomalies {
     long w1 = lastWindow;
     AnomalyFinder.Settings s = settings;
     var current = signals.javaRDD()
-        .mapToPair(r -> new Tuple2<>(r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + r.getString(2),
+        .mapToPair(r -> new Tuple2<>(seriesKey(r.getString(0), r.getString(1), r.getString(2)),
             new double[] {r.getLong(3), r.getDouble(4)}));
     var past = history.javaRDD().mapToPair(r -> new Tuple2<>(
-        r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + BuildSignals.kindOf(r.getString(1)), r.getDouble(2)));
+        seriesKey(r.getString(0), r.getString(1), BuildSignals.kindOf(r.getString(1))), r.getDouble(2)));
     JavaRDD<Row> rows = current.cogroup(past).filter(g -> g._2()._1().iterator().hasNext())
         .flatMap(g -> score(g._1(), g._2()._1(), g._2()._2(), historyWindows, w0, w1, w0, s).iterator());
     return spark.createDataFrame(rows, SCORED);
+  }
+
+  /** A series' key, as {@link #score(String, Iterable, Iterable, long, long, long, long, AnomalyFinder.Settings)} reads it. */
+  static String seriesKey(String component, String signal, String kind) {
+    return component + "\u0000" + signal + "\u0000" + kind;
   }
 
   static List<Row> score(String key, Iterable<double[]> points, Iterable<Double> history, long historyWindows,
