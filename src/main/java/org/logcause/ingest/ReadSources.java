@@ -159,7 +159,8 @@ public final class ReadSources {
     List<FileTask> tasks = split(jsc, conf, listed, splitBytes(spark, listed));
     // One task per file, or per byte range of a large file whose format allows it (gzip cannot be split); a small
     // input's files share the cores' tasks instead (see slices).
-    JavaRDD<FileTask> files = jsc.parallelize(tasks, slices(tasks, spark.sparkContext().defaultParallelism()));
+    List<List<FileTask>> groups = groups(tasks, slices(tasks, spark.sparkContext().defaultParallelism()));
+    JavaRDD<FileTask> files = jsc.parallelize(groups, groups.size()).flatMap(List::iterator);
     Rules classifier = rules;
     JavaRDD<Row> rows = files.flatMap(task -> ingestFile(spec, conf, task, classifier));
     StructType schema = IngestSchema.RECORDS;
@@ -216,9 +217,50 @@ public final class ReadSources {
    * five files were scanned five tasks at a time by some thirty jobs.
    */
   static int slices(List<FileTask> tasks, int parallelism) {
-    long total = tasks.stream().mapToLong(t -> t.uri().endsWith(".gz") ? 6 * t.size() : t.size()).sum(); // gzip: ~6x
+    long total = tasks.stream().mapToLong(ReadSources::weight).sum();
     int n = Math.max(1, tasks.size());
     return total < SMALL_INPUT_BYTES ? Math.min(n, Math.max(1, parallelism)) : n;
+  }
+
+  /** A task's bytes to read: its range of the file, or the file; gzip counted 6x (what it expands to, roughly). */
+  static long weight(FileTask t) {
+    FileIngestor.Range r = t.range();
+    long bytes = r == null ? t.size() : Math.max(0, Math.min(t.size(), r.end()) - r.start());
+    return t.uri().endsWith(".gz") ? 6 * bytes : bytes;
+  }
+
+  /**
+   * The tasks in {@code n} partitions of about equal bytes: the largest first, each onto the lightest partition so
+   * far (ties: the earlier); each partition's tasks in the order listed, so the same files give the same partitions.
+   * With as many partitions as tasks, one task each, as listed.
+   */
+  static List<List<FileTask>> groups(List<FileTask> tasks, int n) {
+    if (n >= tasks.size()) {
+      List<List<FileTask>> one = new ArrayList<>();
+      tasks.forEach(t -> one.add(new ArrayList<>(List.of(t))));
+      return one;
+    }
+    Integer[] order = new Integer[tasks.size()];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    java.util.Arrays.sort(order, java.util.Comparator.comparingLong((Integer i) -> -weight(tasks.get(i))).thenComparingInt(i -> i));
+    long[] load = new long[n];
+    List<List<Integer>> members = new ArrayList<>();
+    for (int g = 0; g < n; g++) members.add(new ArrayList<>());
+    for (int i : order) {
+      int lightest = 0;
+      for (int g = 1; g < n; g++) {
+        if (load[g] < load[lightest]) lightest = g;
+      }
+      load[lightest] += weight(tasks.get(i));
+      members.get(lightest).add(i);
+    }
+    List<List<FileTask>> out = new ArrayList<>();
+    for (List<Integer> m : members) {
+      if (!m.isEmpty()) {
+        out.add(m.stream().sorted().map(tasks::get).collect(java.util.stream.Collectors.toCollection(ArrayList::new)));
+      }
+    }
+    return out;
   }
 
   /**
