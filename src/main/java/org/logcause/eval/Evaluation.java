@@ -69,7 +69,8 @@ public final class Evaluation {
         new Progress(new PrintWriter(new StringWriter()))).apply(spark);
     long events = o.files().stream().mapToLong(FileStat::events).sum();
     long quarantined = o.files().stream().mapToLong(FileStat::quarantined).sum();
-    List<org.apache.spark.sql.Row> incidents = OutputFolder.table(spark, out.toString(), "incidents", "incident_id STRING, start TIMESTAMP, `end` TIMESTAMP")
+    List<org.apache.spark.sql.Row> incidents = OutputFolder.table(spark, out.toString(), "incidents",
+            "incident_id STRING, start TIMESTAMP, `end` TIMESTAMP")
         .select("incident_id", "start", "end").orderBy("incident_id").collectAsList(); // read once, scored twice
     return new Case(dir, labels, events, quarantined, detection(spark, out, incidents, labels),
         attribution(spark, out, incidents, labels));
@@ -133,8 +134,9 @@ public final class Evaluation {
   }
 
   static Attribution attribution(SparkSession spark, Path out, List<org.apache.spark.sql.Row> incidents, Labels labels) {
-    List<org.apache.spark.sql.Row> hyps = OutputFolder.table(spark, out.toString(), "hypotheses", "incident_id STRING, rank INT, component STRING, "
-            + "category STRING, verdict STRING, confidence DOUBLE, onset TIMESTAMP, change_id STRING, score DOUBLE")
+    List<org.apache.spark.sql.Row> hyps = OutputFolder.table(spark, out.toString(), "hypotheses",
+            "incident_id STRING, rank INT, component STRING, category STRING, verdict STRING, confidence DOUBLE, "
+                + "onset TIMESTAMP, change_id STRING, score DOUBLE")
         .select("incident_id", "rank", "component", "category", "verdict", "confidence", "onset", "change_id", "score")
         .orderBy("incident_id", "rank").collectAsList();
     String match = matchingIncident(incidents, labels);
@@ -195,7 +197,8 @@ public final class Evaluation {
     Double onsetError = null;
     if (!matching.isEmpty() && labels.rootCause() != null) {
       java.time.Instant truth = java.time.Instant.parse(labels.rootCause().onset());
-      List<org.apache.spark.sql.Row> onsets = OutputFolder.table(spark, out.toString(), "anomalies", "incident_id STRING, component STRING, onset TIMESTAMP")
+      List<org.apache.spark.sql.Row> onsets = OutputFolder.table(spark, out.toString(), "anomalies",
+              "incident_id STRING, component STRING, onset TIMESTAMP")
           .filter(org.apache.spark.sql.functions.col("incident_id").isin(matching.toArray())
               .and(org.apache.spark.sql.functions.col("component").equalTo(labels.rootCause().component())))
           .agg(org.apache.spark.sql.functions.min("onset")).collectAsList();

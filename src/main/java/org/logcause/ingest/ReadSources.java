@@ -212,7 +212,7 @@ public final class ReadSources {
 
   /**
    * How many partitions the files (or ranges) are read into: one each, except for a small input, whose files are
-   * grouped into one partition per core (consecutive files, as listed). Every later scan of the ingested records runs
+   * grouped into one partition per core ({@link #groups}). Every later scan of the ingested records runs
    * a task per partition, and on a small input a task costs more to ship and start than to run: the shipped sample's
    * five files were scanned five tasks at a time by some thirty jobs.
    */
@@ -222,11 +222,11 @@ public final class ReadSources {
     return total < SMALL_INPUT_BYTES ? Math.min(n, Math.max(1, parallelism)) : n;
   }
 
-  /** A task's bytes to read: its range of the file, or the file; gzip counted 6x (what it expands to, roughly). */
+  /** A task's bytes to read: its range of the file, or the file; gzip weighed as what it expands to. */
   static long weight(FileTask t) {
     FileIngestor.Range r = t.range();
     long bytes = r == null ? t.size() : Math.max(0, Math.min(t.size(), r.end()) - r.start());
-    return t.uri().endsWith(".gz") ? 6 * bytes : bytes;
+    return t.uri().endsWith(".gz") ? SourceFiles.GZIP_EXPANSION * bytes : bytes;
   }
 
   /**

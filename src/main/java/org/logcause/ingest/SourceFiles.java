@@ -25,6 +25,9 @@ import org.logcause.job.SourceSpec;
  * systems use Hadoop's glob.
  */
 public final class SourceFiles {
+  /** What a gzip-compressed log expands to, roughly (text logs compress 5–10×): how its size is weighed. */
+  public static final int GZIP_EXPANSION = 6;
+
   /** A matched file to read. */
   public record Match(String uri, long size, long modifiedMillis) {}
 

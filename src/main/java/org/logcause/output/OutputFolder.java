@@ -94,7 +94,10 @@ public final class OutputFolder {
     return columns == null ? r : r.schema(columns);
   }
 
-  /** The declared {@code columns} of a table of the current run, which must exist (for callers that just wrote it). */
+  /**
+   * The declared {@code columns} (null: all) of a table of the current run, which must exist (for callers that just
+   * wrote it).
+   */
   public static Dataset<Row> table(SparkSession spark, String out, String table, String columns) {
     return current(spark, out).flatMap(p -> read(spark, out, p, table, columns))
         .orElseThrow(() -> new IllegalStateException("no table " + table + " under " + out));
@@ -107,7 +110,7 @@ public final class OutputFolder {
 
   /** A table of the current run, which must exist (for callers that just wrote it). */
   public static Dataset<Row> table(SparkSession spark, String out, String table) {
-    return read(spark, out, table).orElseThrow(() -> new IllegalStateException("no table " + table + " under " + out));
+    return table(spark, out, table, null);
   }
 
   /** The path of a file of the current run ({@code run_manifest.json}, a postmortem draft), if it has one. */

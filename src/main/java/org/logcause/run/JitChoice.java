@@ -28,8 +28,8 @@ public final class JitChoice {
    * about 4.1 MB at scale 0.3; rounded up.
    */
   static final long GENERATED_BYTES_PER_SCALE = 16L << 20;
-  /** What a gzip-compressed log expands to, roughly: text logs compress 5–10×. */
-  static final int GZIP_FACTOR = 6;
+  /** What a gzip-compressed log (or Parquet) expands to, roughly: {@link SourceFiles#GZIP_EXPANSION}. */
+  static final int GZIP_FACTOR = SourceFiles.GZIP_EXPANSION;
 
   public static final String QUICK = "quick";
   public static final String FULL = "full";
