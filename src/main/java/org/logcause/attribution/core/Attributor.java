@@ -312,6 +312,7 @@ public final class Attributor {
           signalText(top.signal()), c.component, hm(c.onset), value(top.signal(), top.peakValue()),
           value(top.signal(), top.baseline()), top.score() >= 1000 ? "over 1000" : String.format(Locale.ROOT, "%.1f", top.score())), null));
     }
+    observed(byKey, out);
     java.util.TreeSet<String> edges = new java.util.TreeSet<>(trafficAnomalies.keySet());
     f.traffic().forEach(w -> edges.add(w.component()));
     for (String component : edges) {
@@ -327,6 +328,42 @@ public final class Attributor {
       }
     }
     return out;
+  }
+
+  /**
+   * A category that describes one kind of component's own state (replication, locks: a database's), seen on another
+   * kind, is that component observing a dependency: a service reading stale rows from a replica, or waiting on a
+   * database's locks, often minutes before the database's own log says anything. When exactly one of the
+   * component's dependencies of that kind shows the category itself, the observer's signals join that dependency's
+   * candidate, dated from the first time anyone saw it; otherwise (no such dependency in the logs, or several) the
+   * observation stays a candidate of its own.
+   */
+  private void observed(Map<String, Candidate> byKey, List<Candidate> out) {
+    for (Candidate c : List.copyOf(byKey.values())) {
+      String owner = knowledge.stateOf(c.category);
+      if (owner == null || owner.equals(topology.kind(c.component))) {
+        continue;
+      }
+      List<Candidate> own = byKey.values().stream().filter(d -> d != c && d.category.equals(c.category)
+          && owner.equals(topology.kind(d.component)) && topology.dependsOn(c.component, d.component)).toList();
+      if (own.size() != 1) {
+        continue;
+      }
+      Candidate d = own.get(0);
+      long before = d.onset;
+      d.anomalies.addAll(c.anomalies);
+      d.observedBy.add(c.component);
+      if (c.onset < d.onset) {
+        d.firstSeenBy = c.component;
+        d.onset = c.onset;
+      }
+      d.evidence.add(new Evidence("observed", c.onset, String.format(Locale.ROOT,
+          "%s, which calls %s, saw %s from %s%s", c.component, d.component, label(c.category), hm(c.onset),
+          c.onset < before ? ", " + duration((before - c.onset) / 1_000_000L) + " before " + d.component + "'s own log showed it"
+              : ""), null));
+      byKey.values().remove(c);
+      out.remove(c);
+    }
   }
 
   /** The category a signal stands for, or null when it is only evidence (clients, shares, templates). */
@@ -602,7 +639,7 @@ public final class Attributor {
     }
     for (Candidate c : all) {
       if (c.anomalies.isEmpty()) continue;
-      f.lines().stream().filter(l -> l.component().equals(c.component) && l.category().equals(c.category) && l.ts() >= c.onset - tolUs)
+      f.lines().stream().filter(l -> c.shows(l.component()) && l.category().equals(c.category) && l.ts() >= c.onset - tolUs)
           .limit(2).forEach(l -> c.evidence.add(line(l)));
     }
     Set<String> cited = new HashSet<>();
@@ -615,7 +652,7 @@ public final class Attributor {
           .limit(3).forEach(picks::add);
     }
     root.explains.stream().sorted(Comparator.comparingLong((Candidate x) -> x.onset).thenComparing(x -> x.component))
-        .forEach(x -> f.lines().stream().filter(l -> l.component().equals(x.component) && l.category().equals(x.category)
+        .forEach(x -> f.lines().stream().filter(l -> x.shows(l.component()) && l.category().equals(x.category)
             && l.ts() >= x.onset - tolUs).findFirst().ifPresent(picks::add));
     f.lines().stream().filter(l -> l.durationMs() != null && l.ts() >= root.onset
             && (l.component().equals(root.component) || root.explains.stream().anyMatch(x -> x.component.equals(l.component()))))
@@ -653,6 +690,9 @@ public final class Attributor {
       b.append(capitalise(root.testSentence));
     } else {
       b.append(String.format(Locale.ROOT, "%s from %s", capitalise(root.name()), hm(root.onset)));
+      if (root.firstSeenBy != null) {
+        b.append(" (first seen by ").append(root.firstSeenBy).append(", which calls it)");
+      }
     }
     long others = all.stream().filter(c -> !c.anomalies.isEmpty() && c != root).count();
     b.append(String.format(Locale.ROOT, "; it came first and explains %d of the %d other anomalous signals along the topology",

@@ -22,6 +22,10 @@ final class Candidate {
   Evidence recovery; // the revert after which the incident ended, if any
   String lead;
   Set<Candidate> explains = new HashSet<>();
+  /** Components whose observations of this component's state joined it (see Attributor.observed). */
+  final Set<String> observedBy = new java.util.TreeSet<>();
+  /** The observer that saw it before this component's own log did, if one did. */
+  String firstSeenBy;
   String verdict;
   double confidence;
   String explanation;
@@ -48,6 +52,11 @@ final class Candidate {
   /** The latest moment the candidate's first effect can have come: the end of its onset window. */
   long latest(long windowMicros) {
     return anomalies.isEmpty() ? onset : onset + windowMicros;
+  }
+
+  /** Whether a line of this component's is evidence of the candidate: its own, or an observer's. */
+  boolean shows(String lineComponent) {
+    return component.equals(lineComponent) || observedBy.contains(lineComponent);
   }
 
   double maxScore() {

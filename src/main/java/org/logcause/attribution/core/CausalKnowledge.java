@@ -27,7 +27,8 @@ public record CausalKnowledge(
     List<FalseLead> falseLeads,
     Scoring scoring,
     Timing timing,
-    List<Parameter> parameters)
+    List<Parameter> parameters,
+    Map<String, String> states)
     implements Serializable {
 
   public static final String RESOURCE = "/attribution/causal-knowledge.yaml";
@@ -122,6 +123,16 @@ public record CausalKnowledge(
     edges = List.copyOf(edges == null ? List.of() : edges);
     falseLeads = List.copyOf(falseLeads == null ? List.of() : falseLeads);
     parameters = List.copyOf(parameters == null ? List.of() : parameters);
+    states = Map.copyOf(states == null ? Map.of() : states);
+  }
+
+  /**
+   * The kind of component whose own state a category describes ({@code replication_fault} → database), or null when
+   * any component can show it as its own: seen on another kind, such a category is that component observing a
+   * dependency (a service reading stale rows from a replica, waiting on a database's locks).
+   */
+  public String stateOf(String category) {
+    return states.get(category);
   }
 
   /**
@@ -234,6 +245,12 @@ public record CausalKnowledge(
         }
       }
     }
+    states.forEach((category, kind) -> {
+      requirePrior(category, origin + ": states");
+      if (!kinds.containsKey(kind)) {
+        throw new IllegalArgumentException(origin + ": states." + category + ": unknown kind \"" + kind + "\"");
+      }
+    });
     for (int i = 0; i < falseLeads.size(); i++) {
       FalseLead f = falseLeads.get(i);
       requirePrior(f.category(), origin + ": false_leads[" + i + "].category");

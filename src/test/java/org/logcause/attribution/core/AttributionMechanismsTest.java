@@ -411,4 +411,39 @@ class AttributionMechanismsTest {
     assertThat(find(r, "db-b", "network").verdict()).isEqualTo(Attributor.SYMPTOM);
     assertThat(find(r, "db-b", "app_exception").verdict()).isEqualTo(Attributor.SYMPTOM);
   }
+
+  @Test
+  void aServiceSeeingStaleReadsFirstIsObservingItsReplicaWhoseFaultItIs() {
+    // cart-svc reads stale rows two minutes before db-b's own log says anything about replication
+    List<Facts.Line> lines = List.of(
+        new Facts.Line("l-stale", at(3), "cart-svc", "replication_fault", "replica_lag", null, "stale read from replica"),
+        new Facts.Line("l-lag", at(125), "db-b", "replication_fault", null, null, "replication stopped"));
+    List<Facts.Anomaly> anomalies = List.of(anomaly("cart-svc", "category:replication_fault", 0, 600, 30),
+        anomaly("db-b", "category:replication_fault", 120, 600, 3),
+        anomaly("db-b", "error_ratio", 120, 600, 5),
+        anomaly("cart-svc", "category:timeout", 140, 620, 25),
+        anomaly("web", "error_ratio", 150, 620, 400));
+    Attributor.Result r = attribute(new Facts("inc-x", at(0), at(620), "high", anomalies, List.of(), List.of(), 10_000_000L, lines));
+    Attributor.Hypothesis root = r.hypotheses().get(0);
+    assertThat(root.component()).isEqualTo("db-b");
+    assertThat(root.category()).isEqualTo("replication_fault");
+    assertThat(root.onset()).isEqualTo(at(0));
+    assertThat(root.explanation()).contains("first seen by cart-svc");
+    assertThat(root.evidence()).anyMatch(e -> e.kind().equals("observed") && e.detail().contains("2 min before db-b"));
+    assertThat(root.evidence()).filteredOn(e -> e.kind().equals("line")).extracting(Attributor.Evidence::eventId).contains("l-stale");
+    assertThat(r.hypotheses()).noneMatch(h -> h.component().equals("cart-svc") && h.category().equals("replication_fault"));
+  }
+
+  @Test
+  void anObservationStaysItsOwnWhenNoOrSeveralDatabasesItCallsShowTheFault() {
+    List<Facts.Anomaly> none = List.of(anomaly("cart-svc", "category:lock_contention", 0, 600, 30),
+        anomaly("cart-svc", "category:timeout", 20, 620, 25));
+    assertThat(attribute(facts(none, List.of(), 0, 620)).hypotheses().get(0).component()).isEqualTo("cart-svc");
+    List<Facts.Anomaly> both = List.of(anomaly("cart-svc", "category:replication_fault", 0, 600, 30),
+        anomaly("db-a", "category:replication_fault", 60, 600, 20),
+        anomaly("db-b", "category:replication_fault", 90, 600, 20));
+    Attributor.Result r = attribute(facts(both, List.of(), 0, 620));
+    assertThat(find(r, "cart-svc", "replication_fault").onset()).isEqualTo(at(0));
+    assertThat(find(r, "db-a", "replication_fault").onset()).isEqualTo(at(60));
+  }
 }

@@ -154,7 +154,10 @@ class AttributorTest {
     Facts f = new Facts("inc-3", at(0), at(910), "high", anomalies, List.of(), List.of());
     Attributor.Result r = new Attributor(KNOWLEDGE, TOPOLOGY).apply(f);
     assertThat(r.hypotheses().get(0).component()).isEqualTo("pg-standby-2");
-    assertThat(find(r, "orders-api", "replication_fault").verdict()).isEqualTo(Attributor.SYMPTOM);
+    // the app's stale reads are its observation of the standby: they join the standby's hypothesis
+    assertThat(r.hypotheses().get(0).signals()).contains("category:replication_fault");
+    assertThat(r.hypotheses().get(0).evidence()).anyMatch(e -> e.kind().equals("observed") && e.detail().startsWith("orders-api"));
+    assertThat(r.hypotheses()).noneMatch(h -> h.component().equals("orders-api"));
   }
 
   @Test

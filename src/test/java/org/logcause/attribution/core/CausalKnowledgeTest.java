@@ -74,6 +74,18 @@ class CausalKnowledgeTest {
         .hasMessageContaining("parameters[0].produces").hasMessageContaining("meteor");
     assertThatThrownBy(() -> parse(base + "parameters: [{subsystem: a, names: [x], produces: [timeout], restart: [y]}]\n"))
         .hasMessageContaining("parameters[0].restart");
+    assertThatThrownBy(() -> parse(base + "states: {meteor: database}\n")).hasMessageContaining("states")
+        .hasMessageContaining("meteor");
+    assertThatThrownBy(() -> parse(base + "states: {timeout: spaceship}\n")).hasMessageContaining("states.timeout")
+        .hasMessageContaining("spaceship");
+  }
+
+  @Test
+  void databaseStateCategoriesBelongToDatabases() {
+    CausalKnowledge k = CausalKnowledge.builtIn();
+    assertThat(k.stateOf("replication_fault")).isEqualTo("database");
+    assertThat(k.stateOf("lock_contention")).isEqualTo("database");
+    assertThat(k.stateOf("timeout")).as("any component times out on its own account").isNull();
   }
 
   static final String SCORING = "scoring:\n  weights: {coverage: 0.35, precedence: 0.20, prior: 0.30, contrast: 0.15}\n"
