@@ -79,6 +79,16 @@ final class Interventions {
               + "so its runtime state was not the cause; a persistent setting or something outside it may be", r.component,
               hm(r.onset), duration(after));
       r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
+    } else if (r.onset <= recovered && !f.recoverySeen(recovered)
+        && f.dataEnd() - r.onset >= scoring.killGraceSeconds() * 1_000_000L) {
+      // the logs end (read up to the fix) with the incident still going a minute or more after it: a restart or a kill
+      // takes effect within seconds, and whatever it freed is back by then, so it did not end the incident
+      r.testSaysNotCause = lead != null;
+      r.tests += scoring.test("restart_persisted");
+      r.testSentence = String.format(Locale.ROOT, "%s at %s changed nothing: the incident was still going %s after it, "
+          + "when the logs end", kill ? "the sessions killed on " + r.component : "the restart of " + r.component, hm(r.onset),
+          duration((f.dataEnd() - r.onset) / 1_000_000L));
+      r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
     } else if (r.onset <= recovered && !f.recoverySeen(recovered)) {
       r.evidence.add(new Evidence("test:persisted", r.onset, String.format(Locale.ROOT, "the logs end %s after %s at %s, "
           + "too soon to tell whether it helped", duration(Math.max(0, (f.dataEnd() - r.onset) / 1_000_000L)),

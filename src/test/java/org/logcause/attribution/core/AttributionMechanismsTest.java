@@ -265,6 +265,12 @@ class AttributionMechanismsTest {
     assertThat(change.evidence()).noneMatch(e -> e.kind().equals("test:outlived"));
     assertThat(find(attribute(cut), "db-a", "restart").evidence())
         .anyMatch(e -> e.kind().equals("test:persisted") && e.detail().contains("too soon to tell"));
+    // the same restart 90 s before the logs end, the incident still going: it did not end it
+    Facts later = new Facts("inc-x", at(0), at(320), "high", anomalies, List.of(actions.get(0),
+        action("bounce", 230, "db-a", "restart")), List.of(), 10_000_000L, List.of(), at(325));
+    Attributor.Hypothesis bounce = find(attribute(later), "db-a", "restart");
+    assertThat(bounce.evidence()).anyMatch(e -> e.kind().equals("test:persisted") && e.detail().contains("still going 95 s after it"));
+    assertThat(bounce.verdict()).isEqualTo(Attributor.MISLEADING);
     Facts revertedAtTheEnd = new Facts("inc-x", at(0), at(320), "high", anomalies, List.of(actions.get(0),
         new Facts.Action("ev-rv", at(300), "db-a", "revert", "c-rv", "revert c-x", "c-x", "vendor_knob_17", "", "dba")),
         List.of(), 10_000_000L, List.of(), at(325));
