@@ -21,7 +21,11 @@ from .run import Run
 PLAN = ([(f, s, "postgres") for f in ["sync-standby", "max-connections", "migration-lock", "dropped-index",
                                        "statement-timeout", "disk-full", "replica-broken", "traffic-surge", "bad-deploy",
                                        "pool-shrunk", "db-killed", "wrong-port", "quiet"] for s in (1, 2)]
-        + [(f, 3, "mariadb") for f in ["sync-standby", "max-connections", "dropped-index", "statement-timeout"]])
+        + [(f, 3, "mariadb") for f in ["sync-standby", "max-connections", "dropped-index", "statement-timeout"]]
+        # recorded later for the development half only (the evaluation half stays as it was split)
+        + [(f, 4, "postgres") for f in ["quiet", "pool-shrunk", "statement-timeout", "db-killed", "sync-standby",
+                                        "traffic-surge", "bad-deploy"]]
+        + [("max-connections", 5, "postgres"), ("quiet", 5, "mariadb"), ("max-connections", 4, "mariadb")])
 
 
 def folder(family, seed, flavour):
