@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import org.logcause.attribution.core.Attributor.Evidence;
 
 /** A candidate while it is being scored. */
@@ -23,7 +24,7 @@ final class Candidate {
   String lead;
   Set<Candidate> explains = new HashSet<>();
   /** Components whose observations of this component's state joined it (see Attributor.observed). */
-  final Set<String> observedBy = new java.util.TreeSet<>();
+  final Set<String> observedBy = new TreeSet<>();
   /** The observer that saw it before this component's own log did, if one did. */
   String firstSeenBy;
   String verdict;
