@@ -312,7 +312,7 @@ public final class Attributor {
           signalText(top.signal()), c.component, hm(c.onset), value(top.signal(), top.peakValue()),
           value(top.signal(), top.baseline()), top.score() >= 1000 ? "over 1000" : String.format(Locale.ROOT, "%.1f", top.score())), null));
     }
-    observed(byKey, out);
+    observed(byKey, out, f);
     java.util.TreeSet<String> edges = new java.util.TreeSet<>(trafficAnomalies.keySet());
     f.traffic().forEach(w -> edges.add(w.component()));
     for (String component : edges) {
@@ -338,14 +338,20 @@ public final class Attributor {
    * candidate, dated from the first time anyone saw it; otherwise (no such dependency in the logs, or several) the
    * observation stays a candidate of its own.
    */
-  private void observed(Map<String, Candidate> byKey, List<Candidate> out) {
+  private void observed(Map<String, Candidate> byKey, List<Candidate> out, Facts f) {
     for (Candidate c : List.copyOf(byKey.values())) {
       String owner = knowledge.stateOf(c.category);
+      CausalKnowledge.Quoted q = knowledge.quoted();
+      if (owner == null && q != null && q.categories().contains(c.category) && q.quotes(f.lines().stream()
+          .filter(l -> l.component().equals(c.component) && l.category().equals(c.category)).map(Facts.Line::message).toList())) {
+        owner = q.kind(); // its first lines quote the server's error, as its client library reported it
+      }
       if (owner == null || owner.equals(topology.kind(c.component))) {
         continue;
       }
+      String kind = owner;
       List<Candidate> own = byKey.values().stream().filter(d -> d != c && d.category.equals(c.category)
-          && owner.equals(topology.kind(d.component)) && topology.dependsOn(c.component, d.component)).toList();
+          && kind.equals(topology.kind(d.component)) && topology.dependsOn(c.component, d.component)).toList();
       if (own.size() != 1) {
         continue;
       }

@@ -28,8 +28,25 @@ public record CausalKnowledge(
     Scoring scoring,
     Timing timing,
     List<Parameter> parameters,
-    Map<String, String> states)
+    Map<String, String> states,
+    Quoted quoted)
     implements Serializable {
+
+  /**
+   * Errors a client quotes from the server it calls: a line matching {@code pattern} (the server's client library
+   * named in it) of one of {@code categories} reports the state of a component of kind {@code kind} it depends on.
+   */
+  public record Quoted(String kind, String pattern, List<String> categories) implements Serializable {
+    public Quoted {
+      categories = List.copyOf(categories == null ? List.of() : categories);
+    }
+
+    /** Whether every one of the lines quotes the server (and there is at least one). */
+    public boolean quotes(java.util.Collection<String> messages) {
+      java.util.regex.Pattern p = java.util.regex.Pattern.compile(pattern);
+      return !messages.isEmpty() && messages.stream().allMatch(m -> m != null && p.matcher(m).find());
+    }
+  }
 
   public static final String RESOURCE = "/attribution/causal-knowledge.yaml";
   static final Set<String> RELATIONS = Set.of("same", "dependents", "dependencies", "any");
@@ -243,6 +260,17 @@ public record CausalKnowledge(
         if (!p.names().contains(r)) {
           throw new IllegalArgumentException(where + ".restart: \"" + r + "\" is not one of its names");
         }
+      }
+    }
+    if (quoted != null) {
+      quoted.categories().forEach(c -> requirePrior(c, origin + ": quoted.categories"));
+      if (!kinds.containsKey(quoted.kind())) {
+        throw new IllegalArgumentException(origin + ": quoted.kind: unknown kind \"" + quoted.kind() + "\"");
+      }
+      try {
+        java.util.regex.Pattern.compile(quoted.pattern());
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(origin + ": quoted.pattern: not a regular expression: " + e.getMessage());
       }
     }
     states.forEach((category, kind) -> {

@@ -452,4 +452,39 @@ class AttributionMechanismsTest {
     assertThat(find(r, "cart-svc", "replication_fault").onset()).isEqualTo(at(0));
     assertThat(find(r, "db-a", "replication_fault").onset()).isEqualTo(at(60));
   }
+
+  @Test
+  void aServiceQuotingItsDatabasesFullDiskObservesTheDatabase() {
+    // cart-svc's driver reports the database's "table is full" a minute before db-a's own log says its disk is full
+    List<Facts.Line> lines = List.of(
+        new Facts.Line("l-quoted", at(2), "cart-svc", "resource_exhaustion", null, null,
+            "java.sql.SQLException: The table 'orders' is full"),
+        new Facts.Line("l-disk", at(65), "db-a", "resource_exhaustion", null, null, "Disk is full writing './binlog.000042'"));
+    List<Facts.Anomaly> anomalies = List.of(anomaly("cart-svc", "category:resource_exhaustion", 0, 600, 30),
+        anomaly("db-a", "category:resource_exhaustion", 60, 600, 3),
+        anomaly("cart-svc", "category:timeout", 20, 620, 25),
+        anomaly("web", "error_ratio", 30, 620, 400));
+    Attributor.Result r = attribute(new Facts("inc-x", at(0), at(620), "high", anomalies, List.of(), List.of(), 10_000_000L, lines));
+    assertThat(r.hypotheses().get(0).component()).isEqualTo("db-a");
+    assertThat(r.hypotheses().get(0).explanation()).contains("first seen by cart-svc");
+    assertThat(r.hypotheses()).noneMatch(h -> h.component().equals("cart-svc") && h.category().equals("resource_exhaustion"));
+  }
+
+  @Test
+  void aServiceRunningOutOfItsOwnResourcesOrLosingItsNetworkPathIsNoObservationOfTheDatabase() {
+    // its own memory (no database client quoted), and a refused connection quoted from the driver: the path is the
+    // client's as much as the server's
+    List<Facts.Line> lines = List.of(
+        new Facts.Line("l-oom", at(2), "cart-svc", "resource_exhaustion", null, null, "java.lang.OutOfMemoryError: Java heap space"),
+        new Facts.Line("l-refused", at(3), "cart-svc", "network", null, null,
+            "org.postgresql.util.PSQLException: Connection to db-a:5432 refused"));
+    List<Facts.Anomaly> anomalies = List.of(anomaly("cart-svc", "category:resource_exhaustion", 0, 600, 30),
+        anomaly("cart-svc", "category:network", 0, 600, 30),
+        anomaly("db-a", "category:resource_exhaustion", 60, 600, 3),
+        anomaly("db-a", "category:network", 60, 600, 3));
+    Attributor.Result r = attribute(new Facts("inc-x", at(0), at(620), "high", anomalies, List.of(), List.of(), 10_000_000L, lines));
+    assertThat(find(r, "cart-svc", "resource_exhaustion").onset()).isEqualTo(at(0));
+    assertThat(find(r, "cart-svc", "network").onset()).isEqualTo(at(0));
+    assertThat(find(r, "db-a", "resource_exhaustion").onset()).isEqualTo(at(60));
+  }
 }

@@ -78,6 +78,10 @@ class CausalKnowledgeTest {
         .hasMessageContaining("meteor");
     assertThatThrownBy(() -> parse(base + "states: {timeout: spaceship}\n")).hasMessageContaining("states.timeout")
         .hasMessageContaining("spaceship");
+    assertThatThrownBy(() -> parse(base + "quoted: {kind: database, pattern: '(', categories: [timeout]}\n"))
+        .hasMessageContaining("quoted.pattern");
+    assertThatThrownBy(() -> parse(base + "quoted: {kind: database, pattern: x, categories: [meteor]}\n"))
+        .hasMessageContaining("quoted.categories").hasMessageContaining("meteor");
   }
 
   @Test
@@ -86,6 +90,15 @@ class CausalKnowledgeTest {
     assertThat(k.stateOf("replication_fault")).isEqualTo("database");
     assertThat(k.stateOf("lock_contention")).isEqualTo("database");
     assertThat(k.stateOf("timeout")).as("any component times out on its own account").isNull();
+    // a database error quoted by its client library, wherever the service's log puts it; not the service's own
+    assertThat(k.quoted().quotes(List.of("java.sql.SQLException: The table 'orders' is full",
+        "org.postgresql.util.PSQLException: ERROR: could not extend file", "psycopg2.errors.DiskFull: could not write",
+        "pymysql.err.OperationalError: (1114, \"The table 'orders' is full\")"))).isTrue();
+    assertThat(k.quoted().quotes(List.of("java.lang.OutOfMemoryError: Java heap space"))).isFalse();
+    assertThat(k.quoted().quotes(List.of("HikariPool-1 - Connection is not available, request timed out after 30000ms.")))
+        .isFalse();
+    assertThat(k.quoted().quotes(List.of())).isFalse();
+    assertThat(k.quoted().categories()).doesNotContain("network");
   }
 
   static final String SCORING = "scoring:\n  weights: {coverage: 0.35, precedence: 0.20, prior: 0.30, contrast: 0.15}\n"
