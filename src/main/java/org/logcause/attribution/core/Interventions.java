@@ -49,15 +49,15 @@ final class Interventions {
         && x.ts() <= recovered + tolUs && !(x.component().equals(r.component) && r.category.equals(x.type())))
         .max(Comparator.comparingLong(Facts.Action::ts)).orElse(null);
     long grace = kill ? scoring.killGraceSeconds() : scoring.restartGraceSeconds();
+    String what = kill ? "the sessions killed on " + r.component : "the restart of " + r.component;
     OwnFaults own = ownFaults(r, f, grace);
     if (own != null) {
       r.testSaysNotCause = lead != null;
       r.tests += scoring.test("restart_persisted");
       r.testSentence = String.format(Locale.ROOT, "%s at %s changed nothing: %s's %s stayed anomalous for %s after it, until "
-          + "%s at %s, and recovered only after that, so %s", kill ? "the sessions killed on " + r.component : "the restart of "
-          + r.component, hm(r.onset), r.component, Wording.label(own.category()), duration((own.until().ts() - r.onset) / 1_000_000L),
-          own.until().describe(), hm(own.until().ts()), kill ? "the long queries were waiting on the cause, not causing it"
-          : "its runtime state was not the cause");
+          + "%s at %s, and recovered only after that, so %s", what, hm(r.onset), r.component, Wording.label(own.category()),
+          duration((own.until().ts() - r.onset) / 1_000_000L), own.until().describe(), hm(own.until().ts()),
+          kill ? "the long queries were waiting on the cause, not causing it" : "its runtime state was not the cause");
       r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
     } else if (next != null && after <= grace) {
       // killed sessions free their slots at once: a pile-up that is back a minute later came from elsewhere
@@ -65,10 +65,9 @@ final class Interventions {
       r.testSaysNotCause = lead != null;
       r.tests += scoring.test("restart_persisted");
       r.testSentence = String.format(Locale.ROOT, "%s at %s changed nothing: the incident went on for %s after it, until %s "
-          + "at %s, and ended only after that", kill ? "the sessions killed on " + r.component : "the restart of " + r.component,
-          hm(r.onset), duration(until), next.describe(), hm(next.ts()));
+          + "at %s, and ended only after that", what, hm(r.onset), duration(until), next.describe(), hm(next.ts()));
       r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
-    } else if (after > (kill ? scoring.killGraceSeconds() : scoring.restartGraceSeconds())) {
+    } else if (after > grace) {
       r.testSaysNotCause = lead != null;
       r.tests += scoring.test("restart_persisted");
       r.testSentence = kill
@@ -86,8 +85,7 @@ final class Interventions {
       r.testSaysNotCause = lead != null;
       r.tests += scoring.test("restart_persisted");
       r.testSentence = String.format(Locale.ROOT, "%s at %s changed nothing: the incident was still going %s after it, "
-          + "when the logs end", kill ? "the sessions killed on " + r.component : "the restart of " + r.component, hm(r.onset),
-          duration((f.dataEnd() - r.onset) / 1_000_000L));
+          + "when the logs end", what, hm(r.onset), duration((f.dataEnd() - r.onset) / 1_000_000L));
       r.evidence.add(new Evidence("test:persisted", r.onset, r.testSentence, r.action.eventId()));
     } else if (r.onset <= recovered && !f.recoverySeen(recovered)) {
       r.evidence.add(new Evidence("test:persisted", r.onset, String.format(Locale.ROOT, "the logs end %s after %s at %s, "
