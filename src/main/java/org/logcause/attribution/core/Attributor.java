@@ -410,7 +410,7 @@ public final class Attributor {
     if (specific.isEmpty()) {
       return;
     }
-    long firstEffect = specific.stream().mapToLong(x -> x.onset).min().orElseThrow();
+    long firstEffect = specific.stream().mapToLong(c::since).min().orElseThrow();
     for (Candidate x : all) {
       if (x == c || x.action != null || x.anomalies.isEmpty() || GENERIC.contains(x.category) || c.explains.contains(x)
           || x.onset <= c.onset + tolUs || x.onset > firstEffect || !x.explains.containsAll(specific)) {
@@ -449,10 +449,10 @@ public final class Attributor {
    * service after it counts against it, unless its parameter is known to act slowly. The lag is evidence both ways.
    */
   private double timing(Candidate c, Facts f) {
-    long own = c.explains.stream().filter(x -> x.component.equals(c.component)).mapToLong(x -> x.latest(f.windowMicros()))
+    long own = c.explains.stream().filter(x -> x.component.equals(c.component)).mapToLong(x -> c.latestSince(x, f.windowMicros()))
         .min().orElse(Long.MAX_VALUE);
     long first = own != Long.MAX_VALUE ? own
-        : c.explains.stream().mapToLong(x -> x.latest(f.windowMicros())).min().orElse(c.onset);
+        : c.explains.stream().mapToLong(x -> c.latestSince(x, f.windowMicros())).min().orElse(c.onset);
     double lag = Math.max(0, (first - c.onset) / 1e6 - knowledge.clockSkewToleranceSeconds());
     CausalKnowledge.Parameter p = knowledge.parameter(c.action.parameter());
     boolean slow = p != null && p.slow();
@@ -536,22 +536,45 @@ public final class Attributor {
 
   // ---------------------------------------------------------------- explanation and verdicts
 
-  /** Candidates reachable from {@code c} through knowledge edges, each effect beginning after its cause. */
+  /**
+   * Candidates reachable from {@code c} through knowledge edges, each effect beginning after its cause. For a change,
+   * a burst of a signal that was over before the change was made is not its effect (a setting that stays in place
+   * does not cause errors that had already stopped): the signal counts from its first anomaly still going at the
+   * change or after it, dated from there along the whole path, and not at all when none is.
+   */
   private Set<Candidate> reach(Candidate c, List<Candidate> all) {
     Set<Candidate> seen = new HashSet<>();
     Deque<Candidate> todo = new ArrayDeque<>();
     todo.add(c);
+    c.effectOnsets.clear();
     while (!todo.isEmpty()) {
       Candidate from = todo.pop();
+      long fromOnset = from == c ? c.onset : c.since(from);
       for (Candidate to : all) {
         if (to == c || seen.contains(to) || to.anomalies.isEmpty()) continue;
-        if (knowledge.propagates(from.category, from.component, to.category, to.component, (to.onset - from.onset) / 1e6, topology)) {
+        long toOnset = c.action == null ? to.onset : onsetAfter(to, c.onset);
+        if (toOnset != Long.MAX_VALUE && knowledge.propagates(from.category, from.component, to.category, to.component,
+            (toOnset - fromOnset) / 1e6, topology)) {
           seen.add(to);
           todo.add(to);
+          if (toOnset != to.onset) {
+            c.effectOnsets.put(to, toOnset);
+          }
         }
       }
     }
     return seen;
+  }
+
+  /**
+   * When {@code x} began as far as something made at {@code t} goes: its onset, unless some of its anomalies were over
+   * by then (ended at or before {@code t}); then the first onset of the others, or never.
+   */
+  static long onsetAfter(Candidate x, long t) {
+    if (x.anomalies.stream().allMatch(a -> a.end() > t)) {
+      return x.onset;
+    }
+    return x.anomalies.stream().filter(a -> a.end() > t).mapToLong(Facts.Anomaly::onset).min().orElse(Long.MAX_VALUE);
   }
 
   private void verdicts(Candidate root, List<Candidate> all, Facts f) {
@@ -565,20 +588,22 @@ public final class Attributor {
         c.verdict = MISLEADING;
         c.lead = lead.lead();
         // one cause per sentence: a pile-up the root cause explains is dated from the root cause, not from another
-        String test = explained && lead.test().equals("precursor") && root.onset < c.latest(f.windowMicros())
+        String test = explained && lead.test().equals("precursor") && root.onset < root.latestSince(c, f.windowMicros())
             ? precursorSentence(c, root) : c.testSentence;
         c.explanation = capitalise(test) + (explained && !lead.test().equals("persisted")
             ? " — a consequence of " + root.name() + "." : ".");
       } else if (explained) {
         c.verdict = SYMPTOM;
-        c.explanation = String.format(Locale.ROOT, "%s began at %s, %s after %s, and follows from it along %s.",
-            capitalise(c.name()), hm(c.onset), duration(Math.max(0, (c.onset - root.onset) / 1_000_000L)), root.name(),
-            topology.path(c.component, root.component));
+        long since = root.since(c);
+        c.explanation = String.format(Locale.ROOT, "%s %s, %s %s, and follows from it along %s.",
+            capitalise(c.name()), since == c.onset ? "began at " + hm(since) : String.format(Locale.ROOT,
+                "began again at %s (a first burst from %s was over before it)", hm(since), hm(c.onset)),
+            after(since, root.onset, f.windowMicros()), root.name(), topology.path(c.component, root.component));
       } else if (causeOf(c, all, root) != null) {
         Candidate by = causeOf(c, all, root);
         c.verdict = SYMPTOM;
-        c.explanation = String.format(Locale.ROOT, "%s began at %s, %s after %s (itself %s), and follows from it along %s.",
-            capitalise(c.name()), hm(c.onset), duration(Math.max(0, (c.onset - by.onset) / 1_000_000L)), by.name(),
+        c.explanation = String.format(Locale.ROOT, "%s began at %s, %s %s (itself %s), and follows from it along %s.",
+            capitalise(c.name()), hm(c.onset), after(c.onset, by.onset, f.windowMicros()), by.name(),
             by.verdict == null ? "not the root cause" : by.verdict.toLowerCase(Locale.ROOT).replace('_', ' '),
             topology.path(c.component, by.component));
       } else if ((!c.anomalies.isEmpty() || !c.explains.isEmpty()) && c.score >= scoring.contributingShare() * root.score
@@ -602,6 +627,19 @@ public final class Attributor {
                 capitalise(c.name()), hm(c.onset), root.name());
       }
     }
+  }
+
+  /**
+   * "85 s after"; "in the same 10-s window as" when the cause came inside the effect's first window (its first event
+   * may still have followed it); "25 s before (within the clocks' tolerance)" for an effect logged a little earlier.
+   */
+  private static String after(long effect, long cause, long windowMicros) {
+    long seconds = (effect - cause) / 1_000_000L;
+    if (seconds >= 0) {
+      return duration(seconds) + " after";
+    }
+    return cause < effect + windowMicros ? "in the same " + windowMicros / 1_000_000L + "-s window as"
+        : duration(-seconds) + " before (within the clocks' tolerance)";
   }
 
   /**
@@ -657,9 +695,9 @@ public final class Attributor {
           && (l.category().equals("config_change") || l.category().equals("deploy") || l.category().equals("restart")))
           .limit(3).forEach(picks::add);
     }
-    root.explains.stream().sorted(Comparator.comparingLong((Candidate x) -> x.onset).thenComparing(x -> x.component))
+    root.explains.stream().sorted(Comparator.comparingLong(root::since).thenComparing(x -> x.component))
         .forEach(x -> f.lines().stream().filter(l -> x.shows(l.component()) && l.category().equals(x.category)
-            && l.ts() >= x.onset - tolUs).findFirst().ifPresent(picks::add));
+            && l.ts() >= root.since(x) - tolUs).findFirst().ifPresent(picks::add));
     f.lines().stream().filter(l -> l.durationMs() != null && l.ts() >= root.onset
             && (l.component().equals(root.component) || root.explains.stream().anyMatch(x -> x.component.equals(l.component()))))
         .max(Comparator.comparingDouble(Facts.Line::durationMs)).ifPresent(picks::add);

@@ -1,8 +1,10 @@
 package org.logcause.attribution.core;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.logcause.attribution.core.Attributor.Evidence;
@@ -23,6 +25,11 @@ final class Candidate {
   Evidence recovery; // the revert after which the incident ended, if any
   String lead;
   Set<Candidate> explains = new HashSet<>();
+  /**
+   * For a change: when each effect it explains began as far as the change goes, where that differs from the effect's
+   * own onset (an earlier burst of the same signal was already over when the change was made; see Attributor.reach).
+   */
+  final Map<Candidate, Long> effectOnsets = new HashMap<>();
   /** Components whose observations of this component's state joined it (see Attributor.observed). */
   final Set<String> observedBy = new TreeSet<>();
   /** The observer that saw it before this component's own log did, if one did. */
@@ -53,6 +60,16 @@ final class Candidate {
   /** The latest moment the candidate's first effect can have come: the end of its onset window. */
   long latest(long windowMicros) {
     return anomalies.isEmpty() ? onset : onset + windowMicros;
+  }
+
+  /** When {@code effect} began as far as this candidate goes: its onset, or the part still to come when this was made. */
+  long since(Candidate effect) {
+    return effectOnsets.getOrDefault(effect, effect.onset);
+  }
+
+  /** The latest moment {@code effect}'s first part that this candidate can explain came: the end of its onset window. */
+  long latestSince(Candidate effect, long windowMicros) {
+    return effect.anomalies.isEmpty() ? effect.onset : since(effect) + windowMicros;
   }
 
   /** Whether a line of this component's is evidence of the candidate: its own, or an observer's. */

@@ -93,6 +93,8 @@ class AttributionMechanismsTest {
     Attributor.Result r = attribute(facts(anomalies, List.of(change("c-flag", -200, "cart-svc", "config_change", "feature.x", "on"),
         change("c-mig", 100 + offset, "db-a", "deploy", "schema_version", "42")), 100, 520));
     assertThat(r.hypotheses().get(0).changeId()).as("offset %d s", offset).isEqualTo("c-mig");
+    assertThat(find(r, "db-a", "lock_contention").explanation()).as("offset %d s", offset)
+        .contains(offset == 0 ? "began at 08:01:40, 0 s after deploy c-mig" : "in the same 10-s window as deploy c-mig");
     Attributor.Hypothesis saturation = find(r, "db-a", "connection_saturation");
     assertThat(saturation.verdict()).isEqualTo(Attributor.MISLEADING);
   }
@@ -486,5 +488,37 @@ class AttributionMechanismsTest {
     assertThat(find(r, "cart-svc", "resource_exhaustion").onset()).isEqualTo(at(0));
     assertThat(find(r, "cart-svc", "network").onset()).isEqualTo(at(0));
     assertThat(find(r, "db-a", "resource_exhaustion").onset()).isEqualTo(at(60));
+  }
+
+  /** A first burst of timeouts and errors from t=0, over by t=20 (the service healthy again). */
+  private static List<Facts.Anomaly> burstOverBy20() {
+    return List.of(anomaly("cart-svc", "category:timeout", 0, 20, 12), anomaly("web", "error_ratio", 0, 20, 25));
+  }
+
+  @Test
+  void aChangeMadeAfterABurstWasOverIsNotItsCauseEvenWithinTheClocksTolerance() {
+    // the flag came 8 s after the last window of the burst: within the 30-s clock-skew tolerance of its start, but a
+    // setting that stays in place does not cause errors that had already stopped
+    Attributor.Result r = attribute(facts(burstOverBy20(), List.of(change("c-flag", 28, "cart-svc", "config_change",
+        "feature.recommendations", "on")), 0, 20));
+    Attributor.Hypothesis flag = r.hypotheses().stream().filter(h -> "c-flag".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(r.hypotheses().get(0).changeId()).isNull();
+    assertThat(flag.verdict()).isEqualTo(Attributor.NOT_SUPPORTED);
+    assertThat(flag.explanation()).contains("explains none");
+  }
+
+  @Test
+  void aChangeIsCreditedWithTheBurstThatCameAfterItNotTheOneBefore() {
+    // the same burst, then a migration at 44 and the timeouts and errors again from 90
+    List<Facts.Anomaly> anomalies = new ArrayList<>(burstOverBy20());
+    anomalies.add(anomaly("cart-svc", "category:timeout", 90, 400, 14));
+    anomalies.add(anomaly("web", "error_ratio", 90, 400, 40));
+    Attributor.Result r = attribute(facts(anomalies, List.of(change("c-mig", 44, "db-a", "deploy", "schema_version", "58")), 0, 400));
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("c-mig");
+    Attributor.Hypothesis timeout = find(r, "cart-svc", "timeout");
+    assertThat(timeout.verdict()).isEqualTo(Attributor.SYMPTOM);
+    assertThat(timeout.explanation()).contains("began again at 08:01:30 (a first burst from 08:00:00 was over before it)")
+        .contains("46 s after deploy c-mig");
+    assertThat(r.hypotheses().get(0).evidence()).anyMatch(e -> e.kind().equals("timing") && e.detail().contains("within 56 s"));
   }
 }
