@@ -25,7 +25,11 @@ PLAN = ([(f, s, "postgres") for f in ["sync-standby", "max-connections", "migrat
         # recorded later for the development half only (the evaluation half stays as it was split)
         + [(f, 4, "postgres") for f in ["quiet", "pool-shrunk", "statement-timeout", "db-killed", "sync-standby",
                                         "traffic-surge", "bad-deploy"]]
-        + [("max-connections", 5, "postgres"), ("quiet", 5, "mariadb"), ("max-connections", 4, "mariadb")])
+        + [("max-connections", 5, "postgres"), ("quiet", 5, "mariadb"), ("max-connections", 4, "mariadb")]
+        # max-connections and statement-timeout on MariaDB seed 6 were recorded too but not kept: see "Limits of the
+        # labels" in lab/README.md
+        + [("dropped-index", 6, "mariadb")]
+        + [(f, 6, "postgres") for f in ["quiet", "replica-broken", "dropped-index", "bad-deploy", "max-connections"]])
 
 
 def folder(family, seed, flavour):
