@@ -105,6 +105,33 @@ class LabCorporaTest {
         .as("among the first three hypotheses").isEqualTo(1);
   }
 
+  /**
+   * Read up to the fix, as during the incident: the clients failed for twenty seconds before anything changed, the
+   * service recovered, a feature flag was turned on, and only then a migration dropped the index. The flag came after
+   * that first burst was over, so it did not cause it; the migration is the root cause, and the service's timeouts
+   * are dated from when they came back.
+   */
+  @org.junit.jupiter.api.Test
+  void aFlagTurnedOnAfterAnEarlierBurstWasOverDoesNotTakeTheMigrationsIncident() throws Exception {
+    SharedSpark.get();
+    Path folder = Path.of("sample-data/lab/dropped-index-mariadb-3");
+    Path out = dir.resolve("dropped-index-mariadb-3-to-fix");
+    Labels labels = EvalCommand.JSON.readValue(folder.resolve("labels.json").toFile(), Labels.class);
+    String fix = labels.remediation().stream().filter(r -> r.effect().startsWith("recovered")).findFirst().orElseThrow().time();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "forensic", "--job",
+        folder.resolve("job.yaml").toString(), "--out", out.toString(),
+        "--from", java.time.Instant.parse(fix).minusSeconds(3600).toString(), "--to", fix); // all the logs before the fix
+    assertThat(exit).as(err.toString()).isZero();
+    List<Row> summaries = Out.table(out, "incident_summary").collectAsList();
+    Row matching = summaries.stream().filter(r -> overlaps(r, labels)).findFirst().orElseThrow();
+    assertThat(matching.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
+    List<String> timeouts = Out.table(out, "hypotheses").filter(col("incident_id").equalTo(matching.<String>getAs("incident_id"))
+        .and(col("category").equalTo("timeout")).and(col("verdict").equalTo("SYMPTOM"))).select("explanation")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(timeouts).anyMatch(e -> e.contains("began again at") && e.contains(labels.rootCause().changeId()));
+  }
+
   static boolean overlaps(Row summary, Labels labels) {
     long s = summary.getTimestamp(summary.fieldIndex("start")).getTime();
     long e = summary.getTimestamp(summary.fieldIndex("end")).getTime();
