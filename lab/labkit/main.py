@@ -29,7 +29,9 @@ PLAN = ([(f, s, "postgres") for f in ["sync-standby", "max-connections", "migrat
         # max-connections and statement-timeout on MariaDB seed 6 were recorded too but not kept: see "Limits of the
         # labels" in lab/README.md
         + [("dropped-index", 6, "mariadb")]
-        + [(f, 6, "postgres") for f in ["quiet", "replica-broken", "dropped-index", "bad-deploy", "max-connections"]])
+        + [(f, 6, "postgres") for f in ["quiet", "replica-broken", "dropped-index", "bad-deploy", "max-connections"]]
+        + [(f, 7, "postgres") for f in ["quiet", "bad-deploy", "max-connections", "replica-broken", "dropped-index"]]
+        + [("quiet", 8, "mariadb")])
 
 
 def folder(family, seed, flavour):
