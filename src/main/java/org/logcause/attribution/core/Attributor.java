@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -195,6 +196,7 @@ public final class Attributor {
     }).mapToLong(Facts.Anomaly::onset).min().orElse(Long.MAX_VALUE));
     List<Facts.Action> shutdowns = actions.stream().filter(a -> "restart".equals(a.type())).toList();
     Map<Facts.Action, Facts.Action> rollouts = interventions.rollouts(actions);
+    Map<Facts.Action, Facts.Action> partOf = new HashMap<>(rollouts); // restarts that are how a change took effect
     for (Facts.Action a : actions) {
       String type = a.type() == null ? "config_change" : a.type();
       absorbing.add(a);
@@ -214,6 +216,7 @@ public final class Attributor {
         }
         Candidate applied = interventions.appliedChange(a, type, out, firstSymptom);
         if (applied != null) { // the restart that puts a change into effect is part of that change
+          partOf.put(a, applied.action);
           if (applied.evidence.stream().noneMatch(e -> e.kind().equals("applied"))) {
             applied.evidence.add(new Evidence("applied", a.ts(), String.format(Locale.ROOT, "%s at %s put %s into effect (%s)",
                 a.text(), hm(a.ts()), applied.action.changeId() == null ? "the change" : applied.action.changeId(),
@@ -280,13 +283,16 @@ public final class Attributor {
       if (category.equals("config_change") || category.equals("deploy") || INTERRUPTIONS.contains(category)) {
         // crash lines are the trace of a requested restart only after the request (a shutdown escalated to a kill),
         // never of a setting; crash lines before someone restarts the server are the fault the restart answered
+        // the trace is the nearest action's: a release rolled out seconds before its restart lines, not a flag turned
+        // on a minute earlier on the same service
         boolean crash = a.signal().equals("crashes");
         Facts.Action near = absorbing.stream().filter(x -> x.component().equals(a.component())
             && Math.abs(x.ts() - a.onset()) <= 120e6 + tolUs
             && (!crash || ("restart".equals(x.type()) && x.ts() <= a.onset() + f.windowMicros() + tolUs)))
-            .findFirst().orElse(null);
+            .min(Comparator.comparingLong(x -> Math.abs(x.ts() - a.onset()))).orElse(null);
         if (near != null) {
-          Candidate owner = out.stream().filter(c -> c.action == near || (INTERRUPTIONS.contains(c.category)
+          Facts.Action of = partOf.getOrDefault(near, near);
+          Candidate owner = out.stream().filter(c -> c.action == of || (INTERRUPTIONS.contains(c.category)
               && c.component.equals(a.component()) && Math.abs(c.onset - a.onset()) <= scoring.sameActionSeconds() * 1e6 + tolUs))
               .findFirst().orElse(null);
           if (owner != null) {
