@@ -50,7 +50,9 @@ final class Interventions {
         .max(Comparator.comparingLong(Facts.Action::ts)).orElse(null);
     long grace = kill ? scoring.killGraceSeconds() : scoring.restartGraceSeconds();
     String what = kill ? "the sessions killed on " + r.component : "the restart of " + r.component;
-    OwnFaults own = ownFaults(r, f, grace);
+    // a restart takes effect within seconds: its own component's fault still there a minute later, gone only after
+    // someone else acted, was not fixed by it
+    OwnFaults own = ownFaults(r, f, scoring.killGraceSeconds());
     if (own != null) {
       r.testSaysNotCause = lead != null;
       r.tests += scoring.test("restart_persisted");
@@ -103,9 +105,9 @@ final class Interventions {
 
   /**
    * The restarted component's own test: a fault it was logging when it was restarted (not the restart's or a change's
-   * own lines) that went on beyond the grace and stopped only after someone did something else. A replica restarted
-   * while its replication connection was failing, that kept failing until the setting was reverted, was not fixed by
-   * the restart, whatever the clients saw meanwhile. Null when there is no such fault.
+   * own lines) that went on for {@code graceSeconds} after it and stopped only after someone did something else. A
+   * replica restarted while its replication connection was failing, that kept failing until the setting was reverted,
+   * was not fixed by the restart, whatever the clients saw meanwhile. Null when there is no such fault.
    */
   OwnFaults ownFaults(Candidate r, Facts f, long graceSeconds) {
     long graceUs = graceSeconds * 1_000_000L;

@@ -316,6 +316,39 @@ class AttributionMechanismsTest {
   }
 
   @Test
+  void aReplicaRestartedAMinuteAndAHalfBeforeTheRevertThatFixedItChangedNothing() {
+    // db-b's replication fails from t=0, db-b restarted at t=70 (the clients' 5xx of its restart end at t=80), its
+    // setting reverted at t=160 and the fault stopped at t=170: within the restart's grace, but the fault was back
+    // for a minute and a half after the restart and stopped only after the revert
+    List<Facts.Anomaly> anomalies = List.of(anomaly("db-b", "category:replication_fault", 0, 170, 40),
+        anomaly("db-b", "error_ratio", 0, 170, 50), anomaly("web", "category:server_error", 70, 80, 4));
+    Facts.Action revert = new Facts.Action("ev-rv", at(160), "db-b", "revert", "c-rv", "revert c-conn", "c-conn",
+        "primary_conninfo", "port=5432", "dba");
+    List<Facts.Action> actions = List.of(change("c-conn", -2, "db-b", "config_change", "primary_conninfo", "port=6543"),
+        action("bounce", 70, "db-b", "restart"), revert);
+    Attributor.Hypothesis bounce = find(attribute(facts(anomalies, actions, 0, 170)), "db-b", "restart");
+    assertThat(bounce.verdict()).isEqualTo(Attributor.MISLEADING);
+    assertThat(bounce.explanation()).contains("changed nothing", "db-b's replication fault stayed anomalous for 90 s", "c-rv");
+  }
+
+  @Test
+  void aReleasesRestartLinesAreItsTraceNotThatOfAFlagTurnedOnAMinuteEarlier() {
+    // a flag on cart-svc at t=-80, then a slow query on db-b at t=-60; cart-svc's release at t=5, rolled out by the
+    // restart it logged at t=4, and its errors from then on. The restart lines of the window from t=0 are the
+    // release's, 5 s away, not the flag's, 85 s away: they corroborate the release
+    List<Facts.Anomaly> anomalies = List.of(anomaly("db-b", "slow_query_p95_ms", -60, -50, 6),
+        anomaly("cart-svc", "category:restart", 0, 10, 12), anomaly("cart-svc", "category:server_error", 0, 150, 30),
+        anomaly("db-b", "category:app_exception", 0, 150, 30), anomaly("web", "error_ratio", 0, 150, 300));
+    List<Facts.Action> actions = List.of(change("f-1", -80, "cart-svc", "config_change", "feature.recommendations", "on"),
+        action("rollout", 4, "cart-svc", "restart"), change("d-1", 5, "cart-svc", "deploy", "version", "v2.0.0"));
+    Attributor.Result r = attribute(facts(anomalies, actions, -60, 150));
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("d-1");
+    assertThat(r.hypotheses().get(0).evidence()).anyMatch(e -> e.kind().equals("logs") && e.detail().contains("cart-svc logged"));
+    Attributor.Hypothesis flag = r.hypotheses().stream().filter(h -> "f-1".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(flag.evidence()).noneMatch(e -> e.kind().equals("logs"));
+  }
+
+  @Test
   void aChangeThatLostSaysHowMuchItExplainsNotThatItExplainsNothing() {
     // two changes explain the pile-up; the later one, seconds before it, wins; the earlier one explains part of it
     Attributor.Result r = attribute(facts(pileUp(), List.of(change("c-early", -420, "db-a", "config_change", "app.banner_text", "x"),
