@@ -9,6 +9,10 @@ import java.util.List;
  * groups) runs on {@code java.util.regex} only where the caller allows it, and then within a budget of character
  * reads per match ({@link #budget}): a match that exceeds it throws {@link BudgetExceeded}, deterministically (the
  * budget counts steps, not time). Compiled lazily: instances travel to Spark executors as their source text.
+ *
+ * <p>{@link #find} on an RE2/J pattern first tries java.util.regex, several times faster on the short texts logs hold,
+ * with the same pattern rewritten to keep RE2's meaning ({@link #jdkEquivalent}) and within the step budget; only a
+ * text that exhausts the budget is left to RE2/J. The answer is RE2/J's either way.
  */
 public final class BoundedRegex implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -33,6 +37,9 @@ public final class BoundedRegex implements Serializable {
   private final boolean linear;
   private transient com.google.re2j.Pattern re2;
   private transient java.util.regex.Pattern jdk;
+  /** For an RE2/J pattern: its java.util.regex equivalent; {@link #NONE} when it has none. */
+  private transient java.util.regex.Pattern fast;
+  private static final java.util.regex.Pattern NONE = java.util.regex.Pattern.compile("");
 
   private BoundedRegex(String regex, boolean dotAll, boolean linear) {
     this.regex = regex;
@@ -89,9 +96,34 @@ public final class BoundedRegex implements Serializable {
     return jdk;
   }
 
+  private java.util.regex.Pattern fast() {
+    if (fast == null) {
+      String equivalent = jdkEquivalent(regex, dotAll);
+      java.util.regex.Pattern p = NONE;
+      if (equivalent != null) {
+        try {
+          p = java.util.regex.Pattern.compile(equivalent, java.util.regex.Pattern.UNIX_LINES
+              | (dotAll ? java.util.regex.Pattern.DOTALL : 0));
+        } catch (java.util.regex.PatternSyntaxException e) {
+          p = NONE; // syntax only RE2 reads this way
+        }
+      }
+      fast = p;
+    }
+    return fast == NONE ? null : fast;
+  }
+
   /** Whether the pattern is found anywhere in the text. */
   public boolean find(CharSequence text) {
     if (linear) {
+      java.util.regex.Pattern f = fast();
+      if (f != null) {
+        try {
+          return f.matcher(new Budgeted(text, regex)).find();
+        } catch (BudgetExceeded | StackOverflowError e) {
+          // a text this pattern backtracks on: RE2/J's linear time decides
+        }
+      }
       return re2().matcher(text).find();
     }
     Budgeted b = new Budgeted(text, regex);
@@ -153,6 +185,113 @@ public final class BoundedRegex implements Serializable {
       throw new BudgetExceeded(regex, text.length());
     }
     return b.append(text, done, text.length()).toString();
+  }
+
+  /** RE2's word character, whatever the case flags around it. */
+  private static final String WORD = "(?-i:[0-9A-Za-z_])";
+
+  /**
+   * The pattern for java.util.regex (with {@code UNIX_LINES}, and {@code DOTALL} when RE2/J has it) such that both
+   * engines find a match in exactly the same texts; null when it uses syntax whose meaning differs and is not
+   * rewritten here (inline flags other than a leading {@code (?i)}, Unicode classes, quoting, back references,
+   * nested or intersected classes, escapes beyond the common ones). Rewritten: {@code .} (RE2: anything but a
+   * newline), {@code $} (RE2: the end of the text only), {@code \s} and {@code \S} (RE2: no vertical tab), {@code \b}
+   * and {@code \B} (RE2: ASCII word characters), and {@code (?i)} (RE2 folds Unicode case).
+   */
+  static String jdkEquivalent(String regex, boolean dotAll) {
+    StringBuilder out = new StringBuilder(regex.length() + 16);
+    int i = 0;
+    int n = regex.length();
+    if (regex.startsWith("(?i)")) {
+      out.append("(?iu)");
+      i = 4;
+    }
+    while (i < n) {
+      char c = regex.charAt(i);
+      if (c == '\\') {
+        if (i + 1 >= n) return null;
+        char e = regex.charAt(i + 1);
+        switch (e) {
+          case 'd', 'D', 'w', 'W', 'A', 'z', 't', 'n', 'r', 'f' -> out.append('\\').append(e);
+          case 's' -> out.append("[\\t\\n\\f\\r ]");
+          case 'S' -> out.append("[^\\t\\n\\f\\r ]");
+          case 'b' -> out.append("(?:(?<=" + WORD + ")(?!" + WORD + ")|(?<!" + WORD + ")(?=" + WORD + "))");
+          case 'B' -> out.append("(?:(?<=" + WORD + ")(?=" + WORD + ")|(?<!" + WORD + ")(?!" + WORD + "))");
+          default -> {
+            if (Character.isLetterOrDigit(e) || e > 127) return null;
+            out.append('\\').append(e); // an escaped punctuation mark: itself in both
+          }
+        }
+        i += 2;
+      } else if (c == '[') {
+        int end = classEquivalent(regex, i, out);
+        if (end < 0) return null;
+        i = end;
+      } else if (c == '(') {
+        if (i + 1 < n && regex.charAt(i + 1) == '?') {
+          if (regex.startsWith("(?:", i)) {
+            out.append("(?:");
+            i += 3;
+            continue;
+          }
+          return null; // inline flags, named groups, lookaround: left to RE2/J
+        }
+        out.append('(');
+        i++;
+      } else if (c == '.') {
+        out.append(dotAll ? "." : "[^\\n]");
+        i++;
+      } else if (c == '$') {
+        out.append("\\z");
+        i++;
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * Copies the class opened at {@code open} to {@code out} with RE2's meaning; returns the index after it, or -1 when
+   * it holds what the engines read differently (a nested {@code [}, {@code &&}, a POSIX class, an escape beyond the
+   * common ones).
+   */
+  private static int classEquivalent(String regex, int open, StringBuilder out) {
+    int n = regex.length();
+    int i = open + 1;
+    out.append('[');
+    if (i < n && regex.charAt(i) == '^') {
+      out.append('^');
+      i++;
+    }
+    if (i < n && regex.charAt(i) == ']') {
+      out.append("\\]"); // a leading ] is a literal in RE2
+      i++;
+    }
+    for (; i < n; i++) {
+      char c = regex.charAt(i);
+      if (c == ']') {
+        out.append(']');
+        return i + 1;
+      }
+      if (c == '[' || c == '&' && i + 1 < n && regex.charAt(i + 1) == '&') return -1;
+      if (c == '\\') {
+        if (i + 1 >= n) return -1;
+        char e = regex.charAt(++i);
+        switch (e) {
+          case 'd', 'w', 't', 'n', 'r', 'f' -> out.append('\\').append(e);
+          case 's' -> out.append("\\t\\n\\f\\r ");
+          default -> {
+            if (Character.isLetterOrDigit(e) || e > 127) return -1;
+            out.append('\\').append(e);
+          }
+        }
+        continue;
+      }
+      out.append(c);
+    }
+    return -1;
   }
 
   /** The names of the named groups, in order ({@code (?<name>...)} and {@code (?P<name>...)}). */

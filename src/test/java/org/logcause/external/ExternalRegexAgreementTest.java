@@ -1,0 +1,31 @@
+package org.logcause.external;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.logcause.classify.core.RuleSpec;
+import org.logcause.classify.core.Rules;
+import org.logcause.text.BoundedRegexTest;
+
+/**
+ * Every built-in rule finds a match in the same real lines whichever engine runs it: java.util.regex on the rewritten
+ * pattern, or RE2/J (see {@code BoundedRegex#find}). Every line of every sample under ../shared/data/external.
+ */
+@Tag("external")
+class ExternalRegexAgreementTest {
+  @Test
+  void everyRuleAgreesWithRe2OnEveryExternalLine() {
+    List<String> patterns = new ArrayList<>();
+    for (RuleSpec r : Rules.builtInFile().rules()) {
+      if (r.message() != null) patterns.add(r.message());
+      if (r.attributes() != null) patterns.addAll(r.attributes().values());
+    }
+    Set<String> texts = new LinkedHashSet<>(BoundedRegexTest.TRICKY);
+    texts.addAll(BoundedRegexTest.lines(ExternalAccuracyFloorsTest.external(), Integer.MAX_VALUE));
+    org.assertj.core.api.Assertions.assertThat(texts).hasSizeGreaterThan(50_000);
+    BoundedRegexTest.assertAgree(patterns, texts);
+  }
+}
