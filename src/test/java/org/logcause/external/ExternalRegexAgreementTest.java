@@ -1,13 +1,10 @@
 package org.logcause.external;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.logcause.classify.core.RuleSpec;
-import org.logcause.classify.core.Rules;
 import org.logcause.text.BoundedRegexTest;
 
 /**
@@ -19,11 +16,7 @@ import org.logcause.text.BoundedRegexTest;
 class ExternalRegexAgreementTest {
   @Test
   void everyRuleAgreesWithRe2OnTheExternalSamples() {
-    List<String> patterns = new ArrayList<>();
-    for (RuleSpec r : Rules.builtInFile().rules()) {
-      if (r.message() != null) patterns.add(r.message());
-      if (r.attributes() != null) patterns.addAll(r.attributes().values());
-    }
+    List<String> patterns = BoundedRegexTest.builtInPatterns();
     Set<String> texts = new LinkedHashSet<>(BoundedRegexTest.TRICKY);
     texts.addAll(BoundedRegexTest.lines(ExternalAccuracyFloorsTest.external(), 150));
     org.assertj.core.api.Assertions.assertThat(texts).hasSizeGreaterThan(8_000);

@@ -52,11 +52,7 @@ public class BoundedRegexTest {
 
   @Test
   void agreesWithRe2OnEveryBuiltInRuleOverRealLines() {
-    List<String> patterns = new ArrayList<>();
-    for (RuleSpec r : Rules.builtInFile().rules()) {
-      if (r.message() != null) patterns.add(r.message());
-      if (r.attributes() != null) patterns.addAll(r.attributes().values());
-    }
+    List<String> patterns = builtInPatterns();
     Set<String> texts = new LinkedHashSet<>(TRICKY);
     texts.addAll(lines(Path.of("sample-data/formats"), Integer.MAX_VALUE));
     texts.addAll(lines(Path.of("sample-data/redcrow-2024-06-20/logs"), 1500));
@@ -67,6 +63,16 @@ public class BoundedRegexTest {
     // and patterns a job spec may bring, with every construct rewritten
     assertAgree(List.of("^(a|b).+\\bend$", "(?i)\\btime ?out\\b", "[^\\s\"]+@[\\w.-]+", "\\Bout\\B", "x{2,}[]y]?$",
         "(?i)[a-f\\d]{8}\\s"), texts);
+  }
+
+  /** Every regex of the built-in rules: their messages' and their attributes'. */
+  public static List<String> builtInPatterns() {
+    List<String> patterns = new ArrayList<>();
+    for (RuleSpec r : Rules.builtInFile().rules()) {
+      if (r.message() != null) patterns.add(r.message());
+      if (r.attributes() != null) patterns.addAll(r.attributes().values());
+    }
+    return patterns;
   }
 
   public static void assertAgree(List<String> patterns, Iterable<String> texts) {
