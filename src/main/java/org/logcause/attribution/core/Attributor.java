@@ -233,8 +233,8 @@ public final class Attributor {
         r.evidence.add(new Evidence("action", a.ts(), a.text(), a.eventId()));
         restarts.put(type + "\u0000" + a.component(), r);
         out.add(r);
-        if (a.ts() >= firstSymptom - tolUs) { // a restart before any symptom showed is no "restart it" detour
-          interventions.persisted(r, f, recovered);
+        if (a.ts() >= interventions.firstSymptomBefore(a, f) - tolUs) { // a restart before any symptom showed is no
+          interventions.persisted(r, f, recovered);                    // "restart it" detour
         }
         continue;
       }

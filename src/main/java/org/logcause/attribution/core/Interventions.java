@@ -100,6 +100,31 @@ final class Interventions {
     }
   }
 
+  /**
+   * The first symptom a restart could have answered: the first onset of an anomaly (not an action's own trace),
+   * leaving out those that began within the clock tolerance of the restart on the restarted component or on one that
+   * calls it. Those may be the restart's own disruption (its callers' requests refused while it starts), and a
+   * restart cannot be a reaction to what it did itself. The incident's start when it has no such anomaly at all.
+   */
+  long firstSymptomBefore(Facts.Action restart, Facts f) {
+    long first = Long.MAX_VALUE;
+    boolean any = false;
+    for (Facts.Anomaly a : f.anomalies()) {
+      String category = category(a.signal());
+      if (category == null || category.equals("config_change") || category.equals("deploy")
+          || INTERRUPTIONS.contains(category)) {
+        continue;
+      }
+      any = true;
+      boolean disruption = Math.abs(a.onset() - restart.ts()) <= tolUs
+          && (a.component().equals(restart.component()) || topology.dependsOn(a.component(), restart.component()));
+      if (!disruption) {
+        first = Math.min(first, a.onset());
+      }
+    }
+    return any ? first : f.start();
+  }
+
   /** A fault of the restarted component that outlived the restart, and the later action it stopped after. */
   record OwnFaults(String category, Facts.Action until) {}
 

@@ -367,6 +367,27 @@ class AttributionMechanismsTest {
     assertThat(find(r, "db-a", "restart").verdict()).isNotEqualTo(Attributor.MISLEADING);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {-20, -5, 0, 8})
+  void theRequestsARestartItselfFailedAreItsDisruptionNotTheSymptomItAnswered(int offset) {
+    // a routine restart of the service at t=100: the edge fails the requests that reach it while it starts (in the
+    // restart's window, give or take the clocks); the replica's slowness that the incident is about begins at t=140
+    List<Facts.Anomaly> anomalies = List.of(anomaly("web", "category:server_error", 100 + offset, 110 + offset, 20),
+        anomaly("db-b", "category:overload", 140, 400, 30), anomaly("web", "latency", 150, 400, 25));
+    Attributor.Result r = attribute(facts(anomalies, List.of(action("routine", 100, "cart-svc", "restart")), 140, 400));
+    assertThat(find(r, "cart-svc", "restart").verdict()).isNotEqualTo(Attributor.MISLEADING);
+    assertThat(find(r, "cart-svc", "restart").lead()).isNull();
+  }
+
+  @Test
+  void aRestartAfterItsCallersFailedForAMinuteIsStillADetour() {
+    // the same edge errors, begun a minute before the restart: the restart answered them and the incident went on
+    List<Facts.Anomaly> anomalies = List.of(anomaly("web", "category:server_error", 40, 400, 20),
+        anomaly("db-b", "category:overload", 30, 400, 30), anomaly("web", "latency", 40, 400, 25));
+    Attributor.Result r = attribute(facts(anomalies, List.of(action("oncall", 100, "cart-svc", "restart")), 30, 400));
+    assertThat(find(r, "cart-svc", "restart").verdict()).isEqualTo(Attributor.MISLEADING);
+  }
+
   @Test
   void oneComponentSaysTheDatabaseIsOverloadedOnceHoweverManyOfItsSignalsSayIt() {
     Attributor.Result r = attribute(facts(pileUp(), List.of(change("c-sync", -5, "db-a", "config_change", "synchronous_standby_names", "s9")),
