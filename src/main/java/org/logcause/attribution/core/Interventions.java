@@ -103,10 +103,16 @@ final class Interventions {
   /**
    * The first symptom a restart could have answered: the first onset of an anomaly (not an action's own trace),
    * leaving out those that began within the clock tolerance of the restart on the restarted component or on one that
-   * calls it. Those may be the restart's own disruption (its callers' requests refused while it starts), and a
-   * restart cannot be a reaction to what it did itself. The incident's start when it has no such anomaly at all.
+   * calls it, when nothing else explains them: no change to the restarted component or to what it depends on came
+   * before the restart (within the lookback). Then they are the restart's own disruption (its callers' requests
+   * refused while it starts), and a restart is no reaction to what it did itself; after such a change they may as
+   * well be its first effects. The incident's start when it has no such anomaly at all.
    */
   long firstSymptomBefore(Facts.Action restart, Facts f) {
+    boolean changedBefore = f.actions().stream().anyMatch(x -> x != restart && !INTERRUPTIONS.contains(
+            x.type() == null ? "config_change" : x.type())
+        && x.ts() < restart.ts() && x.ts() >= restart.ts() - scoring.lookbackMicros()
+        && (x.component().equals(restart.component()) || topology.dependsOn(restart.component(), x.component())));
     long first = Long.MAX_VALUE;
     boolean any = false;
     for (Facts.Anomaly a : f.anomalies()) {
@@ -116,7 +122,7 @@ final class Interventions {
         continue;
       }
       any = true;
-      boolean disruption = Math.abs(a.onset() - restart.ts()) <= tolUs
+      boolean disruption = !changedBefore && Math.abs(a.onset() - restart.ts()) <= tolUs
           && (a.component().equals(restart.component()) || topology.dependsOn(a.component(), restart.component()));
       if (!disruption) {
         first = Math.min(first, a.onset());

@@ -373,10 +373,21 @@ class AttributionMechanismsTest {
     // a routine restart of the service at t=100: the edge fails the requests that reach it while it starts (in the
     // restart's window, give or take the clocks); the replica's slowness that the incident is about begins at t=140
     List<Facts.Anomaly> anomalies = List.of(anomaly("web", "category:server_error", 100 + offset, 110 + offset, 20),
-        anomaly("db-b", "category:overload", 140, 400, 30), anomaly("web", "latency", 150, 400, 25));
+        anomaly("db-b", "category:overload", 140, 400, 30), anomaly("web", "latency_p95_ms", 150, 400, 25));
     Attributor.Result r = attribute(facts(anomalies, List.of(action("routine", 100, "cart-svc", "restart")), 140, 400));
     assertThat(find(r, "cart-svc", "restart").verdict()).isNotEqualTo(Attributor.MISLEADING);
     assertThat(find(r, "cart-svc", "restart").lead()).isNull();
+  }
+
+  @Test
+  void afterAChangeToWhatItCallsTheFailuresAtARestartMayBeTheChangesFirstEffectsAndTheRestartADetour() {
+    // the same routine-looking restart and failures, but a minute after a change to the database the service calls:
+    // those failures may as well be the change's, and the restart that did not end the incident is a detour
+    List<Facts.Anomaly> anomalies = List.of(anomaly("web", "category:server_error", 100, 110, 20),
+        anomaly("db-b", "category:connection_saturation", 140, 400, 30), anomaly("web", "latency_p95_ms", 150, 400, 25));
+    Attributor.Result r = attribute(facts(anomalies, List.of(change("c-conn", 40, "db-b", "config_change", "max_connections", "3"),
+        action("oncall", 100, "cart-svc", "restart")), 140, 400));
+    assertThat(find(r, "cart-svc", "restart").verdict()).as("%s", r.hypotheses()).isEqualTo(Attributor.MISLEADING);
   }
 
   @Test
