@@ -51,6 +51,11 @@ public final class Attributor {
   /** Actions that interrupt a component's sessions: the classic detours, settled by what happened after them. */
   static final Set<String> INTERRUPTIONS = Set.of("restart", "kill_sessions");
 
+  /** Whether a signal category is an action's own trace in the logs (a change, a deploy, a restart), not a symptom. */
+  static boolean actionTrace(String category) {
+    return category.equals("config_change") || category.equals("deploy") || INTERRUPTIONS.contains(category);
+  }
+
   private static final Set<String> TRAFFIC_SIGNALS = Set.of("requests", "clients", "new_client_share", "retry_share");
   private static final Set<String> NOT_CAUSES = Set.of("benign", "unknown", "client_error");
   private static final Set<String> PRECURSORS = Set.of("replication_fault", "lock_contention", "overload", "config_change",
@@ -192,7 +197,7 @@ public final class Attributor {
     // be a reaction to the incident, one before it cannot
     long firstSymptom = Math.min(f.start(), f.anomalies().stream().filter(a -> {
       String c = category(a.signal());
-      return c != null && !c.equals("config_change") && !c.equals("deploy") && !INTERRUPTIONS.contains(c);
+      return c != null && !actionTrace(c);
     }).mapToLong(Facts.Anomaly::onset).min().orElse(Long.MAX_VALUE));
     List<Facts.Action> shutdowns = actions.stream().filter(a -> "restart".equals(a.type())).toList();
     Map<Facts.Action, Facts.Action> rollouts = interventions.rollouts(actions);
@@ -233,8 +238,9 @@ public final class Attributor {
         r.evidence.add(new Evidence("action", a.ts(), a.text(), a.eventId()));
         restarts.put(type + "\u0000" + a.component(), r);
         out.add(r);
-        if (a.ts() >= interventions.firstSymptomBefore(a, f) - tolUs) { // a restart before any symptom showed is no
-          interventions.persisted(r, f, recovered);                    // "restart it" detour
+        // a restart before any symptom showed is no "restart it" detour
+        if (a.ts() >= interventions.firstSymptomBefore(a, f) - tolUs) {
+          interventions.persisted(r, f, recovered);
         }
         continue;
       }
@@ -280,7 +286,7 @@ public final class Attributor {
       if (category == null) {
         continue;
       }
-      if (category.equals("config_change") || category.equals("deploy") || INTERRUPTIONS.contains(category)) {
+      if (actionTrace(category)) {
         // crash lines are the trace of a requested restart only after the request (a shutdown escalated to a kill),
         // never of a setting; crash lines before someone restarts the server are the fault the restart answered
         // the trace is the nearest action's: a release rolled out seconds before its restart lines, not a flag turned

@@ -1,6 +1,7 @@
 package org.logcause.attribution.core;
 
 import static org.logcause.attribution.core.Attributor.INTERRUPTIONS;
+import static org.logcause.attribution.core.Attributor.actionTrace;
 import static org.logcause.attribution.core.Attributor.category;
 import static org.logcause.attribution.core.Wording.duration;
 import static org.logcause.attribution.core.Wording.hm;
@@ -117,8 +118,7 @@ final class Interventions {
     boolean any = false;
     for (Facts.Anomaly a : f.anomalies()) {
       String category = category(a.signal());
-      if (category == null || category.equals("config_change") || category.equals("deploy")
-          || INTERRUPTIONS.contains(category)) {
+      if (category == null || actionTrace(category)) {
         continue;
       }
       any = true;
@@ -145,8 +145,7 @@ final class Interventions {
     Facts.Anomaly longest = null;
     for (Facts.Anomaly a : f.anomalies()) {
       String category = category(a.signal());
-      if (!a.component().equals(r.component) || category == null || category.equals("config_change")
-          || category.equals("deploy") || INTERRUPTIONS.contains(category)
+      if (!a.component().equals(r.component) || category == null || actionTrace(category)
           || a.onset() > r.onset + tolUs || a.end() < r.onset + graceUs) {
         continue;
       }
@@ -173,8 +172,7 @@ final class Interventions {
     long edgeEnd = Long.MIN_VALUE;
     for (Facts.Anomaly a : f.anomalies()) {
       String category = category(a.signal());
-      if (category == null || category.equals("config_change") || category.equals("deploy")
-          || INTERRUPTIONS.contains(category)) {
+      if (category == null || actionTrace(category)) {
         continue;
       }
       end = Math.max(end, a.end());
