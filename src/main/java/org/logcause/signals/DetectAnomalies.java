@@ -116,7 +116,8 @@ public final class DetectAnomalies {
       }
       base = past.stream().mapToDouble(Double::doubleValue).toArray();
     } else {
-      base = Arrays.stream(Arrays.copyOfRange(values, 0, split)).filter(v -> !Double.isNaN(v)).toArray();
+      base = Arrays.stream(Arrays.copyOfRange(values, trafficStart(signal, values, split), split))
+          .filter(v -> !Double.isNaN(v)).toArray();
     }
     RobustBaseline baseline = RobustBaseline.of(base, settings.coldStartWindows());
     if (org.logcause.signals.core.Signals.SHARES.contains(signal)) {
@@ -146,6 +147,25 @@ public final class DetectAnomalies {
       }
     }
     return out;
+  }
+
+  /**
+   * Where a request count's baseline starts: the windows before its first request are not quiet traffic but a log
+   * (or a load) that had not started, and the window holding the first request holds only part of a window's
+   * requests (the log began inside it). Both are left out of the baseline when later baseline windows exist, as
+   * {@link org.logcause.signals.core.FirstChange} judges a request count from its first non-zero window. Every other
+   * series starts at the data's first window: before an error's first occurrence, its count was zero.
+   */
+  static int trafficStart(String signal, double[] values, int split) {
+    if (!signal.equals(org.logcause.signals.core.Signals.REQUESTS)) {
+      return 0;
+    }
+    int first = 0;
+    while (first < split && !(values[first] > 0)) first++;
+    if (first >= split) {
+      return 0; // no request in the baseline at all: judged against its zeros, as before
+    }
+    return first + 1 < split ? first + 1 : first;
   }
 
   /**

@@ -46,4 +46,34 @@ class DetectAnomaliesTest {
       assertThat(a.getDouble(5)).isEqualTo(0.0);
     });
   }
+
+  /**
+   * An access log that began after the data did (its server's logs start earlier): the windows before its first
+   * request and the partial window of its first request are no baseline of the rate, so a steady load is no anomaly.
+   */
+  @Test
+  void aRequestCountIsJudgedFromWhereItsLogBegins() {
+    List<double[]> series = new ArrayList<>();
+    series.add(new double[] {1004, 4}); // the log began a second before this window ended
+    for (int i = 5; i < 60; i++) {
+      series.add(new double[] {1000 + i, 120 + (i % 4) * 8}); // a steady 120-144 requests a window from then on
+    }
+    List<Row> rows = DetectAnomalies.score("lb\u0000requests\u0000count", series, null, 0, 1000, 1059, 1006,
+        AnomalyFinder.Settings.defaults());
+    assertThat(anomalies(rows)).isEmpty();
+    assertThat(rows.get(0).getDouble(5)).isEqualTo(128.0); // the baseline: the one full window, not the zeros before
+
+    // the same counts of an error category are an anomaly: before its first occurrence an error count was zero
+    List<Row> errors = DetectAnomalies.score("lb\u0000category:server_error\u0000count", series, null, 0, 1000, 1059,
+        1006, AnomalyFinder.Settings.defaults());
+    assertThat(anomalies(errors)).isNotEmpty();
+  }
+
+  @Test
+  void aRequestCountWithNoRequestInTheBaselineIsStillJudgedAgainstItsZeros() {
+    assertThat(DetectAnomalies.trafficStart("requests", new double[] {0, 0, 0, 5, 6}, 3)).isZero();
+    assertThat(DetectAnomalies.trafficStart("requests", new double[] {0, 2, 9, 9, 9}, 4)).isEqualTo(2);
+    assertThat(DetectAnomalies.trafficStart("requests", new double[] {0, 0, 9, 9, 9}, 3)).isEqualTo(2);
+    assertThat(DetectAnomalies.trafficStart("category:timeout", new double[] {0, 2, 9, 9, 9}, 4)).isZero();
+  }
 }

@@ -2,8 +2,10 @@ package org.logcause.attribution.core;
 
 import static org.logcause.attribution.core.Wording.hm;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.logcause.attribution.core.Attributor.Evidence;
 
 /** The traffic test: a rise of requests, and whether new clients (a surge) or the usual ones retrying sent it. */
@@ -29,6 +31,11 @@ final class TrafficTest {
     double retries = 0;
     double clientsSum = 0;
     int windows = 0;
+    Set<Long> seen = new HashSet<>();
+    for (Facts.TrafficWindow w : f.traffic()) {
+      if (w.component().equals(component) && w.requests() > 0) seen.add(w.windowStart());
+    }
+    long visibleFrom = f.start() - scoring.lookbackMicros();
     for (Facts.TrafficWindow w : f.traffic()) {
       if (!w.component().equals(component)) continue;
       if (w.windowStart() >= f.start() && w.windowStart() <= f.end()) {
@@ -37,7 +44,7 @@ final class TrafficTest {
         retries += w.requests() * w.retryShare();
         clientsSum += w.clients();
         windows++;
-      } else if (w.windowStart() < f.start()) {
+      } else if (w.windowStart() < f.start() && !trafficStarts(w.windowStart(), seen, f.windowMicros(), visibleFrom)) {
         baseReqs += w.requests();
         baseClients += w.clients();
         baseWindows++;
@@ -90,5 +97,15 @@ final class TrafficTest {
     }
     c.evidence.add(new Evidence("test:clients", onset, c.testSentence, null));
     return c;
+  }
+
+  /**
+   * Whether requests start in this window: none in the window before it, which lies inside what the facts show. Such
+   * a window holds only part of a window's requests (the log or the load began inside it), so it is no measure of
+   * the rate before the incident.
+   */
+  static boolean trafficStarts(long windowStart, Set<Long> windowsWithRequests, long windowMicros, long visibleFrom) {
+    long before = windowStart - windowMicros;
+    return before >= visibleFrom && !windowsWithRequests.contains(before);
   }
 }

@@ -119,6 +119,36 @@ class AttributorTest {
     assertThat(victim.explanation()).contains("traffic surge");
   }
 
+  /**
+   * The access log began 11 s before the incident (its server's logs earlier): its first window holds one second of
+   * requests. The rate before the incident is that of the full window after it, so steady traffic did not rise.
+   */
+  @Test
+  void theWindowWhereTheAccessLogBeginsIsNoMeasureOfTheRateBefore() {
+    List<Facts.TrafficWindow> traffic = new ArrayList<>();
+    traffic.add(new Facts.TrafficWindow("lb", at(-20), 4, 3, 0, 0)); // the log began at -11 s
+    traffic.add(new Facts.TrafficWindow("lb", at(-10), 130, 18, 0, 0));
+    for (int t = 0; t < 300; t += 10) {
+      traffic.add(new Facts.TrafficWindow("lb", at(t), 115, 16, 0.01, 0.07));
+    }
+    List<Facts.Anomaly> anomalies = List.of(
+        anomaly("lb", "error_ratio", 0, 300, 12),
+        anomaly("orders-api", "category:timeout", 0, 300, 20),
+        anomaly("pg-main", "category:connection_saturation", 10, 300, 30));
+    Attributor.Result r = new Attributor(KNOWLEDGE, TOPOLOGY).apply(new Facts("inc-4", at(0), at(300), "critical", anomalies,
+        List.of(), traffic));
+    assertThat(r.hypotheses()).noneMatch(h -> h.category().startsWith("traffic"));
+
+    // the same windows with a real rise after the full one: still a rise
+    List<Facts.TrafficWindow> rising = new ArrayList<>(traffic.subList(0, 2));
+    for (int t = 0; t < 300; t += 10) {
+      rising.add(new Facts.TrafficWindow("lb", at(t), 400, 16, 0.01, 0.3));
+    }
+    Attributor.Result r2 = new Attributor(KNOWLEDGE, TOPOLOGY).apply(new Facts("inc-5", at(0), at(300), "critical", anomalies,
+        List.of(), rising));
+    assertThat(find(r2, "lb", "traffic_spike").explanation()).contains("3.1× (400 against 130 requests per window)");
+  }
+
   @Test
   void aSurgeStaysASurgeWhenABlockLaterTurnsItsRequestsInto403sThatItsClientsRetry() {
     List<Facts.Anomaly> anomalies = List.of(
