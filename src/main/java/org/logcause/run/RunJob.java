@@ -116,7 +116,8 @@ public final class RunJob {
 
     stage = progress.begin("detect");
     DetectIncidents.Detections detections = new DetectIncidents(plan)
-        .apply(spark, scoped.analysed(), templated, SignalHistory.read(spark, plan, commit.previous()));
+        .apply(spark, scoped.analysed(), templated, SignalHistory.read(spark, plan, commit.previous()),
+            classified.fromMicros(), classified.toMicros());
     var found = detections.tables();
     stages.add(stage.end(found.incidentList().size(), String.format("%,d anomalies, %d incidents (windows of %d s; baseline: %s)",
         found.anomalyCount(), found.incidentList().size(), detections.windowSeconds(), detections.baseline())));

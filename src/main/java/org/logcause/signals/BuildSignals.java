@@ -60,16 +60,13 @@ public final class BuildSignals {
    * @param templated the same events with {@code template_id}: read only for the template counts, so the other
    *     signals do not pay for attaching templates
    */
-  public List<Row> collect(Dataset<Row> events, Dataset<Row> templated) {
+  public List<Row> collect(List<Row> perCategory, Dataset<Row> events, Dataset<Row> templated) {
     Dataset<Row> e = windowed(events, col("message"), col("attributes"));
     List<Row> out = new ArrayList<>();
 
     // Categories, crashes and the error ratio from the same per-category counts, summed per component and window here.
     Map<List<Object>, long[]> perWindow = new LinkedHashMap<>(); // errors and events per component and window
-    for (Row r : e.groupBy(col("component"), col("window"), col("category"))
-        .agg(count(lit(1)).alias("n"), count(when(col("level").isin("ERROR", "FATAL"), 1)).alias("errors"),
-            count(when(col("subcategory").equalTo(Signals.CRASH_SUBCATEGORY), 1)).alias("crashes"))
-        .collectAsList()) {
+    for (Row r : perCategory) {
       Object component = r.get(0);
       Object window = r.get(1);
       long n = r.getLong(3);
@@ -141,11 +138,32 @@ public final class BuildSignals {
     return out;
   }
 
+  /** Columns of a {@link #categoryCounts} row: component, window, category, then these counts. */
+  static final int CATEGORY_EVENTS = 3;
+  static final int CATEGORY_REQUESTS = 6;
+
+  /**
+   * Events per component × window × category, with those logged at ERROR or FATAL, the crashes and the access-log
+   * lines among them: one aggregation, collected (rows grow with the span and the components, not the lines). The
+   * category signals, the error ratio and the forensic baseline's first-change search all read it.
+   */
+  public static List<Row> categoryCounts(Dataset<Row> events, int windowSeconds) {
+    return windowed(events, new Column[0], windowSeconds).groupBy(col("component"), col("window"), col("category"))
+        .agg(count(lit(1)).alias("n"), count(when(col("level").isin("ERROR", "FATAL"), 1)).alias("errors"),
+            count(when(col("subcategory").equalTo(Signals.CRASH_SUBCATEGORY), 1)).alias("crashes"),
+            count(when(col("format").equalTo("access"), 1)).alias("requests"))
+        .collectAsList();
+  }
+
+  private Dataset<Row> windowed(Dataset<Row> events, Column... more) {
+    return windowed(events, more, windowSeconds);
+  }
+
   /**
    * The component, window and time of each event, beside the columns asked for. A change record counts on the
    * component it targets.
    */
-  private Dataset<Row> windowed(Dataset<Row> events, Column... more) {
+  private static Dataset<Row> windowed(Dataset<Row> events, Column[] more, int windowSeconds) {
     long w = windowSeconds * 1_000_000L;
     Column component = when(col("format").equalTo("changes").and(col("attributes").getItem("target").isNotNull()),
         col("attributes").getItem("target")).otherwise(col("component"));

@@ -2,9 +2,6 @@ package org.logcause.signals;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.hour;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.unix_micros;
 
 import java.util.List;
 import java.util.TreeSet;
@@ -42,23 +39,25 @@ public final class DetectIncidents {
    * @param templated the same events with their templates
    * @param history earlier signals to score against (component, signal, value, window_start, window_seconds, date),
    *     or null
+   * @param fromMicros the first event's time (the classify stage reads it in the pass that counts the events)
+   * @param toMicros the last event's time
    */
-  public Detections apply(SparkSession spark, Dataset<Row> events, Dataset<Row> templated, Dataset<Row> history) {
+  public Detections apply(SparkSession spark, Dataset<Row> events, Dataset<Row> templated, Dataset<Row> history,
+      long fromMicros, long toMicros) {
     spark.sparkContext().setJobDescription("signals, anomalies, incidents");
-    Row range = events.agg(min(unix_micros(col("ts"))), max(unix_micros(col("ts")))).first();
-    long fromMicros = range.isNullAt(0) ? 0 : range.getLong(0);
-    long toMicros = range.isNullAt(1) ? 0 : range.getLong(1);
     int windowSeconds = plan.windowFor(toMicros - fromMicros);
     long w = windowSeconds * 1_000_000L;
     long first = Math.floorDiv(fromMicros, w);
     long last = Math.floorDiv(toMicros, w);
     long baselineEnd = plan.baselineEndWindow(first, last, w);
+    // One aggregation serves the first-change search and the category signals.
+    List<Row> perCategory = BuildSignals.categoryCounts(events, windowSeconds);
     Cut cut = history == null && plan.baseline() instanceof RunPlan.StartOfData
-        ? firstChange(events, first, last, baselineEnd, windowSeconds) : null;
+        ? firstChange(perCategory, first, last, baselineEnd, windowSeconds) : null;
     if (cut != null) {
       baselineEnd = cut.baselineEnd();
     }
-    List<Row> signals = new BuildSignals(windowSeconds, baselineEnd * w).collect(events, templated);
+    List<Row> signals = new BuildSignals(windowSeconds, baselineEnd * w).collect(perCategory, events, templated);
     DetectAnomalies detect = new DetectAnomalies(first, last, baselineEnd, AnomalyFinder.Settings.of(plan.detection()));
     Dataset<Row> past = history == null ? null : history.filter(col("window_seconds").equalTo(windowSeconds)
         .and(hour(col("window_start")).isin(hoursOfDay(first, last, windowSeconds).toArray())));
@@ -89,32 +88,37 @@ public final class DetectIncidents {
   record Cut(long baselineEnd, long changeWindow, String component, String series) {}
 
   /**
-   * The first sustained change of any component's error count (events of an error category) or request count within
-   * the baseline's span (or the lead-in after it), as a cut {@code lead_in} before it; null when there is none or it
-   * would not shorten the baseline. The baseline keeps at least {@code cold_start_windows} windows.
+   * The first sustained change of any component's error count (events of an error category, access-log lines
+   * aside) or request count (access-log lines) within the baseline's span (or the lead-in after it), as a cut
+   * {@code lead_in} before it; null when there is none or it would not shorten the baseline. The baseline keeps at
+   * least {@code cold_start_windows} windows.
+   *
+   * @param perCategory {@link BuildSignals#categoryCounts} rows
    */
-  private Cut firstChange(Dataset<Row> events, long first, long last, long baselineEnd, int windowSeconds) {
+  private Cut firstChange(List<Row> perCategory, long first, long last, long baselineEnd, int windowSeconds) {
     var b = plan.detection().baseline();
     long leadIn = (b.leadInSeconds() + windowSeconds - 1) / windowSeconds;
     if (leadIn == 0) {
       return null;
     }
-    long w = windowSeconds * 1_000_000L;
     int minBaseline = Math.max(1, b.coldStartWindows());
     int n = (int) Math.min(last - first + 1, baselineEnd - first + leadIn + 4);
     if (n <= minBaseline) {
       return null;
     }
-    List<Row> counts = events
-        .filter(col("category").isin(org.logcause.classify.core.Taxonomy.ERRORS.toArray()).or(col("format").equalTo("access")))
-        .select(col("component"), org.apache.spark.sql.functions.floor(unix_micros(col("ts")).divide(w)).cast("long").alias("window"),
-            col("format").equalTo("access").alias("request"))
-        .filter(col("window").lt(first + n))
-        .groupBy("component", "request", "window").count().collectAsList();
     java.util.Map<String, double[]> series = new java.util.TreeMap<>();
-    for (Row r : counts) {
-      String key = r.getString(0) + "\u0000" + (r.getBoolean(1) ? "requests" : "errors");
-      series.computeIfAbsent(key, k -> new double[n])[(int) (r.getLong(2) - first)] += r.getLong(3);
+    for (Row r : perCategory) {
+      long window = r.getLong(1);
+      if (window >= first + n) continue;
+      int i = (int) (window - first);
+      long requests = r.getLong(BuildSignals.CATEGORY_REQUESTS);
+      long others = r.getLong(BuildSignals.CATEGORY_EVENTS) - requests;
+      if (requests > 0) {
+        series.computeIfAbsent(r.getString(0) + "\u0000requests", k -> new double[n])[i] += requests;
+      }
+      if (others > 0 && !r.isNullAt(2) && org.logcause.classify.core.Taxonomy.ERRORS.contains(r.getString(2))) {
+        series.computeIfAbsent(r.getString(0) + "\u0000errors", k -> new double[n])[i] += others;
+      }
     }
     AnomalyFinder.Settings settings = AnomalyFinder.Settings.of(plan.detection());
     int searchEnd = (int) (baselineEnd - first + leadIn);
