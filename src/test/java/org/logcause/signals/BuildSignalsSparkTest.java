@@ -8,7 +8,10 @@ import static org.apache.spark.sql.functions.sort_array;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.sql.Timestamp;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -54,5 +57,43 @@ class BuildSignalsSparkTest {
         }
       }
     }
+  }
+
+  private static Row request(int second, String client, String path, int status, double latencyMs) {
+    Map<String, String> attributes = new HashMap<>();
+    if (client != null) attributes.put("client_ip", client);
+    attributes.put("path", path);
+    attributes.put("status", Integer.toString(status));
+    attributes.put("latency_ms", Double.toString(latencyMs));
+    return RowFactory.create("lb", new Timestamp(1_700_000_000_000L + second * 1000L), "access", "INFO",
+        status >= 500 ? "server_error" : "benign", null, status >= 500 ? "high" : "info", "GET " + path + " " + status,
+        scala.jdk.javaapi.CollectionConverters.asScala(attributes), "t1");
+  }
+
+  /**
+   * The access gauges of one window: a known client (seen before the baseline ended) failing and retrying, a new
+   * client, and a request without a client address, which is never a known client.
+   */
+  @Test
+  void knownClientsAndRetriesOfTheAccessLog() {
+    SparkSession spark = SharedSpark.get();
+    StructType schema = new StructType().add("component", DataTypes.StringType).add("ts", DataTypes.TimestampType)
+        .add("format", DataTypes.StringType).add("level", DataTypes.StringType).add("category", DataTypes.StringType)
+        .add("subcategory", DataTypes.StringType).add("severity", DataTypes.StringType).add("message", DataTypes.StringType)
+        .add("attributes", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+        .add("template_id", DataTypes.StringType);
+    Dataset<Row> events = spark.createDataFrame(List.of(
+        request(1, "10.0.0.1", "/x", 200, 5), request(2, null, "/x", 200, 5), // the baseline: windows before 10 s
+        request(21, "10.0.0.1", "/x", 500, 100), request(22, "10.0.0.1", "/x", 200, 5),
+        request(23, "10.0.0.2", "/y", 200, 5), request(24, null, "/y", 200, 5)), schema).repartition(3);
+    long window = 1_700_000_020L / 10;
+    List<Row> rows = new BuildSignals(10, 1_700_000_010_000_000L)
+        .collect(BuildSignals.categoryCounts(events, 10), events, events);
+    Map<String, Double> at = new HashMap<>();
+    rows.stream().filter(r -> r.getLong(3) == window).forEach(r -> at.put(r.getString(1), r.getDouble(4)));
+    assertThat(at).containsEntry("requests", 4.0).containsEntry("clients", 2.0)
+        .containsEntry("new_client_share", 0.5) // the new client and the one without an address
+        .containsEntry("retry_share", 0.25) // the known client asking again 1 s after its 500
+        .containsEntry("category:server_error", 1.0);
   }
 }
