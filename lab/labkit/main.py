@@ -33,7 +33,8 @@ PLAN = ([(f, s, "postgres") for f in ["sync-standby", "max-connections", "migrat
         + [(f, 7, "postgres") for f in ["quiet", "bad-deploy", "max-connections", "replica-broken", "dropped-index"]]
         + [("quiet", 8, "mariadb")]
         # statement-timeout on MariaDB seed 10 was recorded too but not kept (see "Limits of the labels")
-        + [(f, 9, "postgres") for f in ["statement-timeout", "traffic-surge", "quiet", "migration-lock"]]
+        # disk-full on PostgreSQL seed 9 was recorded too but not kept (see "Limits of the labels")
+        + [(f, 9, "postgres") for f in ["statement-timeout", "traffic-surge", "quiet", "migration-lock", "wrong-port"]]
         + [(f, 10, "mariadb") for f in ["max-connections", "quiet", "bad-deploy"]])
 
 
