@@ -27,6 +27,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -83,6 +84,7 @@ public final class ReadSources {
 
     private final int tasks;
     private final List<SourceFiles.Skipped> skipped;
+    private List<ScopeEvents.DayCount> eventsPerDay;
 
     Ingested(Dataset<Row> records, Dataset<Row> events, Dataset<Row> quarantine, int tasks, List<SourceFiles.Skipped> skipped) {
       this.records = records;
@@ -124,24 +126,39 @@ public final class ReadSources {
      * independently of what the tables will hold. Collected to the driver: one small row per input file.
      */
     public List<FileStat> readerStats() {
-      records.sparkSession().sparkContext().setJobDescription("ingest: per-file reader counts");
+      records.sparkSession().sparkContext().setJobDescription("ingest: per-file reader counts, events per day");
+      // One aggregation, two answers: a row per file (the ranges of a split file add up) and a row per UTC day of the
+      // events, which the plausible range is drawn from (ScopeEvents), instead of a second job over the records.
+      Column isFile = col("kind").equalTo(IngestSchema.FILE);
       List<Row> rows =
           records
-              .filter(col("kind").equalTo(IngestSchema.FILE))
-              .groupBy("source", "file") // the ranges of a split file add up
+              .filter(isFile.or(col("kind").equalTo(IngestSchema.EVENT)))
+              .groupBy(isFile.alias("is_file"), functions.when(isFile, col("source")).alias("source"),
+                  functions.when(isFile, col("file")).alias("file"),
+                  functions.when(functions.not(isFile), to_date(timestamp_micros(col("ts_micros")))).alias("date"))
               .agg(sum("lines_read"), sum("bytes"), sum("events"), sum("continuation_lines"), sum("quarantined"),
-                  sum("invalid_utf8_lines"), max("error"), sum("masked_values"))
+                  sum("invalid_utf8_lines"), max("error"), sum("masked_values"), functions.count(lit(1)))
               .collectAsList();
       List<FileStat> stats = new ArrayList<>();
       // one row per file: sorted here, as Spark orders strings, rather than by another job
       java.util.Comparator<Row> byName = java.util.Comparator.comparing(
-          (Row r) -> org.apache.spark.unsafe.types.UTF8String.fromString(r.getString(0)))
-          .thenComparing(r -> org.apache.spark.unsafe.types.UTF8String.fromString(r.getString(1)));
-      for (Row r : rows.stream().sorted(byName).toList()) {
-        stats.add(new FileStat(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4),
-            r.getLong(5), r.getLong(6), r.getLong(7), r.getString(8), r.getLong(9), -1, 0, 0, -1));
+          (Row r) -> org.apache.spark.unsafe.types.UTF8String.fromString(r.getString(1)))
+          .thenComparing(r -> org.apache.spark.unsafe.types.UTF8String.fromString(r.getString(2)));
+      for (Row r : rows.stream().filter(r -> r.getBoolean(0)).sorted(byName).toList()) {
+        stats.add(new FileStat(r.getString(1), r.getString(2), r.getLong(4), r.getLong(5), r.getLong(6),
+            r.getLong(7), r.getLong(8), r.getLong(9), r.getString(10), r.getLong(11), -1, 0, 0, -1));
       }
+      eventsPerDay = rows.stream().filter(r -> !r.getBoolean(0))
+          .map(r -> new ScopeEvents.DayCount(r.isNullAt(3) ? null : r.getDate(3).toLocalDate(), r.getLong(12)))
+          .sorted(java.util.Comparator.comparing(ScopeEvents.DayCount::day,
+              java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
+          .toList();
       return stats;
+    }
+
+    /** The events per UTC day (a day null for an event without a time), earliest first; null before {@link #readerStats}. */
+    public List<ScopeEvents.DayCount> eventsPerDay() {
+      return eventsPerDay;
     }
 
     public void release() {

@@ -57,8 +57,15 @@ public final class ScopeEvents {
     this.settings = settings;
   }
 
-  public Scoped apply(SparkSession spark, Dataset<Row> events) {
-    Range plausible = plausibleRange(spark, events);
+  /** Events of one UTC day ({@code day} null: events without a time). */
+  public record DayCount(LocalDate day, long events) {}
+
+  /**
+   * {@code eventsPerDay}: the events per UTC day, earliest first, as the reader's accounting counted them
+   * ({@code ReadSources.Ingested#eventsPerDay}, the same job as the per-file counts).
+   */
+  public Scoped apply(SparkSession spark, Dataset<Row> events, List<DayCount> eventsPerDay) {
+    Range plausible = plausibleRange(eventsPerDay);
     Column ts = unix_micros(col("ts"));
     Column isPlausible = ts.geq(plausible.from()).and(ts.lt(plausible.to()));
     Column span = isPlausible;
@@ -85,7 +92,7 @@ public final class ScopeEvents {
    * k and n-k, k = 1% of the n events, at least 1 once there are 3. A handful of lines dated 1970 or 2999 fall
    * outside it, whatever the files hold.
    */
-  private Range plausibleRange(SparkSession spark, Dataset<Row> events) {
+  Range plausibleRange(List<DayCount> counted) {
     long before = settings.limits().plausibleBeforeMicros();
     long after = settings.limits().plausibleAfterMicros();
     if (settings.mode() instanceof RunPlan.Nightly n) {
@@ -94,10 +101,8 @@ public final class ScopeEvents {
     if (settings.mode() instanceof RunPlan.Forensic f && f.windowed()) {
       return new Range(f.from() - f.lookbackMicros() - before, f.to() + after, "the window");
     }
-    spark.sparkContext().setJobDescription("ingest: events per day (plausible range)");
-    List<Row> days = events.groupBy(col("date")).count().collectAsList().stream() // a row per day, sorted here
-        .sorted(java.util.Comparator.comparing((Row r) -> r.getDate(0), java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))).toList();
-    long n = days.stream().mapToLong(r -> r.getLong(1)).sum();
+    List<DayCount> days = java.util.Objects.requireNonNull(counted, "the events per day (readerStats first)");
+    long n = days.stream().mapToLong(DayCount::events).sum();
     if (n == 0) {
       return new Range(UNBOUNDED, Long.MAX_VALUE, "no events");
     }
@@ -105,10 +110,10 @@ public final class ScopeEvents {
     long seen = 0;
     LocalDate low = null;
     LocalDate high = null;
-    for (Row r : days) {
-      seen += r.getLong(1);
-      if (low == null && seen > k) low = r.getDate(0).toLocalDate();
-      if (high == null && seen >= n - k) high = r.getDate(0).toLocalDate();
+    for (DayCount d : days) {
+      seen += d.events();
+      if (low == null && seen > k) low = d.day();
+      if (high == null && seen >= n - k) high = d.day();
     }
     long lowMicros = low.atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1_000_000L;
     long highMicros = high.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1_000_000L;

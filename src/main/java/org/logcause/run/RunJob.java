@@ -94,7 +94,8 @@ public final class RunJob {
     List<FileStat> reader = ingested.readerStats();
     ingested.skipped().forEach(k -> notes.accept("skipped " + k.path() + " (source " + k.source() + "): " + k.reason()));
     ScopeEvents.Scoped scoped =
-        new ScopeEvents(new ScopeEvents.Settings(plan.runId(), plan.mode(), job.spec().limits())).apply(spark, ingested.events());
+        new ScopeEvents(new ScopeEvents.Settings(plan.runId(), plan.mode(), job.spec().limits())).apply(spark, ingested.events(),
+            ingested.eventsPerDay());
     stages.add(stage.end(sum(reader, FileStat::events), ingestLine(reader, ingested, scoped)));
 
     stage = progress.begin("classify");
