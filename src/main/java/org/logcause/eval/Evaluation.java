@@ -69,9 +69,10 @@ public final class Evaluation {
         new Progress(new PrintWriter(new StringWriter()))).apply(spark);
     long events = o.files().stream().mapToLong(FileStat::events).sum();
     long quarantined = o.files().stream().mapToLong(FileStat::quarantined).sum();
-    List<org.apache.spark.sql.Row> incidents = OutputFolder.table(spark, out.toString(), "incidents",
+    // the run's tables are a handful of rows: collected as they are and ordered here, without a sort job
+    List<org.apache.spark.sql.Row> incidents = sorted(OutputFolder.table(spark, out.toString(), "incidents",
             "incident_id STRING, start TIMESTAMP, `end` TIMESTAMP")
-        .select("incident_id", "start", "end").orderBy("incident_id").collectAsList(); // read once, scored twice
+        .select("incident_id", "start", "end").collectAsList(), java.util.Comparator.comparing(r -> r.getString(0)));
     return new Case(dir, labels, events, quarantined, detection(spark, out, incidents, labels),
         attribution(spark, out, incidents, labels));
   }
@@ -138,7 +139,9 @@ public final class Evaluation {
             "incident_id STRING, rank INT, component STRING, category STRING, verdict STRING, confidence DOUBLE, "
                 + "onset TIMESTAMP, change_id STRING, score DOUBLE")
         .select("incident_id", "rank", "component", "category", "verdict", "confidence", "onset", "change_id", "score")
-        .orderBy("incident_id", "rank").collectAsList();
+        .collectAsList();
+    hyps = sorted(hyps, java.util.Comparator.comparing((org.apache.spark.sql.Row r) -> r.getString(0))
+        .thenComparingInt(r -> r.getInt(1)));
     String match = matchingIncident(incidents, labels);
     int rank = 0;
     Double topConfidence = null;
@@ -197,16 +200,26 @@ public final class Evaluation {
     Double onsetError = null;
     if (!matching.isEmpty() && labels.rootCause() != null) {
       java.time.Instant truth = java.time.Instant.parse(labels.rootCause().onset());
-      List<org.apache.spark.sql.Row> onsets = OutputFolder.table(spark, out.toString(), "anomalies",
+      // the earliest onset, taken here from the few rows the filter keeps rather than by an aggregation job
+      java.util.Optional<java.time.Instant> onset = OutputFolder.table(spark, out.toString(), "anomalies",
               "incident_id STRING, component STRING, onset TIMESTAMP")
           .filter(org.apache.spark.sql.functions.col("incident_id").isin(matching.toArray())
-              .and(org.apache.spark.sql.functions.col("component").equalTo(labels.rootCause().component())))
-          .agg(org.apache.spark.sql.functions.min("onset")).collectAsList();
-      if (!onsets.isEmpty() && !onsets.get(0).isNullAt(0)) {
-        onsetError = Math.abs(java.time.Duration.between(truth, onsets.get(0).getTimestamp(0).toInstant()).toMillis() / 1000.0);
+              .and(org.apache.spark.sql.functions.col("component").equalTo(labels.rootCause().component()))
+              .and(org.apache.spark.sql.functions.col("onset").isNotNull()))
+          .select("onset").collectAsList().stream().map(r -> r.getTimestamp(0).toInstant())
+          .min(java.util.Comparator.naturalOrder());
+      if (onset.isPresent()) {
+        onsetError = Math.abs(java.time.Duration.between(truth, onset.get()).toMillis() / 1000.0);
       }
     }
     return new Detection(incidents.size(), matching.size(), !matching.isEmpty(), onsetError);
+  }
+
+  private static List<org.apache.spark.sql.Row> sorted(List<org.apache.spark.sql.Row> rows,
+      java.util.Comparator<org.apache.spark.sql.Row> order) {
+    List<org.apache.spark.sql.Row> out = new ArrayList<>(rows);
+    out.sort(order);
+    return out;
   }
 
   private static Double median(List<Double> values) {
