@@ -104,6 +104,14 @@ public final class Attribute {
     return this;
   }
 
+  private Map<String, String> templateCategories = Map.of();
+
+  /** Per template signal ({@code template:<id>}) the category of its events (the detect stage's, see BuildSignals). */
+  public Attribute templateCategories(Map<String, String> categories) {
+    this.templateCategories = Map.copyOf(categories);
+    return this;
+  }
+
   /**
    * @param events the classified events
    * @param signals the {@code signals} table
@@ -127,7 +135,8 @@ public final class Attribute {
           col("component"), col("signal"), unix_micros(col("onset")), unix_micros(col("peak")), unix_micros(col("end")),
           col("peak_value"), col("baseline"), col("score")).collectAsList()) {
         byIncident.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Facts.Anomaly(r.getString(1),
-            r.getString(2), r.getString(3), r.getLong(4), r.getLong(5), r.getLong(6), r.getDouble(7), r.getDouble(8), r.getDouble(9)));
+            r.getString(2), r.getString(3), r.getLong(4), r.getLong(5), r.getLong(6), r.getDouble(7), r.getDouble(8), r.getDouble(9),
+            templateCategories.get(r.getString(3))));
       }
       List<Facts.Action> actions = actions(events, from, to);
       List<Facts.TrafficWindow> traffic = traffic(signals, topology, from, to);

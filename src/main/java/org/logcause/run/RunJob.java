@@ -126,7 +126,7 @@ public final class RunJob {
     stage = progress.begin("attribute");
     spark.sparkContext().setJobDescription("attribute: hypotheses per incident");
     Attribute.Output attribution = new Attribute(job.spec(), knowledge, plan.runId(), detections.windowSeconds())
-        .dataEnd(detections.dataEndMicros()).apply(spark, templated,
+        .dataEnd(detections.dataEndMicros()).templateCategories(detections.templateCategories()).apply(spark, templated,
         found.signals(), found.anomalies(), found.incidents(), plan.mode().drafts() ? WritePostmortems.draftPath() : null);
     long hypotheses = attribution.results().stream().mapToLong(r -> r.hypotheses().size()).sum();
     stages.add(stage.end(hypotheses, String.format("%,d hypotheses over %d incidents", hypotheses, attribution.results().size())));

@@ -27,11 +27,18 @@ public final class BuildSignals {
 
   private final int windowSeconds;
   private final long baselineEndMicros;
+  /** A template signal's category (its events' category; the greatest name if they differ), filled by {@link #collect}. */
+  private final Map<String, String> templateCategories = new java.util.TreeMap<>();
 
   /**
    * @param windowSeconds window size
    * @param baselineEndMicros end of the baseline period: clients seen before it are "known" clients
    */
+  /** Per template signal ({@code template:<id>}) the category of its events, from the last {@link #collect}. */
+  public Map<String, String> templateCategories() {
+    return java.util.Collections.unmodifiableMap(templateCategories);
+  }
+
   public BuildSignals(int windowSeconds, long baselineEndMicros) {
     this.windowSeconds = windowSeconds;
     this.baselineEndMicros = baselineEndMicros;
@@ -84,9 +91,12 @@ public final class BuildSignals {
 
     windowed(templated.filter(col("severity").isin("critical", "high", "medium")), col("template_id"))
         .groupBy(col("component"), concat(lit(Signals.TEMPLATE), col("template_id")).alias("signal"), col("window"))
-        .agg(count(lit(1)).cast("double").alias("value"))
+        .agg(count(lit(1)).cast("double").alias("value"), max(col("category")).alias("category"))
         .collectAsList()
-        .forEach(r -> out.add(RowFactory.create(r.get(0), r.get(1), COUNT, r.get(2), r.get(3))));
+        .forEach(r -> {
+          out.add(RowFactory.create(r.get(0), r.get(1), COUNT, r.get(2), r.get(3)));
+          if (!r.isNullAt(4)) templateCategories.merge(r.getString(1), r.getString(4), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        });
 
     Dataset<Row> access = e.filter(col("format").equalTo("access"))
         .withColumn("client", col("attributes").getItem("client_ip"))

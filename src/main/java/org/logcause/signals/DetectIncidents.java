@@ -22,7 +22,7 @@ import org.logcause.signals.core.GroupIncidents;
 public final class DetectIncidents {
   /** The detect stage's tables and what it found, with the window it used and what the baseline was. */
   public record Detections(WriteDetections.Tables tables, int windowSeconds, String baseline, Dataset<Row> scored,
-      long dataEndMicros) {
+      long dataEndMicros, java.util.Map<String, String> templateCategories) {
     public void release() {
       scored.unpersist();
     }
@@ -57,7 +57,8 @@ public final class DetectIncidents {
     if (cut != null) {
       baselineEnd = cut.baselineEnd();
     }
-    List<Row> signals = new BuildSignals(windowSeconds, baselineEnd * w).collect(perCategory, events, templated);
+    BuildSignals build = new BuildSignals(windowSeconds, baselineEnd * w);
+    List<Row> signals = build.collect(perCategory, events, templated);
     DetectAnomalies detect = new DetectAnomalies(first, last, baselineEnd, AnomalyFinder.Settings.of(plan.detection()));
     Dataset<Row> past = history == null ? null : history.filter(col("window_seconds").equalTo(windowSeconds)
         .and(hour(col("window_start")).isin(hoursOfDay(first, last, windowSeconds).toArray())));
@@ -81,7 +82,7 @@ public final class DetectIncidents {
     }
     WriteDetections.Tables tables = WriteDetections.apply(spark, scored, windowSeconds,
         GroupIncidents.of(plan.detection().grouping(), windowSeconds));
-    return new Detections(tables, windowSeconds, baseline, scored, toMicros);
+    return new Detections(tables, windowSeconds, baseline, scored, toMicros, build.templateCategories());
   }
 
   /** A forensic baseline cut short: it ends at {@code baselineEnd}, {@code lead_in} before the first sustained change. */

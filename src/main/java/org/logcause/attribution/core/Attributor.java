@@ -318,6 +318,7 @@ public final class Attributor {
       c.anomalies.add(a);
       c.onset = Math.min(c.onset, a.onset());
     }
+    firstNewMessages(anomalies, byKey);
     for (Candidate c : byKey.values()) {
       Facts.Anomaly top = c.anomalies.stream().max(Comparator.comparingDouble(Facts.Anomaly::score)).orElseThrow();
       c.evidence.add(new Evidence("onset", c.onset, String.format(Locale.ROOT, "%s on %s rose from %s: peak %s against a baseline of %s (score %s)",
@@ -385,6 +386,25 @@ public final class Attributor {
   }
 
   /** The category a signal stands for, or null when it is only evidence (clients, shares, templates). */
+  /**
+   * A category's failure began when the first of its messages rose, not when the category's count did: a new kind of
+   * failure whose category already had steady, unrelated lines (a metrics agent's "port unreachable" under
+   * {@code network}) is anomalous as a template windows before its category's count is told apart from that noise.
+   * Each category candidate takes the onset of the earliest anomalous template of its component and category, when
+   * that came first, with the evidence; a template never makes a candidate of its own.
+   */
+  private static void firstNewMessages(List<Facts.Anomaly> anomalies, Map<String, Candidate> byKey) {
+    for (Facts.Anomaly a : anomalies) { // sorted by onset: the first template of each candidate comes first
+      if (a.category() == null || !a.signal().startsWith("template:")) continue;
+      Candidate c = byKey.get(a.component() + "\u0000" + a.category());
+      if (c == null || a.onset() >= c.onset) continue;
+      c.evidence.add(new Evidence("onset", a.onset(), String.format(Locale.ROOT,
+          "its first message to rise, %s on %s, rose from %s, %s before %s's %s count did", a.signal(), a.component(),
+          hm(a.onset()), duration((c.onset - a.onset()) / 1_000_000L), a.component(), a.category()), null));
+      c.onset = a.onset();
+    }
+  }
+
   static String category(String signal) {
     if (signal.startsWith("category:")) {
       String c = signal.substring("category:".length());

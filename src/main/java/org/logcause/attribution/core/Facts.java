@@ -40,8 +40,14 @@ public record Facts(String incidentId, long start, long end, String severity, Li
       String message) implements Serializable {}
 
   /** An anomaly of the incident (see the {@code anomalies} table). */
+  /** {@code category}: a template signal's events' category (null for other signals, or unknown). */
   public record Anomaly(String id, String component, String signal, long onset, long peak, long end, double peakValue,
-      double baseline, double score) implements Serializable {}
+      double baseline, double score, String category) implements Serializable {
+    public Anomaly(String id, String component, String signal, long onset, long peak, long end, double peakValue,
+        double baseline, double score) {
+      this(id, component, signal, onset, peak, end, peakValue, baseline, score, null);
+    }
+  }
 
   /**
    * A state change someone or something made: a change record (type: config_change, deploy, restart, revert,

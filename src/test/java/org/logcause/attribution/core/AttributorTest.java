@@ -174,6 +174,43 @@ class AttributorTest {
     assertThat(r.hypotheses().stream().filter(h -> h.component().equals("lb") && h.category().startsWith("traffic"))).hasSize(1);
   }
 
+  /**
+   * A network path cut: orders-api's first "no route to host" lines rise at once as a new message (a template), but its
+   * network count already held a metrics agent's steady errors and stands out only at 120 s; the pool exhausts at 50 s.
+   */
+  private static List<Facts.Anomaly> partition(boolean withTemplates) {
+    List<Facts.Anomaly> a = new ArrayList<>(List.of(
+        anomaly("orders-api", "category:connection_saturation", 50, 900, 5),
+        anomaly("orders-api", "category:network", 120, 900, 6),
+        anomaly("orders-api", "category:timeout", 60, 900, 5),
+        anomaly("lb", "error_ratio", 30, 900, 400)));
+    if (withTemplates) {
+      a.add(new Facts.Anomaly("t1", "orders-api", "template:no-route", at(20), at(30), at(900), 7, 0, 7, "network"));
+      // a template whose category has no anomaly of its own makes no candidate
+      a.add(new Facts.Anomaly("t2", "orders-api", "template:lock-wait", at(10), at(20), at(40), 5, 0, 5, "lock_contention"));
+      // nor does a template that rose after its category's count did move the category's onset
+      a.add(new Facts.Anomaly("t3", "orders-api", "template:pool", at(70), at(80), at(900), 5, 0, 5, "connection_saturation"));
+    }
+    return a;
+  }
+
+  @Test
+  void aCategoryBeginsWithItsFirstMessageToRiseNotWithItsCountOverNoise() {
+    Attributor.Result without = new Attributor(KNOWLEDGE, TOPOLOGY).apply(
+        new Facts("inc-8", at(0), at(910), "high", partition(false), List.of(), List.of()));
+    assertThat(without.hypotheses().get(0).category()).isNotEqualTo("network"); // dated by its count: after the pool
+
+    Attributor.Result r = new Attributor(KNOWLEDGE, TOPOLOGY).apply(
+        new Facts("inc-8", at(0), at(910), "high", partition(true), List.of(), List.of()));
+    Attributor.Hypothesis top = r.hypotheses().get(0);
+    assertThat(top.component() + " " + top.category()).isEqualTo("orders-api network");
+    assertThat(top.onset()).isEqualTo(at(20));
+    assertThat(top.evidence()).anyMatch(e -> e.kind().equals("onset")
+        && e.detail().startsWith("its first message to rise, template:no-route on orders-api, rose from 10:00:20, 100 s before orders-api's network count did"));
+    assertThat(r.hypotheses()).noneMatch(h -> h.category().equals("lock_contention"));
+    assertThat(find(r, "orders-api", "connection_saturation").onset()).isEqualTo(at(50));
+  }
+
   @Test
   void aLaterFaultOfTheDependencyOutranksItsEarlierLookingCallers() {
     // The standby loses its stream; the app sees stale reads; nothing was changed.
