@@ -385,7 +385,6 @@ public final class Attributor {
     }
   }
 
-  /** The category a signal stands for, or null when it is only evidence (clients, shares, templates). */
   /**
    * A category's failure began when the first of its messages rose, not when the category's count did: a new kind of
    * failure whose category already had steady, unrelated lines (a metrics agent's "port unreachable" under
@@ -405,6 +404,7 @@ public final class Attributor {
     }
   }
 
+  /** The category a signal stands for, or null when it is only evidence (clients, shares, templates). */
   static String category(String signal) {
     if (signal.startsWith("category:")) {
       String c = signal.substring("category:".length());

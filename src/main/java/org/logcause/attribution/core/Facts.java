@@ -39,8 +39,10 @@ public record Facts(String incidentId, long start, long end, String severity, Li
   public record Line(String eventId, long ts, String component, String category, String subcategory, Double durationMs,
       String message) implements Serializable {}
 
-  /** An anomaly of the incident (see the {@code anomalies} table). */
-  /** {@code category}: a template signal's events' category (null for other signals, or unknown). */
+  /**
+   * An anomaly of the incident (see the {@code anomalies} table); {@code category}: a template signal's events'
+   * category (null for other signals, or unknown).
+   */
   public record Anomaly(String id, String component, String signal, long onset, long peak, long end, double peakValue,
       double baseline, double score, String category) implements Serializable {
     public Anomaly(String id, String component, String signal, long onset, long peak, long end, double peakValue,
