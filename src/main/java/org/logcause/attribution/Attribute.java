@@ -35,6 +35,7 @@ public final class Attribute {
   static final int MAX_ACTIONS = 20_000;
 
   private long dataEnd = Long.MAX_VALUE;
+  private Map<String, String> templateCategories = Map.of();
 
   static final StructType EVIDENCE = new StructType().add("kind", DataTypes.StringType, false)
       .add("ts", DataTypes.TimestampType, true).add("detail", DataTypes.StringType, false)
@@ -103,8 +104,6 @@ public final class Attribute {
     this.dataEnd = micros;
     return this;
   }
-
-  private Map<String, String> templateCategories = Map.of();
 
   /** Per template signal ({@code template:<id>}) the category of its events (the detect stage's, see BuildSignals). */
   public Attribute templateCategories(Map<String, String> categories) {

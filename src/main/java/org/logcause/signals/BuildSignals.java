@@ -34,14 +34,14 @@ public final class BuildSignals {
    * @param windowSeconds window size
    * @param baselineEndMicros end of the baseline period: clients seen before it are "known" clients
    */
-  /** Per template signal ({@code template:<id>}) the category of its events, from the last {@link #collect}. */
-  public Map<String, String> templateCategories() {
-    return java.util.Collections.unmodifiableMap(templateCategories);
-  }
-
   public BuildSignals(int windowSeconds, long baselineEndMicros) {
     this.windowSeconds = windowSeconds;
     this.baselineEndMicros = baselineEndMicros;
+  }
+
+  /** Per template signal ({@code template:<id>}) the category of its events, from the last {@link #collect}. */
+  public Map<String, String> templateCategories() {
+    return java.util.Collections.unmodifiableMap(templateCategories);
   }
 
   /** Whether a signal (by name) is a count or a gauge. */
