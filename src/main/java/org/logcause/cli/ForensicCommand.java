@@ -86,12 +86,7 @@ final class ForensicCommand implements Callable<Integer> {
         outcome = new RunJob(loaded, plan, new Progress(console)).withNotes(n -> console.println("note: " + n)).apply(spark);
       } finally {
         if (profiler != null) {
-          try {
-            spark.sparkContext().listenerBus().waitUntilEmpty(10_000); // the last events, delivered
-          } catch (java.util.concurrent.TimeoutException e) {
-            console.println("profile: Spark's listener events were still arriving; the profile may miss the last jobs");
-          }
-          spark.sparkContext().removeSparkListener(profiler);
+          org.logcause.run.SparkProfile.detach(spark, profiler, console);
           profiler.print(console);
         }
       }

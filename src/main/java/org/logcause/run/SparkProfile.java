@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.StageInfo;
 
 /**
@@ -25,6 +26,9 @@ public final class SparkProfile extends SparkListener {
   public record Job(int id, String stage, String description, long startMillis, long endMillis, int stages, int tasks) {}
 
   private final Map<Integer, Job> jobs = new ConcurrentHashMap<>();
+  private final Map<Integer, Integer> jobOfStage = new ConcurrentHashMap<>();
+  /** Per job: tasks' deserialization CPU, run CPU, result serialization, in nanoseconds (summed over its tasks). */
+  private final Map<Integer, long[]> taskNanos = new ConcurrentHashMap<>();
 
   @Override
   public void onJobStart(SparkListenerJobStart e) {
@@ -36,15 +40,44 @@ public final class SparkProfile extends SparkListener {
     for (StageInfo s : scala.jdk.javaapi.CollectionConverters.asJava(e.stageInfos())) {
       stages++;
       tasks += s.numTasks();
+      jobOfStage.put(s.stageId(), e.jobId());
     }
     jobs.put(e.jobId(), new Job(e.jobId(), stage == null ? "-" : stage, description == null ? "-" : description,
         e.time(), -1, stages, tasks));
   }
 
   @Override
+  public void onTaskEnd(SparkListenerTaskEnd e) {
+    Integer job = jobOfStage.get(e.stageId());
+    if (job == null || e.taskMetrics() == null) return;
+    long[] a = taskNanos.computeIfAbsent(job, k -> new long[3]);
+    synchronized (a) {
+      a[0] += e.taskMetrics().executorDeserializeCpuTime();
+      a[1] += e.taskMetrics().executorCpuTime();
+      a[2] += e.taskMetrics().resultSerializationTime() * 1_000_000L;
+    }
+  }
+
+  @Override
   public void onJobEnd(SparkListenerJobEnd e) {
     jobs.computeIfPresent(e.jobId(), (k, j) -> new Job(j.id(), j.stage(), j.description(), j.startMillis(), e.time(),
         j.stages(), j.tasks()));
+  }
+
+  /** Waits for the listener events already posted (the last jobs' ends), then stops listening. */
+  public static void detach(org.apache.spark.sql.SparkSession spark, SparkProfile profiler, PrintWriter console) {
+    try {
+      spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
+    } catch (java.util.concurrent.TimeoutException e) {
+      console.println("profile: Spark's listener events were still arriving; the profile may miss the last jobs");
+    }
+    spark.sparkContext().removeSparkListener(profiler);
+  }
+
+  /** A job's tasks' CPU seconds so far: deserializing them, running them. */
+  public double[] taskCpuSeconds(int jobId) {
+    long[] t = taskNanos.getOrDefault(jobId, new long[3]);
+    return new double[] {t[0] / 1e9, t[1] / 1e9};
   }
 
   /** The jobs seen so far, in order. */
@@ -56,25 +89,53 @@ public final class SparkProfile extends SparkListener {
 
   /** Per pipeline stage: jobs, Spark stages (skipped ones included), tasks and the jobs' wall seconds; then every job. */
   public void print(PrintWriter out) {
-    Map<String, long[]> by = new LinkedHashMap<>();
+    print(out, true);
+  }
+
+  /**
+   * Per pipeline stage: jobs, Spark stages (skipped ones included), tasks, the jobs' wall seconds and their tasks' CPU
+   * seconds (deserializing the task; running it). Then every job, or, without {@code everyJob} (many runs, as eval's),
+   * the jobs summed per stage and description.
+   */
+  public void print(PrintWriter out, boolean everyJob) {
+    out.println("profile: Spark jobs per pipeline stage (tasks' CPU seconds: deserializing the task, running it)");
+    table(out, "stage", j -> j.stage());
+    if (everyJob) {
+      out.println("profile: every job");
+      for (Job j : jobs()) {
+        long[] t = taskNanos.getOrDefault(j.id(), new long[3]);
+        out.printf(Locale.ROOT, "  #%-4d %-10s %6.2f s %3d stages %5d tasks %6.2f %6.2f  %s%n", j.id(), j.stage(),
+            seconds(j), j.stages(), j.tasks(), t[0] / 1e9, t[1] / 1e9, j.description());
+      }
+    } else {
+      out.println("profile: per stage and job description");
+      table(out, "stage / description", j -> j.stage() + " / " + j.description());
+    }
+    out.flush();
+  }
+
+  private void table(PrintWriter out, String title, java.util.function.Function<Job, String> key) {
+    Map<String, double[]> by = new LinkedHashMap<>();
     for (Job j : jobs()) {
-      long[] a = by.computeIfAbsent(j.stage(), k -> new long[4]);
+      double[] a = by.computeIfAbsent(key.apply(j), k -> new double[6]);
+      long[] t = taskNanos.getOrDefault(j.id(), new long[3]);
       a[0]++;
       a[1] += j.stages();
       a[2] += j.tasks();
-      a[3] += j.endMillis() < 0 ? 0 : j.endMillis() - j.startMillis();
+      a[3] += seconds(j);
+      a[4] += t[0] / 1e9;
+      a[5] += t[1] / 1e9;
     }
-    out.println("profile: Spark jobs per pipeline stage");
-    out.printf(Locale.ROOT, "  %-12s %5s %7s %7s %9s%n", "stage", "jobs", "stages", "tasks", "job s");
-    for (Map.Entry<String, long[]> e : by.entrySet()) {
-      long[] a = e.getValue();
-      out.printf(Locale.ROOT, "  %-12s %5d %7d %7d %9.2f%n", e.getKey(), a[0], a[1], a[2], a[3] / 1000.0);
+    out.printf(Locale.ROOT, "  %-12s %5s %7s %7s %9s %9s %9s%n", title, "jobs", "stages", "tasks", "job s", "deser s",
+        "run s");
+    for (Map.Entry<String, double[]> e : by.entrySet()) {
+      double[] a = e.getValue();
+      out.printf(Locale.ROOT, "  %-12s %5d %7d %7d %9.2f %9.2f %9.2f%n", e.getKey(), (long) a[0], (long) a[1], (long) a[2],
+          a[3], a[4], a[5]);
     }
-    out.println("profile: every job");
-    for (Job j : jobs()) {
-      out.printf(Locale.ROOT, "  #%-4d %-10s %6.2f s %3d stages %5d tasks  %s%n", j.id(), j.stage(),
-          j.endMillis() < 0 ? 0 : (j.endMillis() - j.startMillis()) / 1000.0, j.stages(), j.tasks(), j.description());
-    }
-    out.flush();
+  }
+
+  private static double seconds(Job j) {
+    return j.endMillis() < 0 ? 0 : (j.endMillis() - j.startMillis()) / 1000.0;
   }
 }

@@ -31,5 +31,10 @@ class SparkProfileTest {
     StringWriter out = new StringWriter();
     profile.print(new PrintWriter(out));
     assertThat(out.toString()).contains("ingest", "detect").containsPattern("ingest +[2-9] ");
+    // every task's CPU is counted against its job (a thousand rows take some)
+    assertThat(profile.jobs()).allMatch(j -> profile.taskCpuSeconds(j.id())[1] > 0);
+    StringWriter summed = new StringWriter();
+    profile.print(new PrintWriter(summed), false);
+    assertThat(summed.toString()).doesNotContain("every job").containsPattern("ingest / - +[2-9] ");
   }
 }
