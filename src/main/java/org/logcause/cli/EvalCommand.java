@@ -63,6 +63,10 @@ final class EvalCommand implements Callable<Integer> {
       + "labelled fix, as during the incident (reported beside the whole-log figures)")
   boolean beforeRemediation;
 
+  @Option(names = "--profile", description = "after the runs, print the Spark jobs they launched, summed per pipeline "
+      + "stage and job description, with their tasks' CPU seconds")
+  boolean profile;
+
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: the submit's, else local[*])")
   String master;
 
@@ -75,6 +79,8 @@ final class EvalCommand implements Callable<Integer> {
     PrintWriter console = spec.commandLine().getOut();
     boolean sessionExisted = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = SparkSessions.start("logcause eval", master, false);
+    org.logcause.run.SparkProfile profiler = profile ? new org.logcause.run.SparkProfile() : null;
+    if (profiler != null) spark.sparkContext().addSparkListener(profiler);
     try {
       long t0 = System.nanoTime();
       List<Evaluation.Case> whole = Evaluation.evaluateAll(spark, dirs, work, false, parallel);
@@ -103,6 +109,12 @@ final class EvalCommand implements Callable<Integer> {
       console.flush();
       return 0;
     } finally {
+      if (profiler != null) {
+        // beside --json, on stderr: stdout stays one JSON object
+        PrintWriter to = json ? spec.commandLine().getErr() : console;
+        org.logcause.run.SparkProfile.detach(spark, profiler, to);
+        profiler.print(to, false);
+      }
       if (!sessionExisted) {
         spark.stop();
       }

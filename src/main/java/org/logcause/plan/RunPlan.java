@@ -34,6 +34,15 @@ public record RunPlan(String runId, String out, Mode mode, int windowSeconds, Ba
 
     /** Whether postmortem drafts and charts are written. */
     boolean drafts();
+
+    /**
+     * Whether every table is written and its lines reconciled with the files read. An eval run writes only the
+     * tables it is scored on (anomalies, incidents, hypotheses) and its manifest: a scenario's events, quarantine,
+     * signals and summary were written and read back by nobody, and were most of its write.
+     */
+    default boolean allTables() {
+      return !name().equals("eval");
+    }
   }
 
   /**

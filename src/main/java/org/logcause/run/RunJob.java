@@ -141,12 +141,17 @@ public final class RunJob {
     }
 
     stage = progress.begin("write");
-    tables.apply(spark, templated.filter(scoped.written()), Tables.EVENTS);
-    tables.apply(spark, found.signals(), Tables.SIGNALS);
+    boolean all = plan.mode().allTables();
+    if (all) {
+      tables.apply(spark, templated.filter(scoped.written()), Tables.EVENTS);
+      tables.apply(spark, found.signals(), Tables.SIGNALS);
+    }
     tables.apply(spark, found.anomalies(), Tables.ANOMALIES);
     tables.apply(spark, found.incidents(), Tables.INCIDENTS);
     tables.apply(spark, attribution.hypotheses(), Tables.HYPOTHESES);
-    tables.apply(spark, attribution.summary(), Tables.INCIDENT_SUMMARY);
+    if (all) {
+      tables.apply(spark, attribution.summary(), Tables.INCIDENT_SUMMARY);
+    }
     if (plan.mode().drafts()) {
       WritePostmortems drafts = new WritePostmortems(job.spec().job(), plan.runId());
       var plans = drafts.plans(attribution.facts(), attribution.results());
@@ -157,9 +162,12 @@ public final class RunJob {
           detections.windowSeconds(), lines, accounting(reader), new Path(commit.path(WritePostmortems.FOLDER)));
     }
     detections.release();
-    tables.apply(spark, ingested.quarantine().unionByName(scoped.implausible()), Tables.QUARANTINE);
+    if (all) {
+      tables.apply(spark, ingested.quarantine().unionByName(scoped.implausible()), Tables.QUARANTINE);
+    }
     commit.checkpoint("tables-written");
-    List<FileStat> files = new Reconcile(commit).apply(spark, reader, scoped.outside());
+    // what the reader counted, when the events and the quarantine were not written to be reconciled with
+    List<FileStat> files = all ? new Reconcile(commit).apply(spark, reader, scoped.outside()) : reader;
     mapping.unpersist();
     ingested.release();
     stages.add(stage.end(sum(files, FileStat::events) + sum(reader, FileStat::quarantined), String.format(

@@ -22,7 +22,8 @@ class EvalCommandTest {
   @Test
   void scoresAttributionOnTheShippedSample(@TempDir Path work) throws Exception {
     SharedSpark.get();
-    int exit = run("eval", "--scenarios", "sample-data/redcrow-2024-06-20", "--work", work.toString(), "--json");
+    int exit = run("eval", "--scenarios", "sample-data/redcrow-2024-06-20", "--work", work.toString(), "--json",
+        "--profile");
     assertThat(exit).as(err.toString()).isZero();
     JsonNode json = new ObjectMapper().readTree(out.toString());
     assertThat(json.get("status").asText()).isEqualTo("scored");
@@ -34,7 +35,17 @@ class EvalCommandTest {
     assertThat(overall.get("onset_error_s_median").asDouble()).isLessThan(1.0);
     assertThat(json.get("families").get("replication-misconfig").get("ac3").asDouble()).isEqualTo(1.0);
     assertThat(json.get("misses")).isEmpty();
-    assertThat(work.resolve("redcrow-2024-06-20/out/current/hypotheses")).isDirectory();
+    // what it is scored on, and its manifest; not the events, quarantine, signals or summary nobody reads back
+    Path current = work.resolve("redcrow-2024-06-20/out/current");
+    assertThat(current.resolve("hypotheses")).isDirectory();
+    assertThat(current.resolve("incidents")).isDirectory();
+    assertThat(current.resolve("anomalies")).isDirectory();
+    assertThat(current.resolve("run_manifest.json")).isRegularFile();
+    assertThat(current.resolve("events")).doesNotExist();
+    assertThat(current.resolve("quarantine")).doesNotExist();
+    assertThat(current.resolve("signals")).doesNotExist();
+    // --profile beside --json goes to stderr
+    assertThat(err.toString()).contains("profile: per stage and job description", "ingest / ");
     assertThat(json.get("eval_seconds").asDouble()).isPositive();
     assertThat(json.get("eval_seconds_per_scenario").asDouble()).isEqualTo(json.get("eval_seconds").asDouble());
   }

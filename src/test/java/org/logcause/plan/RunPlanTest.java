@@ -48,6 +48,7 @@ class RunPlanTest {
     assertThat(p.runId()).isEqualTo("forensic-" + job.specHash().substring(0, 12));
     assertThat(p.out()).isEqualTo(dir.resolve("out/forensic/" + p.runId()).toString());
     assertThat(p.mode()).isEqualTo(new RunPlan.Forensic("forensic", null, null, 0, true));
+    assertThat(p.mode().allTables()).isTrue();
     assertThat(p.baseline()).isEqualTo(new RunPlan.StartOfData(1800, 0.4));
     long w = 10_000_000L;
     // 2 hours of data: the first 30 minutes; 1 hour: its first 40% (24 minutes).
@@ -76,6 +77,7 @@ class RunPlanTest {
     long cutoff = micros("2024-06-20T14:47:31Z");
     RunPlan p = RunPlan.forensic(job, "o", null, cutoff, null, "eval");
     assertThat(p.mode()).isEqualTo(new RunPlan.Forensic("eval", null, cutoff, 0, false));
+    assertThat(p.mode().allTables()).as("an eval run writes only the tables it is scored on").isFalse();
     assertThat(p.runId()).endsWith("-upto-20240620T144731");
     assertThat(p.baseline()).isInstanceOf(RunPlan.StartOfData.class);
   }
@@ -83,6 +85,7 @@ class RunPlanTest {
   @Test
   void aNightlyRunScoresAgainstTheNightsBeforeItAsTheSpecSays() {
     RunPlan p = RunPlan.nightly(job, null, LocalDate.of(2026, 3, 2));
+    assertThat(p.mode().allTables()).isTrue();
     assertThat(p.runId()).isEqualTo("nightly-2026-03-02-" + job.specHash().substring(0, 8));
     assertThat(p.out()).isEqualTo(dir.resolve("out").toString());
     assertThat(p.windowSeconds()).isEqualTo(60);
