@@ -27,7 +27,7 @@ public final class SparkProfile extends SparkListener {
 
   private final Map<Integer, Job> jobs = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> jobOfStage = new ConcurrentHashMap<>();
-  /** Per job: tasks' deserialization CPU, run CPU, result serialization, in nanoseconds (summed over its tasks). */
+  /** Per job: its tasks' CPU deserializing them and running them, in nanoseconds. */
   private final Map<Integer, long[]> taskNanos = new ConcurrentHashMap<>();
 
   @Override
@@ -50,11 +50,10 @@ public final class SparkProfile extends SparkListener {
   public void onTaskEnd(SparkListenerTaskEnd e) {
     Integer job = jobOfStage.get(e.stageId());
     if (job == null || e.taskMetrics() == null) return;
-    long[] a = taskNanos.computeIfAbsent(job, k -> new long[3]);
+    long[] a = taskNanos.computeIfAbsent(job, k -> new long[2]);
     synchronized (a) {
       a[0] += e.taskMetrics().executorDeserializeCpuTime();
       a[1] += e.taskMetrics().executorCpuTime();
-      a[2] += e.taskMetrics().resultSerializationTime() * 1_000_000L;
     }
   }
 
@@ -76,7 +75,7 @@ public final class SparkProfile extends SparkListener {
 
   /** A job's tasks' CPU seconds so far: deserializing them, running them. */
   public double[] taskCpuSeconds(int jobId) {
-    long[] t = taskNanos.getOrDefault(jobId, new long[3]);
+    long[] t = taskNanos.getOrDefault(jobId, new long[2]);
     return new double[] {t[0] / 1e9, t[1] / 1e9};
   }
 
@@ -103,7 +102,7 @@ public final class SparkProfile extends SparkListener {
     if (everyJob) {
       out.println("profile: every job");
       for (Job j : jobs()) {
-        long[] t = taskNanos.getOrDefault(j.id(), new long[3]);
+        long[] t = taskNanos.getOrDefault(j.id(), new long[2]);
         out.printf(Locale.ROOT, "  #%-4d %-10s %6.2f s %3d stages %5d tasks %6.2f %6.2f  %s%n", j.id(), j.stage(),
             seconds(j), j.stages(), j.tasks(), t[0] / 1e9, t[1] / 1e9, j.description());
       }
@@ -118,7 +117,7 @@ public final class SparkProfile extends SparkListener {
     Map<String, double[]> by = new LinkedHashMap<>();
     for (Job j : jobs()) {
       double[] a = by.computeIfAbsent(key.apply(j), k -> new double[6]);
-      long[] t = taskNanos.getOrDefault(j.id(), new long[3]);
+      long[] t = taskNanos.getOrDefault(j.id(), new long[2]);
       a[0]++;
       a[1] += j.stages();
       a[2] += j.tasks();
