@@ -170,9 +170,10 @@ public final class RunJob {
     List<FileStat> files = all ? new Reconcile(commit).apply(spark, reader, scoped.outside()) : reader;
     mapping.unpersist();
     ingested.release();
-    stages.add(stage.end(sum(files, FileStat::events) + sum(reader, FileStat::quarantined), String.format(
-        "written: %,d quarantined lines, events of %,d lines", sum(files, FileStat::quarantineLinesWritten),
-        sum(files, FileStat::eventLinesWritten))));
+    stages.add(stage.end(sum(files, FileStat::events) + sum(reader, FileStat::quarantined), !all
+        ? "written: anomalies, incidents, hypotheses (an eval run: the tables it is scored on)"
+        : String.format("written: %,d quarantined lines, events of %,d lines", sum(files, FileStat::quarantineLinesWritten),
+            sum(files, FileStat::eventLinesWritten))));
     boolean fileErrors = files.stream().anyMatch(f -> f.error() != null);
     int exit = fileErrors ? FILE_ERRORS : OK;
 

@@ -174,6 +174,28 @@ class IngestEndToEndTest {
     assertThat(rows.get(0).<String>getAs("run_id")).isEqualTo(outcome.manifest().runId());
   }
 
+  /**
+   * An eval run writes only what it is scored on: no events or quarantine to reconcile, so it keeps the reader's
+   * counts (the same as the forensic run's) and says what it wrote, not counts of tables it did not write.
+   */
+  @Test
+  void anEvalRunWritesTheScoredTablesAndKeepsTheReadersCounts() throws IOException {
+    var job = JobSpecLoader.load(dir.resolve("job.yaml"));
+    Path target = dir.resolve("out-eval");
+    StringWriter progress = new StringWriter();
+    RunJob.Outcome eval = new RunJob(job, org.logcause.plan.RunPlan.forensic(job, target.toString(), null, null, null,
+        "eval"), new Progress(new PrintWriter(progress))).apply(spark);
+    assertThat(eval.files()).extracting(FileStat::file, FileStat::linesRead, FileStat::events, FileStat::quarantined)
+        .containsExactlyElementsOf(outcome.files().stream()
+            .map(f -> org.assertj.core.groups.Tuple.tuple(f.file(), f.linesRead(), f.events(), f.quarantined())).toList());
+    assertThat(progress.toString()).contains("[write] written: anomalies, incidents, hypotheses")
+        .doesNotContainPattern("written: -?[0-9]");
+    Path current = target.resolve("current");
+    assertThat(current.resolve("hypotheses")).isDirectory();
+    assertThat(current.resolve("events")).doesNotExist();
+    assertThat(current.resolve("quarantine")).doesNotExist();
+  }
+
   @Test
   void theSameInputGivesTheSameRows() {
     Path again = dir.resolve("out-again");
