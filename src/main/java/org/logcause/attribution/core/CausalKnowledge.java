@@ -63,7 +63,7 @@ public record CausalKnowledge(
   /** How the evidence is weighed (see the file's comments). */
   public record Scoring(Map<String, Double> weights, double precedenceDecaySeconds, double temperature,
       long lookbackSeconds, long sameActionSeconds, long rolloutSeconds, long restartGraceSeconds, long killGraceSeconds, long recoverySeconds,
-      double spikeRatio,
+      double spikeRatio, long spikePeakSeconds,
       double contributingShare, Map<String, Double> tests) implements Serializable {
     static final Set<String> WEIGHTS = Set.of("coverage", "precedence", "prior", "contrast");
     static final Set<String> TEST_TERMS = Set.of("revert_recovered", "revert_failed", "restart_persisted", "surge",
@@ -237,6 +237,9 @@ public record CausalKnowledge(
         || scoring.rolloutSeconds() <= 0) {
       throw new IllegalArgumentException(origin + ": scoring.temperature, precedence_decay_seconds, lookback_seconds and "
           + "rollout_seconds must be > 0");
+    }
+    if (scoring.spikePeakSeconds() < 0) {
+      throw new IllegalArgumentException(origin + ": scoring.spike_peak_seconds must be >= 0 (0: traffic judged over the whole incident only)");
     }
     if (timing.fastSeconds() < 0 || timing.decaySeconds() <= 0 || timing.slowDecaySeconds() < timing.decaySeconds()) {
       throw new IllegalArgumentException(origin + ": timing: fast_seconds >= 0, decay_seconds > 0, slow_decay_seconds >= decay_seconds");

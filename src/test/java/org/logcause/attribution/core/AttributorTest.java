@@ -149,6 +149,43 @@ class AttributorTest {
     assertThat(find(r2, "lb", "traffic_spike").explanation()).contains("3.1× (400 against 130 requests per window)");
   }
 
+  /**
+   * lb's traffic over a 30-minute incident: 21 requests per window (20 before), except one minute from 600 s at
+   * {@code peak}, with these shares of new clients and retries.
+   */
+  private static Facts shortPeak(double peak, double newShare, double retryShare) {
+    List<Facts.TrafficWindow> traffic = new ArrayList<>();
+    for (Facts.TrafficWindow w : traffic(60, 1800, 21, 0.02, 0.03)) {
+      boolean inPeak = w.windowStart() >= at(600) && w.windowStart() < at(660);
+      traffic.add(inPeak ? new Facts.TrafficWindow("lb", w.windowStart(), peak, 12, newShare, retryShare) : w);
+    }
+    Facts r = replicationSettingIncident();
+    return new Facts("inc-9", at(60), at(1800), "critical", r.anomalies(), r.actions().subList(0, 1), traffic);
+  }
+
+  @Test
+  void aRetryStormAsShortAsTheFailuresPeakIsJudgedOnThatPeak() {
+    // the whole incident: 21.4 against 20 requests per window, no rise; its busiest minute 1.6×, 45% retries
+    Attributor.Result r = new Attributor(KNOWLEDGE, TOPOLOGY).apply(shortPeak(32, 0.02, 0.45));
+    Attributor.Hypothesis spike = find(r, "lb", "traffic_spike");
+    assertThat(spike.verdict()).isEqualTo(Attributor.MISLEADING);
+    assertThat(spike.explanation()).contains("rose 1.6× (32 against 20 requests per window in its busiest 60 s, from",
+        "45% were retries", "a retry storm caused by the failures");
+
+    // a busiest minute as high, sent by the usual clients asking more (no retries, no new clients): no spike
+    assertThat(new Attributor(KNOWLEDGE, TOPOLOGY).apply(shortPeak(32, 0.02, 0.02)).hypotheses())
+        .noneMatch(h -> h.category().startsWith("traffic"));
+    // a busiest minute of retries under spike_ratio: no spike
+    assertThat(new Attributor(KNOWLEDGE, TOPOLOGY).apply(shortPeak(25, 0.02, 0.45)).hypotheses())
+        .noneMatch(h -> h.category().startsWith("traffic"));
+    // retries that sent less than half the extra: the usual clients asking more, retrying a little
+    assertThat(new Attributor(KNOWLEDGE, TOPOLOGY).apply(shortPeak(40, 0.02, 0.2)).hypotheses())
+        .noneMatch(h -> h.category().startsWith("traffic"));
+    // a minute of newcomers is no surge (a surge is judged over the whole incident) nor a retry storm
+    assertThat(new Attributor(KNOWLEDGE, TOPOLOGY).apply(shortPeak(60, 0.7, 0.05)).hypotheses())
+        .noneMatch(h -> h.category().startsWith("traffic"));
+  }
+
   @Test
   void aSurgeStaysASurgeWhenABlockLaterTurnsItsRequestsInto403sThatItsClientsRetry() {
     List<Facts.Anomaly> anomalies = List.of(

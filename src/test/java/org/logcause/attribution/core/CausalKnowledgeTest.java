@@ -67,6 +67,8 @@ class CausalKnowledgeTest {
         .hasMessageContaining("scoring.weights.contrast");
     assertThatThrownBy(() -> parse(base.replace("precursor: -0.15, ", "")))
         .hasMessageContaining("scoring.tests.precursor");
+    assertThatThrownBy(() -> parse(base.replace("spike_peak_seconds: 60", "spike_peak_seconds: -60")))
+        .hasMessageContaining("scoring.spike_peak_seconds");
     assertThatThrownBy(() -> parse(base + "parameters: [{subsystem: a, names: [x_timeout], produces: [timeout]},"
         + " {subsystem: b, names: [X-Timeout], produces: [errors]}]\n"))
         .hasMessageContaining("parameters[1].names").hasMessageContaining("x_timeout").hasMessageContaining("under a");
@@ -103,7 +105,7 @@ class CausalKnowledgeTest {
 
   static final String SCORING = "scoring:\n  weights: {coverage: 0.35, precedence: 0.20, prior: 0.30, contrast: 0.15}\n"
       + "  precedence_decay_seconds: 300\n  temperature: 0.03\n  lookback_seconds: 1800\n  same_action_seconds: 300\n  rollout_seconds: 15\n"
-      + "  restart_grace_seconds: 120\n  kill_grace_seconds: 60\n  recovery_seconds: 600\n  spike_ratio: 1.3\n  contributing_share: 0.75\n"
+      + "  restart_grace_seconds: 120\n  kill_grace_seconds: 60\n  recovery_seconds: 600\n  spike_ratio: 1.3\n  spike_peak_seconds: 60\n  contributing_share: 0.75\n"
       + "  tests: {revert_recovered: 0.3, revert_failed: -0.15, restart_persisted: -0.3, surge: 0.1, retry_storm: -0.15, "
       + "precursor: -0.15, parameter_matches: 0.1, parameter_cannot: -0.25, setting_outlived_fix: -0.3}\n"
       + "timing: {fast_seconds: 120, decay_seconds: 300, slow_decay_seconds: 3600}\n";
