@@ -43,6 +43,10 @@ final class TrafficTest {
       return requests / windows;
     }
 
+    long seconds(long windowMicros) {
+      return windows * windowMicros / 1_000_000L;
+    }
+
     /** How far above {@code baseRate} the span's rate stands, in Poisson standard deviations of its mean. */
     double z(double baseRate) {
       return (rate() - baseRate) / Math.sqrt(Math.max(1, baseRate) / windows);
@@ -118,8 +122,8 @@ final class TrafficTest {
     double perClient = span.clients() == 0 ? 0 : span.requests() / span.clients();
     double basePerClient = baseClients == 0 ? Double.NaN : baseReqs / baseClients;
     String rise = Double.isNaN(ratio) ? "rose" : String.format(Locale.ROOT, "rose %.1f× (%.0f against %.0f requests per window%s)",
-        ratio, rate, baseRate, atPeak ? String.format(Locale.ROOT, " in its busiest %d s, from %s", span.windows()
-            * f.windowMicros() / 1_000_000L, hm(span.from())) : "");
+        ratio, rate, baseRate, atPeak ? String.format(Locale.ROOT, " in its busiest %d s, %s–%s", span.seconds(f.windowMicros()),
+            hm(span.from()), hm(span.from() + span.seconds(f.windowMicros()) * 1_000_000L)) : "");
     String perClientText = Double.isNaN(basePerClient) ? String.format(Locale.ROOT, "%.1f requests per client", perClient)
         : String.format(Locale.ROOT, "%.1f requests per client per window against %.1f before", perClient, basePerClient);
     double extra = Double.isNaN(baseRate) ? rate : Math.max(0, rate - baseRate);

@@ -169,7 +169,7 @@ class AttributorTest {
     Attributor.Result r = new Attributor(KNOWLEDGE, TOPOLOGY).apply(shortPeak(32, 0.02, 0.45));
     Attributor.Hypothesis spike = find(r, "lb", "traffic_spike");
     assertThat(spike.verdict()).isEqualTo(Attributor.MISLEADING);
-    assertThat(spike.explanation()).contains("rose 1.6× (32 against 20 requests per window in its busiest 60 s, from",
+    assertThat(spike.explanation()).contains("rose 1.6× (32 against 20 requests per window in its busiest 60 s, 10:10:00–10:11:00)",
         "45% were retries", "a retry storm caused by the failures");
 
     // a busiest minute as high, sent by the usual clients asking more (no retries, no new clients): no spike
