@@ -23,8 +23,22 @@ final class PostgresStderrParser extends LineParser {
   private static final String LEVELS =
       "(?<level>DEBUG[1-5]?|LOG|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION)";
 
-  /** A compiled log_line_prefix: the regex and which named group holds which escape. */
-  record Prefix(Pattern pattern, List<String> groups) {}
+  /**
+   * A compiled log_line_prefix: the regex and which group holds which escape. The escapes' groups are its only
+   * capturing groups but the level's, in order: escape {@code g} is group {@code g + 1}, the level the last; read by
+   * number, not by name (a name costs a lookup per group and line).
+   */
+  record Prefix(Pattern pattern, List<String> groups) {
+    Prefix {
+      if (pattern.matcher("").groupCount() != groups.size() + 1) {
+        throw new IllegalStateException("log_line_prefix regex has unexpected groups: " + pattern);
+      }
+    }
+
+    int levelGroup() {
+      return groups.size() + 1;
+    }
+  }
 
   private final Prefix prefix;
   private final ZoneId zone;
@@ -123,12 +137,12 @@ final class PostgresStderrParser extends LineParser {
   @Override
   public boolean startsEvent(String line) {
     Matcher m = prefix.pattern().matcher(line);
-    if (!m.lookingAt() || ATTACHED.contains(m.group("level"))) {
+    if (!m.lookingAt() || ATTACHED.contains(m.group(prefix.levelGroup()))) {
       return false;
     }
     long ts = Timestamps.INVALID; // as parse() reads it: the last time field of the prefix wins
     for (int g = 0; g < prefix.groups().size(); g++) {
-      String value = m.group("g" + g);
+      String value = m.group(g + 1);
       if (value != null) {
         switch (prefix.groups().get(g)) {
           case "m", "t" -> ts = Timestamps.parseIsoLike(value, zone);
@@ -186,37 +200,34 @@ final class PostgresStderrParser extends LineParser {
       }
       return continueMessage(startsIndented(line) ? line.strip() : line);
     }
-    String level = m.group("level");
+    String level = m.group(prefix.levelGroup());
     String msg = line.substring(m.end());
     if (ATTACHED.contains(level)) {
       attachedKey = level.toLowerCase(Locale.ROOT);
       return continueAttribute(attachedKey, msg);
     }
     long ts = Timestamps.INVALID;
-    Map<String, String> attrs = new java.util.TreeMap<>();
+    // the escapes' attributes, in prefix order (ParsedEvent sorts them)
+    String[] attrs = new String[2 * prefix.groups().size()];
     for (int g = 0; g < prefix.groups().size(); g++) {
-      String value = m.group("g" + g);
+      String value = m.group(g + 1);
       if (value == null) {
         continue;
       }
-      switch (prefix.groups().get(g)) {
+      String escape = prefix.groups().get(g);
+      switch (escape) {
         case "m", "t" -> ts = Timestamps.parseIsoLike(value, zone);
         case "n" -> ts = parseEpoch(value);
-        case "p" -> attrs.put("pid", value);
-        case "u" -> attrs.put("user", clean(value));
-        case "d" -> attrs.put("db", clean(value));
-        case "a" -> attrs.put("application", clean(value));
-        case "h" -> attrs.put("client", clean(value));
-        case "r" -> attrs.put("client", clean(value));
-        case "e" -> attrs.put("sqlstate", value);
-        case "c" -> attrs.put("session_id", value);
-        case "l" -> attrs.put("session_line", value);
-        case "x" -> attrs.put("txid", value);
-        case "v" -> attrs.put("vxid", value);
-        case "b" -> attrs.put("backend_type", value);
-        case "i" -> attrs.put("command_tag", value);
-        case "Q" -> attrs.put("query_id", value);
-        default -> { }
+        default -> {
+          String key = ATTRIBUTE.get(escape);
+          if (key != null) {
+            for (int k = 0; k < 2 * g; k += 2) {
+              if (key.equals(attrs[k])) attrs[k] = null; // %h then %r: the later wins, even when empty
+            }
+            attrs[2 * g] = key;
+            attrs[2 * g + 1] = NAMES.contains(escape) ? clean(value) : value;
+          }
+        }
       }
     }
     if (ts == Timestamps.INVALID) {
@@ -227,12 +238,20 @@ final class PostgresStderrParser extends LineParser {
     }
     attachedKey = null;
     ParsedEvent ev = new ParsedEvent(ts, Levels.normalize(level), msg);
-    for (Map.Entry<String, String> a : attrs.entrySet()) {
-      ev.put(a.getKey(), a.getValue());
+    for (int a = 0; a < attrs.length; a += 2) {
+      if (attrs[a] != null) ev.put(attrs[a], attrs[a + 1]);
     }
     ev.put("raw_level", level);
     return start(ev);
   }
+
+  /** The attribute each escape of the prefix fills (the times date the event instead). */
+  private static final Map<String, String> ATTRIBUTE = Map.ofEntries(Map.entry("p", "pid"), Map.entry("u", "user"),
+      Map.entry("d", "db"), Map.entry("a", "application"), Map.entry("h", "client"), Map.entry("r", "client"),
+      Map.entry("e", "sqlstate"), Map.entry("c", "session_id"), Map.entry("l", "session_line"), Map.entry("x", "txid"),
+      Map.entry("v", "vxid"), Map.entry("b", "backend_type"), Map.entry("i", "command_tag"), Map.entry("Q", "query_id"));
+  /** Escapes holding a name, which PostgreSQL writes as {@code [unknown]} before it knows it. */
+  private static final Set<String> NAMES = Set.of("u", "d", "a", "h", "r");
 
   private static String clean(String v) {
     return v.equals("[unknown]") ? "" : v;

@@ -65,6 +65,27 @@ class PostgresStderrParserTest {
   }
 
   @Test
+  void everyEscapeFillsItsAttributeAndALaterOneNamingTheSameWins() {
+    var r = ParserFixture.run("postgres",
+        Map.of("log_line_prefix", "%m %p %l %c %x %v %e %Q u=%u d=%d a=%a b=%b i=%i h=%h r=%r "), "UTC",
+        "2024-06-20 13:05:01.123 UTC 4242 7 6674a1b2.1092 901 3/77 57014 -123 u=[unknown] d=shop a=orders-api"
+            + " b=client backend i=SELECT h=10.0.4.17 r=10.0.4.18(51234) ERROR:  canceling statement due to statement timeout");
+    assertThat(r.only().attributes())
+        .containsEntry("pid", "4242").containsEntry("session_line", "7").containsEntry("session_id", "6674a1b2.1092")
+        .containsEntry("txid", "901").containsEntry("vxid", "3/77").containsEntry("sqlstate", "57014")
+        .containsEntry("query_id", "-123").containsEntry("db", "shop")
+        .containsEntry("application", "orders-api").containsEntry("backend_type", "client backend")
+        .containsEntry("command_tag", "SELECT").containsEntry("client", "10.0.4.18(51234)")
+        .containsEntry("raw_level", "ERROR")
+        .doesNotContainKey("user"); // [unknown]: not known yet
+    assertThat(r.only().message()).isEqualTo("canceling statement due to statement timeout");
+    assertThat(r.ts(0)).isEqualTo(Instant.parse("2024-06-20T13:05:01.123Z"));
+    var unknown = ParserFixture.run("postgres", Map.of("log_line_prefix", "%m %h %r "), "UTC",
+        "2024-06-20 13:05:01.123 UTC 10.0.4.17 [unknown] LOG:  connection received");
+    assertThat(unknown.only().attributes()).doesNotContainKey("client");
+  }
+
+  @Test
   void parsesRdsPrefix() {
     // pgbadger fixture pg-timezones.log, RDS default prefix %t:%r:%u@%d:[%p]:
     var r = ParserFixture.run("postgres", Map.of("log_line_prefix", "%t:%r:%u@%d:[%p]:"), "UTC",
