@@ -13,6 +13,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.logcause.classify.core.Masker;
 import org.logcause.classify.core.Rules;
+import org.logcause.text.Memo;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -33,6 +34,8 @@ public final class ClassifyEvents {
   /** Classifies one partition; static so the closure captures only the rules and the column positions. */
   private static Iterator<Row> classify(Rules r, int[] at, Iterator<Row> rows) {
     return new Iterator<>() {
+      private final Memo<Masked> masks = new Memo<>(MASKS, MASKED_CHARS);
+
       @Override
       public boolean hasNext() {
         return rows.hasNext();
@@ -43,7 +46,8 @@ public final class ClassifyEvents {
         Row row = rows.next();
         Map<String, String> attrs = row.isNullAt(at[4]) ? Map.of()
             : CollectionConverters.asJava(row.<String, String>getMap(at[4]));
-        Object[] added = columns(r, row.getString(at[0]), row.getString(at[1]), row.getString(at[2]), row.getString(at[3]), attrs);
+        Object[] added = columns(r, row.getString(at[0]), row.getString(at[1]), row.getString(at[2]), row.getString(at[3]), attrs,
+            masks);
         List<Object> values = new ArrayList<>(row.size() + added.length);
         for (int i = 0; i < row.size(); i++) {
           values.add(row.get(i));
@@ -69,9 +73,27 @@ public final class ClassifyEvents {
    */
   public static Object[] columns(Rules r, String format, String source, String level, String message,
       Map<String, String> attributes) {
+    return columns(r, format, source, level, message, attributes, null);
+  }
+
+  /** {@link #columns}, with the masked messages already met in this task remembered in {@code masks} (or null). */
+  public static Object[] columns(Rules r, String format, String source, String level, String message,
+      Map<String, String> attributes, Memo<Masked> masks) {
     Rules.Classification c = r.classify(format, source, level, message, attributes);
+    Masked m = masks == null || message == null ? masked(message) : masks.get(message, ClassifyEvents::masked);
+    return new Object[] {c.category(), c.subcategory(), c.severity(), c.ruleId(), m.key(), m.masked()};
+  }
+
+  /** A task remembers the masked form of this many messages of at most {@link #MASKED_CHARS} characters. */
+  public static final int MASKS = 4096;
+  public static final int MASKED_CHARS = 512;
+
+  /** A message masked for template mining, and its template key. */
+  public record Masked(String masked, long key) {}
+
+  static Masked masked(String message) {
     String masked = Masker.mask(message);
-    return new Object[] {c.category(), c.subcategory(), c.severity(), c.ruleId(), MineTemplates.key(masked), masked};
+    return new Masked(masked, MineTemplates.key(masked));
   }
 
   public Dataset<Row> apply(Dataset<Row> events) {

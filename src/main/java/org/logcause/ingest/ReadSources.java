@@ -39,6 +39,7 @@ import org.logcause.job.JobSpec;
 import org.logcause.job.JobSpecLoader.LoadedJob;
 import org.logcause.job.SourceSpec;
 import org.logcause.job.SpecException;
+import org.logcause.text.Memo;
 
 /**
  * Ingest stage: lists the files of every source, parses each file in one task (multi-line events never straddle
@@ -427,6 +428,7 @@ public final class ReadSources {
     }, parser, task.range());
     String sourceHost = source.host();
     SecretMasker masker = new SecretMasker(spec.masking()); // one per file: its count goes in the file's row
+    Memo<ClassifyEvents.Masked> masks = new Memo<>(ClassifyEvents.MASKS, ClassifyEvents.MASKED_CHARS);
     // With a classifier, an event's masked message leaves its row for a template row, the first time this task meets
     // its key: the events keep only the key.
     int keyAt = IngestSchema.RECORDS.length() + fieldIndex(ClassifyEvents.TEMPLATE_KEY);
@@ -448,7 +450,7 @@ public final class ReadSources {
           pending = null;
           return r;
         }
-        Object[] v = values(source, sourceHost, records.next(), masker, classifier);
+        Object[] v = values(source, sourceHost, records.next(), masker, classifier, masks);
         if (classifier != null && IngestSchema.EVENT.equals(v[KIND])) {
           String masked = (String) v[maskedAt];
           v[maskedAt] = null;
@@ -504,7 +506,8 @@ public final class ReadSources {
   }
 
   /** A record's row values; secrets in what it keeps of the line are masked here, before anything is written. */
-  private static Object[] values(SourceSpec s, String sourceHost, IngestRecord r, SecretMasker masker, Rules classifier) {
+  private static Object[] values(SourceSpec s, String sourceHost, IngestRecord r, SecretMasker masker, Rules classifier,
+      Memo<ClassifyEvents.Masked> masks) {
     Object[] v = new Object[IngestSchema.RECORDS.length() + (classifier == null ? 0 : ClassifyEvents.COLUMNS.length)];
     v[SOURCE] = s.name();
     v[COMPONENT] = s.component();
@@ -521,7 +524,7 @@ public final class ReadSources {
       v[HOST] = e.host() == null || e.host().isEmpty() ? sourceHost : e.host();
       v[ATTRIBUTES] = scala.jdk.javaapi.CollectionConverters.asScala(m.attributes());
       if (classifier != null) {
-        Object[] c = ClassifyEvents.columns(classifier, s.format(), s.name(), e.level(), m.message(), m.attributes());
+        Object[] c = ClassifyEvents.columns(classifier, s.format(), s.name(), e.level(), m.message(), m.attributes(), masks);
         System.arraycopy(c, 0, v, IngestSchema.RECORDS.length(), c.length);
       }
     } else if (r instanceof IngestRecord.Quarantined q) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.logcause.classify.core.LiteralSet;
 import org.logcause.job.JobSpec;
 import org.logcause.text.BoundedRegex;
+import org.logcause.text.Memo;
 
 /**
  * Masks secrets and personal data in what ingest keeps of a line (message, attributes, quarantined raw text) before
@@ -110,11 +111,34 @@ public final class SecretMasker implements Serializable {
     return masked;
   }
 
+  /** A text's masked form and the values masked in it. */
+  private record Masking(String text, long count) {}
+
+  /** Masked short texts already met in this file (values and request lines repeat): the same answer, counted again. */
+  private transient Memo<Masking> memo;
+
   /** The text with its secrets replaced; null stays null. */
   public String mask(String text) {
     if (!enabled || text == null || text.isEmpty()) {
       return text;
     }
+    if (memo == null) {
+      memo = new Memo<>(4096, 256);
+    }
+    Masking m = memo.get(text, this::masking);
+    masked += m.count();
+    return m.text();
+  }
+
+  private Masking masking(String text) {
+    long before = masked;
+    String out = maskAll(text);
+    long count = masked - before;
+    masked = before;
+    return new Masking(out, count);
+  }
+
+  private String maskAll(String text) {
     long[] present = triggers.find(text.toLowerCase(Locale.ROOT));
     String out = text;
     for (int i = 0; i < rules.size(); i++) {

@@ -42,6 +42,21 @@ class SecretMaskerTest {
   }
 
   @Test
+  void aTextMetAgainIsMaskedAndCountedAgain() {
+    SecretMasker once = masker();
+    SecretMasker repeated = masker();
+    for (Planted p : PLANTED) {
+      String first = once.mask(p.line());
+      for (int i = 0; i < 3; i++) {
+        assertThat(repeated.mask(p.line())).isEqualTo(first);
+      }
+    }
+    assertThat(repeated.masked()).isEqualTo(3 * once.masked()).isPositive();
+    assertThat(repeated.mask("GET /health HTTP/1.1 200 12ms")).isEqualTo("GET /health HTTP/1.1 200 12ms");
+    assertThat(repeated.masked()).isEqualTo(3 * once.masked());
+  }
+
+  @Test
   void ordinaryLinesAreLeftAlone() {
     SecretMasker m = masker();
     for (String line : List.of(
