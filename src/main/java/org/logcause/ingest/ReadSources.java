@@ -86,6 +86,7 @@ public final class ReadSources {
     private final int tasks;
     private final List<SourceFiles.Skipped> skipped;
     private List<ScopeEvents.DayCount> eventsPerDay;
+    private long templateRows = -1;
 
     Ingested(Dataset<Row> records, Dataset<Row> events, Dataset<Row> quarantine, int tasks, List<SourceFiles.Skipped> skipped) {
       this.records = records;
@@ -130,13 +131,16 @@ public final class ReadSources {
       records.sparkSession().sparkContext().setJobDescription("ingest: per-file reader counts, events per day");
       // One aggregation, two answers: a row per file (the ranges of a split file add up) and a row per UTC day of the
       // events, which the plausible range is drawn from (ScopeEvents), instead of a second job over the records.
+      // ... and the template rows' count, a bound on the distinct masked messages (see templateRows).
       Column isFile = col("kind").equalTo(IngestSchema.FILE);
+      Column isEvent = col("kind").equalTo(IngestSchema.EVENT);
       List<Row> rows =
           records
-              .filter(isFile.or(col("kind").equalTo(IngestSchema.EVENT)))
+              .filter(col("kind").isin(IngestSchema.FILE, IngestSchema.EVENT, IngestSchema.TEMPLATE))
               .groupBy(isFile.alias("is_file"), functions.when(isFile, col("source")).alias("source"),
                   functions.when(isFile, col("file")).alias("file"),
-                  functions.when(functions.not(isFile), to_date(timestamp_micros(col("ts_micros")))).alias("date"))
+                  functions.when(isEvent, to_date(timestamp_micros(col("ts_micros")))).alias("date"),
+                  isEvent.alias("is_event"))
               .agg(sum("lines_read"), sum("bytes"), sum("events"), sum("continuation_lines"), sum("quarantined"),
                   sum("invalid_utf8_lines"), max("error"), sum("masked_values"), functions.count(lit(1)))
               .collectAsList();
@@ -146,15 +150,24 @@ public final class ReadSources {
           (Row r) -> org.apache.spark.unsafe.types.UTF8String.fromString(r.getString(1)))
           .thenComparing(r -> org.apache.spark.unsafe.types.UTF8String.fromString(r.getString(2)));
       for (Row r : rows.stream().filter(r -> r.getBoolean(0)).sorted(byName).toList()) {
-        stats.add(new FileStat(r.getString(1), r.getString(2), r.getLong(4), r.getLong(5), r.getLong(6),
-            r.getLong(7), r.getLong(8), r.getLong(9), r.getString(10), r.getLong(11), -1, 0, 0, -1));
+        stats.add(new FileStat(r.getString(1), r.getString(2), r.getLong(5), r.getLong(6), r.getLong(7),
+            r.getLong(8), r.getLong(9), r.getLong(10), r.getString(11), r.getLong(12), -1, 0, 0, -1));
       }
-      eventsPerDay = rows.stream().filter(r -> !r.getBoolean(0))
-          .map(r -> new ScopeEvents.DayCount(r.isNullAt(3) ? null : r.getDate(3).toLocalDate(), r.getLong(12)))
+      templateRows = rows.stream().filter(r -> !r.getBoolean(0) && !r.getBoolean(4)).mapToLong(r -> r.getLong(13)).sum();
+      eventsPerDay = rows.stream().filter(r -> r.getBoolean(4))
+          .map(r -> new ScopeEvents.DayCount(r.isNullAt(3) ? null : r.getDate(3).toLocalDate(), r.getLong(13)))
           .sorted(java.util.Comparator.comparing(ScopeEvents.DayCount::day,
               java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
           .toList();
       return stats;
+    }
+
+    /**
+     * The rows of {@link #templates}: at least the distinct masked messages (a task writes each of its keys once),
+     * counted by {@link #readerStats}; -1 before it.
+     */
+    public long templateRows() {
+      return templateRows;
     }
 
     /** The events per UTC day (a day null for an event without a time), earliest first; null before {@link #readerStats}. */

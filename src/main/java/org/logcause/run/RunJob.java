@@ -13,7 +13,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.logcause.attribution.Attribute;
 import org.logcause.attribution.core.Attributor;
 import org.logcause.attribution.core.CausalKnowledge;
@@ -109,8 +108,9 @@ public final class RunJob {
     boolean allAnalysed = plan.mode() instanceof RunPlan.Forensic f && f.to() == null && scoped.implausibleLines() == 0;
     Dataset<Row> messages = allAnalysed ? ingested.templates() : ingested.templates()
         .join(scoped.analysed().select(ClassifyEvents.TEMPLATE_KEY).distinct(), ClassifyEvents.TEMPLATE_KEY, "left_semi");
-    Dataset<Row> mapping = new MineTemplates(new TemplateMiner()).templates(messages).persist(StorageLevel.MEMORY_AND_DISK());
-    long templates = mapping.select("template").distinct().count();
+    MineTemplates.Mined mined = new MineTemplates(new TemplateMiner()).mine(messages, ingested.templateRows());
+    Dataset<Row> mapping = mined.mapping();
+    long templates = mined.templates();
     stages.add(stage.end(templates, String.format("%,d templates", templates)));
     // Not cached: each use scans the ingest cache (only the columns it needs) and joins the small mapping.
     Dataset<Row> templated = MineTemplates.apply(scoped.analysed(), mapping).select(Tables.EVENT_COLUMNS);

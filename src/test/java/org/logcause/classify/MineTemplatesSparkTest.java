@@ -44,6 +44,16 @@ class MineTemplatesSparkTest {
       }
       assertThat(one.stream().map(r -> r.getString(1)).distinct()).contains(
           "PacketResponder <*> for block <*> terminating", "session opened for user <*>", "session closed for user <*>");
+
+      // Mined on the driver (a small input): the same rows, the same columns, and the count of distinct templates.
+      MineTemplates.Mined onDriver = stage.mine(base, masked.size());
+      assertThat(onDriver.mapping().schema()).isEqualTo(stage.templates(base).schema());
+      assertThat(onDriver.mapping().orderBy(ClassifyEvents.MASKED).collectAsList()).isEqualTo(one);
+      assertThat(onDriver.templates()).isEqualTo(one.stream().map(r -> r.getString(1)).distinct().count());
+      MineTemplates.Mined distributed = stage.mine(base, MineTemplates.ON_DRIVER + 1);
+      assertThat(distributed.mapping().orderBy(ClassifyEvents.MASKED).collectAsList()).isEqualTo(one);
+      assertThat(distributed.templates()).isEqualTo(onDriver.templates());
+      distributed.mapping().unpersist();
     } finally {
       spark.conf().set("spark.sql.shuffle.partitions", before);
     }
