@@ -81,7 +81,9 @@ public final class ScopeEvents {
       span = span.and(ts.lt(f.to()));
       written = span;
     }
-    Map<String, long[]> outside = linesOutside(spark, events, isPlausible, written);
+    // Nothing to count (and no job) when every day the reader counted lies wholly inside what is written.
+    Map<String, long[]> outside = allInside(eventsPerDay, writtenRange(plausible)) ? new HashMap<>()
+        : linesOutside(spark, events, isPlausible, written);
     return new Scoped(events.filter(span), written, implausible(events.filter(functions.not(isPlausible)), plausible),
         plausible, outside);
   }
@@ -118,6 +120,45 @@ public final class ScopeEvents {
     long lowMicros = low.atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1_000_000L;
     long highMicros = high.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1_000_000L;
     return new Range(lowMicros - before, highMicros + after, "the bulk of the events");
+  }
+
+  /** The span the written events lie in: the plausible range, cut by the night, the window or the cutoff. */
+  Range writtenRange(Range plausible) {
+    long from = plausible.from();
+    long to = plausible.to();
+    RunPlan.Mode mode = settings.mode();
+    if (mode instanceof RunPlan.Nightly n) {
+      from = Math.max(from, n.fromMicros());
+      to = Math.min(to, n.toMicros());
+    } else if (mode instanceof RunPlan.Forensic f && f.windowed()) {
+      from = Math.max(from, f.from());
+      to = Math.min(to, f.to());
+    } else if (mode instanceof RunPlan.Forensic f && f.to() != null) {
+      to = Math.min(to, f.to());
+    }
+    return new Range(from, to, plausible.basis());
+  }
+
+  private static final long DAY_MICROS = 86_400_000_000L;
+
+  /**
+   * Whether every event of these days lies in {@code range}: each day with events lies wholly inside it (events
+   * without a time are never counted outside). False when the days were not counted.
+   */
+  static boolean allInside(List<DayCount> days, Range range) {
+    if (days == null) {
+      return false;
+    }
+    for (DayCount d : days) {
+      if (d.day() == null || d.events() == 0) {
+        continue;
+      }
+      long start = d.day().atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1_000_000L;
+      if (start < range.from() || start + DAY_MICROS > range.to()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The events dated outside the plausible range, as quarantine rows (one per event, with its line count). */

@@ -42,6 +42,25 @@ class ScopeEventsTest {
   }
 
   @Test
+  void linesOutsideAreCountedOnlyWhenADayReachesOutOfWhatIsWritten() {
+    List<ScopeEvents.DayCount> days = List.of(day(null, 5), day("2024-06-20", 900), day("2024-06-21", 300));
+    ScopeEvents.Range all = scope.plausibleRange(days);
+    assertThat(ScopeEvents.allInside(days, scope.writtenRange(all))).isTrue();
+    List<ScopeEvents.DayCount> stray = List.of(day("1970-01-01", 1), day("2024-06-20", 900), day("2024-06-21", 300));
+    assertThat(ScopeEvents.allInside(stray, scope.writtenRange(scope.plausibleRange(stray)))).isFalse();
+    assertThat(ScopeEvents.allInside(null, all)).isFalse();
+
+    // a window, a night or a cutoff inside a day: that day reaches out of it
+    ScopeEvents windowed = new ScopeEvents(new ScopeEvents.Settings("run", new RunPlan.Forensic("forensic",
+        micros("2024-06-20") + DAY / 2, micros("2024-06-22"), 0, false), new JobSpec.Limits(null, null, "2d", "1d")));
+    ScopeEvents.Range window = windowed.writtenRange(windowed.plausibleRange(days));
+    assertThat(window.from()).isEqualTo(micros("2024-06-20") + DAY / 2);
+    assertThat(window.to()).isEqualTo(micros("2024-06-22"));
+    assertThat(ScopeEvents.allInside(days, window)).isFalse();
+    assertThat(ScopeEvents.allInside(List.of(day("2024-06-21", 300)), window)).isTrue();
+  }
+
+  @Test
   void noEventsNoLimit() {
     ScopeEvents.Range r = scope.plausibleRange(List.of());
     assertThat(r.basis()).isEqualTo("no events");
