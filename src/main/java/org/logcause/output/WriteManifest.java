@@ -35,7 +35,7 @@ public final class WriteManifest {
     String json = manifest.toJson();
     spark.sparkContext().setJobDescription("write " + Tables.RUN_MANIFEST);
     Dataset<String> one = spark.createDataset(List.of(json.replace('\n', ' ')), Encoders.STRING());
-    tables.apply(spark, spark.read().schema(schema(spark)).json(one).coalesce(1), Tables.RUN_MANIFEST);
+    tables.apply(spark, spark.read().schema(SCHEMA).json(one).coalesce(1), Tables.RUN_MANIFEST);
     writeText(spark, new Path(commit.path(Tables.MANIFEST_JSON)), json);
     if (plan.mode() instanceof RunPlan.Nightly) {
       writeText(spark, new Path(commit.path(MANIFESTS + "/" + plan.runId() + ".json")), json);
@@ -43,11 +43,29 @@ public final class WriteManifest {
   }
 
   /**
-   * The manifest table's schema, the same for every run: inferred once from a manifest with one entry in every list
-   * and a value in every field (inferred from a real manifest, an empty list or a null field would change the type
-   * from run to run, and nights written with different types could not be read together).
+   * The manifest table's schema, the same for every run, as Spark infers it from {@link #inferred}: written out here
+   * because inferring it is a Spark job of its own in every run. {@code WriteManifestTest} keeps the two equal.
    */
-  static StructType schema(SparkSession spark) {
+  static final StructType SCHEMA = StructType.fromDDL(String.join(",",
+      "baseline STRING", "code_version STRING", "exit_code BIGINT",
+      "files ARRAY<STRUCT<bytes: BIGINT, continuation_lines: BIGINT, error: STRING, events: BIGINT, file: STRING, "
+          + "implausible_time: BIGINT, invalid_utf8_lines: BIGINT, lines_read: BIGINT, masked_values: BIGINT, "
+          + "out_of_window_lines: BIGINT, quarantined: BIGINT, reconciled: BOOLEAN, source: STRING>>",
+      "finished_at STRING", "job STRING", "masked_values BIGINT", "mode STRING", "plausible_from STRING",
+      "plausible_to STRING", "run_id STRING",
+      "skipped ARRAY<STRUCT<path: STRING, reason: STRING, source: STRING>>",
+      "sources ARRAY<STRUCT<events: BIGINT, file_errors: BIGINT, files: BIGINT, implausible_time: BIGINT, "
+          + "lines_read: BIGINT, masked_values: BIGINT, out_of_window_lines: BIGINT, quarantined: BIGINT, source: STRING>>",
+      "spec_hash STRING",
+      "stages ARRAY<STRUCT<rows: BIGINT, seconds: DOUBLE, stage: STRING>>",
+      "started_at STRING", "status STRING", "window_from STRING", "window_to STRING"));
+
+  /**
+   * The manifest table's schema as Spark infers it from a manifest with one entry in every list and a value in every
+   * field (inferred from a real manifest, an empty list or a null field would change the type from run to run, and
+   * nights written with different types could not be read together).
+   */
+  static StructType inferred(SparkSession spark) {
     RunManifest full = new RunManifest("r", "m", "j", "h", "v", "s", "f", "st", 0, "wf", "wt", "b", 0, "pf", "pt",
         List.of(new RunManifest.SourceEntry("s", 0, 0, 0, 0, 0, 0, 0, 0)),
         List.of(new RunManifest.FileEntry("s", "f", 0, 0, 0, 0, 0, 0, 0, 0, 0, true, "e")),
