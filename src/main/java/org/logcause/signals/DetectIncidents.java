@@ -64,10 +64,12 @@ public final class DetectIncidents {
         .and(hour(col("window_start")).isin(hoursOfDay(first, last, windowSeconds).toArray())));
     long historyWindows = past == null ? 0 : past.select("window_start").distinct().count();
     Dataset<Row> scored;
+    List<Row> onDriver = null;
     String baseline;
     if (historyWindows == 0) {
       // scored on the driver: the rows are already there, and the tables made from them are local relations
-      scored = spark.createDataFrame(detect.score(signals), DetectAnomalies.SCORED);
+      onDriver = detect.score(signals);
+      scored = spark.createDataFrame(onDriver, DetectAnomalies.SCORED);
       baseline = String.format(plan.mode() instanceof RunPlan.Forensic f && f.windowed()
           && baselineEnd == Math.floorDiv(f.from(), w) ? "the %d windows before the window" : "this run's first %d windows",
           baselineEnd - first) + (cut == null ? "" : String.format(", ended %d s before the first sustained change (%s on %s at %s)",
@@ -80,7 +82,7 @@ public final class DetectIncidents {
           : String.format("%,d windows of %d earlier nights, their incidents left out", historyWindows,
               past.select("date").distinct().count());
     }
-    WriteDetections.Tables tables = WriteDetections.apply(spark, scored, windowSeconds,
+    WriteDetections.Tables tables = WriteDetections.apply(spark, scored, onDriver, windowSeconds,
         GroupIncidents.of(plan.detection().grouping(), windowSeconds));
     return new Detections(tables, windowSeconds, baseline, scored, toMicros, build.templateCategories());
   }

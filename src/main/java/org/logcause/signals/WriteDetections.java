@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.logcause.signals.core.GroupIncidents;
 
 /**
@@ -45,12 +47,20 @@ public final class WriteDetections {
 
   private WriteDetections() {}
 
-  public static Tables apply(SparkSession spark, Dataset<Row> scored, int windowSeconds, GroupIncidents grouping) {
+  /**
+   * @param scored the scored rows ({@link DetectAnomalies#SCORED})
+   * @param onDriver the same rows when the driver holds them (scored there): their anomalies are then sorted here, not
+   *     by a Spark sort of a local relation (three jobs); null when {@code scored} is distributed
+   */
+  public static Tables apply(SparkSession spark, Dataset<Row> scored, List<Row> onDriver, int windowSeconds,
+      GroupIncidents grouping) {
     long w = windowSeconds * 1_000_000L;
     Dataset<Row> signals = scored.filter(col("kind").equalTo("signal")).select(
         col("component"), col("signal"), timestamp_micros(col("window").multiply(w)).alias("window_start"),
         lit(windowSeconds).alias("window_seconds"), col("value"), col("baseline"), col("score"));
-    List<Row> raw = DetectAnomalies.anomalies(scored).orderBy("component", "signal", "onset").collectAsList();
+    List<Row> raw = onDriver == null
+        ? DetectAnomalies.anomalies(scored).orderBy("component", "signal", "onset").collectAsList()
+        : anomaliesInOrder(onDriver);
     List<GroupIncidents.Item> items = new ArrayList<>();
     Map<String, Row> byId = new HashMap<>();
     for (Row r : raw) {
@@ -82,6 +92,15 @@ public final class WriteDetections {
         col("incident_id"), timestamp_micros(col("start_us")).alias("start"), timestamp_micros(col("end_us")).alias("end"),
         col("components"), col("severity"), col("anomalies"));
     return new Tables(signals, anomalies, incidentTable, items.size(), incidents);
+  }
+
+  /** The anomaly rows among scored rows, in Spark's order of {@code orderBy("component", "signal", "onset")}. */
+  static List<Row> anomaliesInOrder(List<Row> scored) {
+    return scored.stream().filter(r -> "anomaly".equals(r.getString(0)))
+        .sorted(Comparator.comparing((Row r) -> UTF8String.fromString(r.getString(1)))
+            .thenComparing(r -> UTF8String.fromString(r.getString(2)))
+            .thenComparing(r -> r.isNullAt(7) ? null : r.getLong(7), Comparator.nullsFirst(Comparator.naturalOrder())))
+        .toList();
   }
 
   static String id(String text) {
