@@ -77,6 +77,9 @@ public final class ReadSources {
   /** Spark setting: the byte size of the ranges a large file is read in (default: see {@link #splitBytes}). */
   public static final String SPLIT_BYTES = "spark.logcause.ingest.splitBytes";
 
+  /** Events with a time: how many, how many matched no rule, the first and last (epoch microseconds). */
+  public record TimedEvents(long events, long unknown, long fromMicros, long toMicros) {}
+
   /** The ingest result: both tables, and the per-file accounting (computed on demand, one small row per file). */
   public static final class Ingested {
     private final Dataset<Row> records;
@@ -87,8 +90,12 @@ public final class ReadSources {
     private final List<SourceFiles.Skipped> skipped;
     private List<ScopeEvents.DayCount> eventsPerDay;
     private long templateRows = -1;
+    private TimedEvents timedEvents;
+
+    private final boolean classified;
 
     Ingested(Dataset<Row> records, Dataset<Row> events, Dataset<Row> quarantine, int tasks, List<SourceFiles.Skipped> skipped) {
+      this.classified = java.util.Arrays.asList(records.columns()).contains("category");
       this.records = records;
       this.events = events;
       this.quarantine = quarantine;
@@ -142,7 +149,11 @@ public final class ReadSources {
                   functions.when(isEvent, to_date(timestamp_micros(col("ts_micros")))).alias("date"),
                   isEvent.alias("is_event"))
               .agg(sum("lines_read"), sum("bytes"), sum("events"), sum("continuation_lines"), sum("quarantined"),
-                  sum("invalid_utf8_lines"), max("error"), sum("masked_values"), functions.count(lit(1)))
+                  sum("invalid_utf8_lines"), max("error"), sum("masked_values"), functions.count(lit(1)),
+                  // ... and per day, the events' first and last time and those no rule matched (see timedEvents)
+                  functions.min("ts_micros"), max("ts_micros"), classified
+                      ? functions.count(functions.when(col("category").equalTo(org.logcause.classify.CountClassified.UNKNOWN), 1))
+                      : lit(null).cast("long"))
               .collectAsList();
       List<FileStat> stats = new ArrayList<>();
       // one row per file: sorted here, as Spark orders strings, rather than by another job
@@ -154,6 +165,10 @@ public final class ReadSources {
             r.getLong(8), r.getLong(9), r.getLong(10), r.getString(11), r.getLong(12), -1, 0, 0, -1));
       }
       templateRows = rows.stream().filter(r -> !r.getBoolean(0) && !r.getBoolean(4)).mapToLong(r -> r.getLong(13)).sum();
+      List<Row> days = rows.stream().filter(r -> r.getBoolean(4) && !r.isNullAt(3)).toList();
+      timedEvents = !classified ? null : new TimedEvents(days.stream().mapToLong(r -> r.getLong(13)).sum(),
+          days.stream().mapToLong(r -> r.getLong(16)).sum(), days.stream().mapToLong(r -> r.getLong(14)).min().orElse(0),
+          days.stream().mapToLong(r -> r.getLong(15)).max().orElse(0));
       eventsPerDay = rows.stream().filter(r -> r.getBoolean(4))
           .map(r -> new ScopeEvents.DayCount(r.isNullAt(3) ? null : r.getDate(3).toLocalDate(), r.getLong(13)))
           .sorted(java.util.Comparator.comparing(ScopeEvents.DayCount::day,
@@ -168,6 +183,14 @@ public final class ReadSources {
      */
     public long templateRows() {
       return templateRows;
+    }
+
+    /**
+     * The events with a time, counted by {@link #readerStats} (null before it, or when the events were not
+     * classified): how many, how many matched no rule, the first and last time (0 and 0 when there is none).
+     */
+    public TimedEvents timedEvents() {
+      return timedEvents;
     }
 
     /** The events per UTC day (a day null for an event without a time), earliest first; null before {@link #readerStats}. */

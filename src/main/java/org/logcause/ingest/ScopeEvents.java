@@ -33,10 +33,12 @@ public final class ScopeEvents {
 
   /**
    * The scope: the events analysed, the predicate of those written, the implausible events as quarantine rows, the
-   * plausible range, and per file ({@code source \0 file}) the lines outside the window and those implausible.
+   * plausible range, per file ({@code source \0 file}) the lines outside the window and those implausible, and
+   * whether the events analysed are known to be every event with a time (an unwindowed forensic run whose every
+   * counted day is plausible): what the reader counted of those is then what the analysed events hold.
    */
   public record Scoped(Dataset<Row> analysed, Column written, Dataset<Row> implausible, Range plausible,
-      Map<String, long[]> outside) {
+      Map<String, long[]> outside, boolean everyTimedEvent) {
     public long outOfWindowLines() {
       return outside.values().stream().mapToLong(v -> v[0]).sum();
     }
@@ -84,8 +86,10 @@ public final class ScopeEvents {
     // Nothing to count (and no job) when every day the reader counted lies wholly inside what is written.
     Map<String, long[]> outside = allInside(eventsPerDay, writtenRange(plausible)) ? new HashMap<>()
         : linesOutside(spark, events, isPlausible, written);
+    boolean everyTimedEvent = mode instanceof RunPlan.Forensic f && !f.windowed() && f.to() == null
+        && allInside(eventsPerDay, plausible);
     return new Scoped(events.filter(span), written, implausible(events.filter(functions.not(isPlausible)), plausible),
-        plausible, outside);
+        plausible, outside, everyTimedEvent);
   }
 
   /**

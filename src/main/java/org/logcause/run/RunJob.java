@@ -98,7 +98,11 @@ public final class RunJob {
     stages.add(stage.end(sum(reader, FileStat::events), ingestLine(reader, ingested, scoped)));
 
     stage = progress.begin("classify");
-    CountClassified.Counts classified = new CountClassified().apply(scoped.analysed());
+    // When the events analysed are every event with a time, the reader's aggregation already counted them: no job.
+    ReadSources.TimedEvents timed = ingested.timedEvents();
+    CountClassified.Counts classified = scoped.everyTimedEvent() && timed != null
+        ? new CountClassified.Counts(timed.events(), timed.unknown(), timed.fromMicros(), timed.toMicros())
+        : new CountClassified().apply(scoped.analysed());
     stages.add(stage.end(classified.events(), String.format("%,d events classified, %,d matched no rule",
         classified.events(), classified.unknown())));
 

@@ -80,6 +80,52 @@ class IngestEndToEndTest {
     outcome = run(out);
   }
 
+  /**
+   * What the reader's aggregation counts of the events with a time is what the classify stage's pass over them
+   * counts, and the scope says so only when an unwindowed forensic run analyses every one of them.
+   */
+  @Test
+  void theReadersCountOfTimedEventsIsTheClassifyStagesCount() throws IOException {
+    Path count = dir.resolve("count");
+    Files.createDirectories(count);
+    Files.writeString(count.resolve("pg.log"), PG);
+    Files.writeString(count.resolve("app.jsonl"), APP + """
+        {"timestamp":"2024-06-20T14:05:00.000Z","level":"ERROR","message":"frobnicated 3 widgets"}
+        {"timestamp":"2024-06-20T14:06:00.000Z","level":"WARN","message":"quux blorp"}
+        """);
+    Files.writeString(count.resolve("job.yaml"), """
+        job: count
+        sources:
+          - {name: pg, component: db, format: postgres, path: pg.log, options: {log_line_prefix: "%m [%p] %q%u@%d "}}
+          - {name: app, component: app, format: json, path: app.jsonl}
+        """);
+    var job = JobSpecLoader.load(count.resolve("job.yaml"));
+    ReadSources.Ingested ingested = new ReadSources(job, "count")
+        .classifyingWith(org.logcause.classify.core.Rules.withOverrides(job.spec().rules())).apply(spark);
+    try {
+      ingested.readerStats();
+      var pass = new org.logcause.classify.CountClassified().apply(ingested.events().filter(col("ts").isNotNull()));
+      ReadSources.TimedEvents timed = ingested.timedEvents();
+      assertThat(timed.events()).isGreaterThan(5).isEqualTo(pass.events());
+      assertThat(timed.unknown()).isGreaterThan(0).isEqualTo(pass.unknown());
+      assertThat(timed.fromMicros()).isEqualTo(pass.fromMicros());
+      assertThat(timed.toMicros()).isGreaterThan(timed.fromMicros()).isEqualTo(pass.toMicros());
+
+      var limits = job.spec().limits();
+      var whole = new ScopeEvents(new ScopeEvents.Settings("count",
+          new org.logcause.plan.RunPlan.Forensic("forensic", null, null, 0, false), limits))
+          .apply(spark, ingested.events(), ingested.eventsPerDay());
+      assertThat(whole.everyTimedEvent()).isTrue();
+      assertThat(whole.analysed().count()).isEqualTo(timed.events());
+      var cut = new ScopeEvents(new ScopeEvents.Settings("count",
+          new org.logcause.plan.RunPlan.Forensic("forensic", null, timed.toMicros(), 0, false), limits))
+          .apply(spark, ingested.events(), ingested.eventsPerDay());
+      assertThat(cut.everyTimedEvent()).isFalse();
+    } finally {
+      ingested.release();
+    }
+  }
+
   static RunJob.Outcome run(Path target) {
     var job = JobSpecLoader.load(dir.resolve("job.yaml"));
     return new RunJob(job, org.logcause.plan.RunPlan.forensic(job, target.toString()),
