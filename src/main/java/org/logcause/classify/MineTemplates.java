@@ -92,7 +92,7 @@ public final class MineTemplates {
   public record Mined(Dataset<Row> mapping, long templates) {}
 
   /**
-   * Below this many masked messages, they are mined on the driver: one Spark job (their distinct) instead of six, and
+   * Below this many masked messages, they are mined on the driver: one Spark job (collecting them) instead of six, and
    * a mapping held on the driver, which every later join broadcasts without a job of its own. A masked message keeps at
    * most 4,000 characters: the driver holds at most some 160 MB of them, and usually a few hundred kilobytes.
    */
@@ -107,8 +107,9 @@ public final class MineTemplates {
       Dataset<Row> mapping = templates(messages).persist(StorageLevel.MEMORY_AND_DISK());
       return new Mined(mapping, mapping.select("template").distinct().count());
     }
-    List<String> distinct = messages.select(ClassifyEvents.MASKED).where(col(ClassifyEvents.MASKED).isNotNull())
-        .distinct().as(Encoders.STRING()).collectAsList();
+    // collected as they are (at most atMost rows, a task's keys once each) and made distinct here: no shuffle
+    java.util.Set<String> distinct = new java.util.HashSet<>(messages.select(ClassifyEvents.MASKED)
+        .where(col(ClassifyEvents.MASKED).isNotNull()).as(Encoders.STRING()).collectAsList());
     Map<String, List<String>> groups = new TreeMap<>();
     for (String masked : distinct) {
       groups.computeIfAbsent(TemplateMiner.groupOf(masked), g -> new ArrayList<>()).add(masked);
