@@ -13,7 +13,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 import org.logcause.signals.core.Signals;
 
 /**
@@ -60,20 +59,21 @@ public final class BuildSignals {
 
   /**
    * Rows of {@link #ROWS}, collected to the driver: one per component × signal × window with data, so their number
-   * grows with the span and the number of series, not with the lines. The category and template counts come from
-   * {@link #counts} (one aggregation); two more read the events: the access log's requests and gauges, the
-   * slow-query durations.
+   * grows with the span and the number of series, not with the lines. Four small aggregations, one scan of the events
+   * each: per category (its counts, the error ratio and crashes from the same rows), per severe template, the access
+   * log's requests and gauges, the slow-query durations.
    *
-   * @param counts the per-category and per-template counts of the same events
    * @param events the events, with or without their template
+   * @param templated the same events with {@code template_id}: read only for the template counts, so the other
+   *     signals do not pay for attaching templates
    */
-  public List<Row> collect(Counts counts, Dataset<Row> events) {
+  public List<Row> collect(List<Row> perCategory, Dataset<Row> events, Dataset<Row> templated) {
     Dataset<Row> e = windowed(events, col("message"), col("attributes"));
     List<Row> out = new ArrayList<>();
 
     // Categories, crashes and the error ratio from the same per-category counts, summed per component and window here.
     Map<List<Object>, long[]> perWindow = new LinkedHashMap<>(); // errors and events per component and window
-    for (Row r : counts.perCategory()) {
+    for (Row r : perCategory) {
       Object component = r.get(0);
       Object window = r.get(1);
       long n = r.getLong(3);
@@ -89,10 +89,14 @@ public final class BuildSignals {
     perWindow.forEach((key, sums) -> out.add(RowFactory.create(key.get(0), Signals.ERROR_RATIO, GAUGE, key.get(1),
         (double) sums[0] / (double) sums[1])));
 
-    for (Row r : counts.perTemplate()) {
-      out.add(RowFactory.create(r.get(0), r.get(1), COUNT, r.get(2), r.get(3)));
-      if (!r.isNullAt(4)) templateCategories.merge(r.getString(1), r.getString(4), (a, b) -> a.compareTo(b) >= 0 ? a : b);
-    }
+    windowed(templated.filter(col("severity").isin("critical", "high", "medium")), col("template_id"))
+        .groupBy(col("component"), concat(lit(Signals.TEMPLATE), col("template_id")).alias("signal"), col("window"))
+        .agg(count(lit(1)).cast("double").alias("value"), max(col("category")).alias("category"))
+        .collectAsList()
+        .forEach(r -> {
+          out.add(RowFactory.create(r.get(0), r.get(1), COUNT, r.get(2), r.get(3)));
+          if (!r.isNullAt(4)) templateCategories.merge(r.getString(1), r.getString(4), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        });
 
     Dataset<Row> access = e.filter(col("format").equalTo("access"))
         .withColumn("client", col("attributes").getItem("client_ip"))
@@ -147,61 +151,21 @@ public final class BuildSignals {
     return out;
   }
 
-  /** Columns of a {@link Counts#perCategory} row: component, window, category, then these counts. */
+  /** Columns of a {@link #categoryCounts} row: component, window, category, then these counts. */
   static final int CATEGORY_EVENTS = 3;
   static final int CATEGORY_REQUESTS = 6;
 
-  /** Templates whose events are counted as signals of their own ({@code template:<id>}). */
-  private static final String[] SEVERE = {"critical", "high", "medium"};
-
   /**
-   * Per component × window: per category, the events, those logged at ERROR or FATAL, the crashes and the access-log
-   * lines among them (component, window, category, n, errors, crashes, requests); per template of a severe event,
-   * its events and their category (component, {@code template:<id>}, window, count as a double, the greatest
-   * category). The category signals, the error ratio, the forensic baseline's first-change search and the template
-   * signals all read them.
+   * Events per component × window × category, with those logged at ERROR or FATAL, the crashes and the access-log
+   * lines among them: one aggregation, collected (rows grow with the span and the components, not the lines). The
+   * category signals, the error ratio and the forensic baseline's first-change search all read it.
    */
-  public record Counts(List<Row> perCategory, List<Row> perTemplate) {}
-
-  /**
-   * {@link Counts} of the events, from one aggregation (per component, window, category and severe template),
-   * collected (rows grow with the span, the components and the templates, not the lines) and summed on the driver.
-   *
-   * @param templated the events with their {@code template_id}
-   */
-  public static Counts counts(Dataset<Row> templated, int windowSeconds) {
-    Column severe = coalesce(col("severity").isin((Object[]) SEVERE), lit(false));
-    List<Row> rows = windowed(templated, new Column[] {severe.alias("severe"), when(severe, col("template_id")).alias("tid")},
-        windowSeconds)
-        .groupBy(col("component"), col("window"), col("category"), col("severe"), col("tid"))
+  public static List<Row> categoryCounts(Dataset<Row> events, int windowSeconds) {
+    return windowed(events, new Column[0], windowSeconds).groupBy(col("component"), col("window"), col("category"))
         .agg(count(lit(1)).alias("n"), count(when(col("level").isin("ERROR", "FATAL"), 1)).alias("errors"),
             count(when(col("subcategory").equalTo(Signals.CRASH_SUBCATEGORY), 1)).alias("crashes"),
             count(when(col("format").equalTo("access"), 1)).alias("requests"))
         .collectAsList();
-    // a row: component 0, window 1, category 2, severe 3, template 4, n 5, errors 6, crashes 7, requests 8
-    Map<List<Object>, long[]> perCategory = new LinkedHashMap<>();
-    Map<List<Object>, Object[]> perTemplate = new LinkedHashMap<>(); // count, greatest category
-    for (Row r : rows) {
-      long[] c = perCategory.computeIfAbsent(java.util.Arrays.asList(r.get(0), r.get(1), r.get(2)), k -> new long[4]);
-      for (int i = 0; i < 4; i++) {
-        c[i] += r.getLong(5 + i);
-      }
-      if (r.getBoolean(3)) {
-        Object signal = r.isNullAt(4) ? null : Signals.TEMPLATE + r.getString(4);
-        Object[] t = perTemplate.computeIfAbsent(java.util.Arrays.asList(r.get(0), signal, r.get(1)), k -> new Object[] {0L, null});
-        t[0] = (Long) t[0] + r.getLong(5);
-        String category = r.getString(2);
-        if (category != null && (t[1] == null
-            || UTF8String.fromString(category).compareTo(UTF8String.fromString((String) t[1])) > 0)) {
-          t[1] = category; // Spark's max: the greatest in UTF-8 byte order, nulls aside
-        }
-      }
-    }
-    List<Row> categories = new ArrayList<>(perCategory.size());
-    perCategory.forEach((k, c) -> categories.add(RowFactory.create(k.get(0), k.get(1), k.get(2), c[0], c[1], c[2], c[3])));
-    List<Row> templates = new ArrayList<>(perTemplate.size());
-    perTemplate.forEach((k, t) -> templates.add(RowFactory.create(k.get(0), k.get(1), k.get(2), (double) (Long) t[0], t[1])));
-    return new Counts(categories, templates);
   }
 
   private Dataset<Row> windowed(Dataset<Row> events, Column... more) {

@@ -50,15 +50,15 @@ public final class DetectIncidents {
     long first = Math.floorDiv(fromMicros, w);
     long last = Math.floorDiv(toMicros, w);
     long baselineEnd = plan.baselineEndWindow(first, last, w);
-    // One aggregation serves the first-change search, the category signals and the template signals.
-    BuildSignals.Counts counts = BuildSignals.counts(templated, windowSeconds);
+    // One aggregation serves the first-change search and the category signals.
+    List<Row> perCategory = BuildSignals.categoryCounts(events, windowSeconds);
     Cut cut = history == null && plan.baseline() instanceof RunPlan.StartOfData
-        ? firstChange(counts.perCategory(), first, last, baselineEnd, windowSeconds) : null;
+        ? firstChange(perCategory, first, last, baselineEnd, windowSeconds) : null;
     if (cut != null) {
       baselineEnd = cut.baselineEnd();
     }
     BuildSignals build = new BuildSignals(windowSeconds, baselineEnd * w);
-    List<Row> signals = build.collect(counts, events);
+    List<Row> signals = build.collect(perCategory, events, templated);
     DetectAnomalies detect = new DetectAnomalies(first, last, baselineEnd, AnomalyFinder.Settings.of(plan.detection()));
     Dataset<Row> past = history == null ? null : history.filter(col("window_seconds").equalTo(windowSeconds)
         .and(hour(col("window_start")).isin(hoursOfDay(first, last, windowSeconds).toArray())));
@@ -96,7 +96,7 @@ public final class DetectIncidents {
    * {@code lead_in} before it; null when there is none or it would not shorten the baseline. The baseline keeps at
    * least {@code cold_start_windows} windows.
    *
-   * @param perCategory {@link BuildSignals.Counts#perCategory} rows
+   * @param perCategory {@link BuildSignals#categoryCounts} rows
    */
   private Cut firstChange(List<Row> perCategory, long first, long last, long baselineEnd, int windowSeconds) {
     var b = plan.detection().baseline();

@@ -1,12 +1,6 @@
 package org.logcause.signals;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.floor;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.unix_micros;
-import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.percentile;
@@ -19,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -27,7 +20,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
-import org.logcause.signals.core.Signals;
 import org.logcause.support.SharedSpark;
 
 class BuildSignalsSparkTest {
@@ -96,60 +88,12 @@ class BuildSignalsSparkTest {
         request(23, "10.0.0.2", "/y", 200, 5), request(24, null, "/y", 200, 5)), schema).repartition(3);
     long window = 1_700_000_020L / 10;
     List<Row> rows = new BuildSignals(10, 1_700_000_010_000_000L)
-        .collect(BuildSignals.counts(events, 10), events);
+        .collect(BuildSignals.categoryCounts(events, 10), events, events);
     Map<String, Double> at = new HashMap<>();
     rows.stream().filter(r -> r.getLong(3) == window).forEach(r -> at.put(r.getString(1), r.getDouble(4)));
     assertThat(at).containsEntry("requests", 4.0).containsEntry("clients", 2.0)
         .containsEntry("new_client_share", 0.5) // the new client and the one without an address
         .containsEntry("retry_share", 0.25) // the known client asking again 1 s after its 500
         .containsEntry("category:server_error", 1.0);
-  }
-
-  /**
-   * The one aggregation's counts are those of two aggregations on their own: per category (events, errors, crashes,
-   * requests) and per template of a severe event (its events, the greatest category), on events of every kind,
-   * change records counted on their target, and categories that sort differently in UTF-8 and UTF-16.
-   */
-  @Test
-  void categoryAndTemplateCountsFromOneAggregation() {
-    SparkSession spark = SharedSpark.get();
-    StructType schema = new StructType().add("component", DataTypes.StringType).add("ts", DataTypes.TimestampType)
-        .add("format", DataTypes.StringType).add("level", DataTypes.StringType).add("category", DataTypes.StringType)
-        .add("subcategory", DataTypes.StringType).add("severity", DataTypes.StringType).add("message", DataTypes.StringType)
-        .add("attributes", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
-        .add("template_id", DataTypes.StringType);
-    String[] formats = {"access", "postgres", "changes", "app"};
-    String[] levels = {"INFO", "ERROR", "FATAL", "WARN", null};
-    String[] categories = {"timeout", "lock", "\uFF01x", "\uD83D\uDE00x", null};
-    String[] severities = {"critical", "high", "medium", "low", "info", null};
-    Random random = new Random(11);
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 3000; i++) {
-      String format = formats[random.nextInt(formats.length)];
-      Map<String, String> attributes = new HashMap<>();
-      if (format.equals("changes") && random.nextBoolean()) attributes.put("target", "db" + random.nextInt(2));
-      rows.add(RowFactory.create("c" + random.nextInt(3), new Timestamp(1_700_000_000_000L + random.nextInt(120_000)),
-          format, levels[random.nextInt(levels.length)], categories[random.nextInt(categories.length)],
-          random.nextInt(10) == 0 ? Signals.CRASH_SUBCATEGORY : null, severities[random.nextInt(severities.length)],
-          "m", scala.jdk.javaapi.CollectionConverters.asScala(attributes), "t" + random.nextInt(6)));
-    }
-    Dataset<Row> events = spark.createDataFrame(rows, schema).repartition(4);
-    BuildSignals.Counts counts = BuildSignals.counts(events, 10);
-
-    Column component = when(col("format").equalTo("changes").and(col("attributes").getItem("target").isNotNull()),
-        col("attributes").getItem("target")).otherwise(col("component"));
-    Dataset<Row> windowed = events.withColumn("component", component)
-        .withColumn("window", floor(unix_micros(col("ts")).divide(10_000_000L)).cast("long"));
-    List<Row> perCategory = windowed.groupBy(col("component"), col("window"), col("category"))
-        .agg(count(lit(1)), count(when(col("level").isin("ERROR", "FATAL"), 1)),
-            count(when(col("subcategory").equalTo(Signals.CRASH_SUBCATEGORY), 1)), count(when(col("format").equalTo("access"), 1)))
-        .collectAsList();
-    List<Row> perTemplate = windowed.filter(col("severity").isin("critical", "high", "medium"))
-        .groupBy(col("component"), concat(lit(Signals.TEMPLATE), col("template_id")), col("window"))
-        .agg(count(lit(1)).cast("double"), max(col("category"))).collectAsList();
-    assertThat(perCategory).hasSizeGreaterThan(100);
-    assertThat(counts.perCategory()).containsExactlyInAnyOrderElementsOf(perCategory);
-    assertThat(perTemplate).hasSizeGreaterThan(100);
-    assertThat(counts.perTemplate()).containsExactlyInAnyOrderElementsOf(perTemplate);
   }
 }
