@@ -12,18 +12,21 @@ import java.util.List;
  * @param anomaly the detector of one series
  * @param baseline where each series' baseline comes from
  * @param grouping how anomalies become incidents
+ * @param impact the user-impact line an incident must cross where the job reads an access log
  * @param maxWindows most windows one run analyses; a longer span gets wider windows
  */
-public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, Integer maxWindows) implements Serializable {
+public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, Impact impact, Integer maxWindows)
+    implements Serializable {
   public Detection {
     anomaly = anomaly == null ? new Anomaly(null, null, null, null, null, null, null, null, null) : anomaly;
     baseline = baseline == null ? new Baseline(null, null, null, null, null, null, null) : baseline;
     grouping = grouping == null ? new Grouping(null, null, null, null, null, null) : grouping;
+    impact = impact == null ? new Impact(null, null, null, null, null, null, null, null, null) : impact;
     maxWindows = maxWindows == null ? 200_000 : maxWindows;
   }
 
   public static Detection defaults() {
-    return new Detection(null, null, null, null);
+    return new Detection(null, null, null, null, null);
   }
 
   /**
@@ -123,6 +126,37 @@ public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, I
     }
   }
 
+  /**
+   * The line between a degradation and an outage, judged per window of every component whose access log counts
+   * requests (see {@link org.logcause.signals.core.UserImpact}).
+   *
+   * @param required whether an incident must cross it (true); false: every sustained anomaly opens one, as without an
+   *     access log
+   * @param failureShare a window is bad when this share of its requests failed (0.05) ...
+   * @param failureFactor ... and at least this many times the baseline's share (3)
+   * @param latencyFactor or when its p95 latency is this many times the baseline's (2.5) ...
+   * @param latencyMarginMs ... and this many milliseconds above it (700)
+   * @param trafficLoss or when it served at most this share of the baseline's requests (0.5) ...
+   * @param minBaselineRequests ... of a baseline serving at least this many a window (5)
+   * @param badWindows bad windows ... (2)
+   * @param spanWindows ... among this many consecutive windows of one component make users hurt (3)
+   */
+  public record Impact(Boolean required, Double failureShare, Double failureFactor, Double latencyFactor,
+      Double latencyMarginMs, Double trafficLoss, Double minBaselineRequests, Integer badWindows, Integer spanWindows)
+      implements Serializable {
+    public Impact {
+      required = required == null || required;
+      failureShare = failureShare == null ? 0.05 : failureShare;
+      failureFactor = failureFactor == null ? 3.0 : failureFactor;
+      latencyFactor = latencyFactor == null ? 2.5 : latencyFactor;
+      latencyMarginMs = latencyMarginMs == null ? 700.0 : latencyMarginMs;
+      trafficLoss = trafficLoss == null ? 0.5 : trafficLoss;
+      minBaselineRequests = minBaselineRequests == null ? 5.0 : minBaselineRequests;
+      badWindows = badWindows == null ? 2 : badWindows;
+      spanWindows = spanWindows == null ? 3 : spanWindows;
+    }
+  }
+
   /** What is wrong with the section, each as "field: problem"; empty when it is valid. */
   List<String> problems() {
     List<String> p = new ArrayList<>();
@@ -152,6 +186,18 @@ public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, I
     positive(p, "detection.grouping.critical_score", grouping.criticalScore());
     positive(p, "detection.grouping.high_score", grouping.highScore());
     atLeast(p, "detection.grouping.critical_components", grouping.criticalComponents(), 1);
+    if (impact.failureShare() <= 0 || impact.failureShare() > 1) {
+      p.add("detection.impact.failure_share: must be above 0 and at most 1, cannot be: " + impact.failureShare());
+    }
+    atLeast(p, "detection.impact.failure_factor", impact.failureFactor(), 0);
+    atLeast(p, "detection.impact.latency_factor", impact.latencyFactor(), 0);
+    atLeast(p, "detection.impact.latency_margin_ms", impact.latencyMarginMs(), 0);
+    if (impact.trafficLoss() < 0 || impact.trafficLoss() >= 1) {
+      p.add("detection.impact.traffic_loss: must be at least 0 and below 1, cannot be: " + impact.trafficLoss());
+    }
+    atLeast(p, "detection.impact.min_baseline_requests", impact.minBaselineRequests(), 0);
+    atLeast(p, "detection.impact.bad_windows", impact.badWindows(), 1);
+    atLeast(p, "detection.impact.span_windows", impact.spanWindows(), impact.badWindows());
     atLeast(p, "detection.max_windows", maxWindows, 100);
     return p;
   }

@@ -124,8 +124,11 @@ public final class RunJob {
         .apply(spark, scoped.analysed(), templated, SignalHistory.read(spark, plan, commit.previous()),
             classified.fromMicros(), classified.toMicros());
     var found = detections.tables();
-    stages.add(stage.end(found.incidentList().size(), String.format("%,d anomalies, %d incidents (windows of %d s; baseline: %s)",
-        found.anomalyCount(), found.incidentList().size(), detections.windowSeconds(), detections.baseline())));
+    stages.add(stage.end(found.incidentList().size(), String.format("%,d anomalies, %d incidents%s (windows of %d s; baseline: %s)",
+        found.anomalyCount(), found.incidentList().size(), found.belowImpactLine() == 0 ? ""
+            : String.format(" and %d degradation%s below the user-impact line", found.belowImpactLine(),
+                found.belowImpactLine() == 1 ? "" : "s"),
+        detections.windowSeconds(), detections.baseline())));
 
     stage = progress.begin("attribute");
     spark.sparkContext().setJobDescription("attribute: hypotheses per incident");

@@ -83,7 +83,9 @@ public final class DetectIncidents {
               past.select("date").distinct().count());
     }
     WriteDetections.Tables tables = WriteDetections.apply(spark, scored, onDriver, windowSeconds,
-        GroupIncidents.of(plan.detection().grouping(), windowSeconds));
+        GroupIncidents.of(plan.detection().grouping(), windowSeconds),
+        org.logcause.signals.core.UserImpact.Settings.of(plan.detection().impact()),
+        historyWindows == 0 ? baselineEnd : Long.MAX_VALUE);
     return new Detections(tables, windowSeconds, baseline, scored, toMicros, build.templateCategories());
   }
 

@@ -21,6 +21,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.logcause.signals.core.GroupIncidents;
+import org.logcause.signals.core.Signals;
+import org.logcause.signals.core.UserImpact;
 
 /**
  * Shapes the detect stage's results into the {@code signals}, {@code anomalies} and {@code incidents} tables.
@@ -41,9 +43,13 @@ public final class WriteDetections {
       .add("components", DataTypes.createArrayType(DataTypes.StringType, false), false)
       .add("severity", DataTypes.StringType, false).add("anomalies", DataTypes.IntegerType, false);
 
-  /** The three tables. */
+  /**
+   * The three tables.
+   *
+   * @param belowImpactLine sustained anomalies grouped like an incident whose users were not hurt (degradations)
+   */
   public record Tables(Dataset<Row> signals, Dataset<Row> anomalies, Dataset<Row> incidents, int anomalyCount,
-      List<GroupIncidents.Incident> incidentList) {}
+      List<GroupIncidents.Incident> incidentList, int belowImpactLine) {}
 
   private WriteDetections() {}
 
@@ -51,9 +57,10 @@ public final class WriteDetections {
    * @param scored the scored rows ({@link DetectAnomalies#SCORED})
    * @param onDriver the same rows when the driver holds them (scored there): their anomalies are then sorted here, not
    *     by a Spark sort of a local relation (three jobs); null when {@code scored} is distributed
+   * @param baselineEnd the first window after the baseline's; {@link Long#MAX_VALUE} when earlier runs are the baseline
    */
   public static Tables apply(SparkSession spark, Dataset<Row> scored, List<Row> onDriver, int windowSeconds,
-      GroupIncidents grouping) {
+      GroupIncidents grouping, UserImpact.Settings impactLine, long baselineEnd) {
     long w = windowSeconds * 1_000_000L;
     Dataset<Row> signals = scored.filter(col("kind").equalTo("signal")).select(
         col("component"), col("signal"), timestamp_micros(col("window").multiply(w)).alias("window_start"),
@@ -69,7 +76,12 @@ public final class WriteDetections {
           r.getBoolean(10)));
       byId.put(id, r);
     }
-    List<GroupIncidents.Incident> incidents = grouping.apply(items);
+    List<GroupIncidents.Incident> grouped = grouping.apply(items);
+    List<GroupIncidents.Incident> incidents = grouped;
+    if (impactLine.required() && !grouped.isEmpty()) {
+      UserImpact impact = userImpact(scored, onDriver, impactLine, baselineEnd);
+      incidents = grouped.stream().filter(i -> impact.hurt(i.start(), i.end())).toList();
+    }
     Map<String, String> incidentOf = new HashMap<>();
     List<Row> incidentRows = new ArrayList<>();
     for (GroupIncidents.Incident i : incidents) {
@@ -91,7 +103,21 @@ public final class WriteDetections {
     Dataset<Row> incidentTable = spark.createDataFrame(incidentRows, INCIDENT_ROWS).select(
         col("incident_id"), timestamp_micros(col("start_us")).alias("start"), timestamp_micros(col("end_us")).alias("end"),
         col("components"), col("severity"), col("anomalies"));
-    return new Tables(signals, anomalies, incidentTable, items.size(), incidents);
+    return new Tables(signals, anomalies, incidentTable, items.size(), incidents, grouped.size() - incidents.size());
+  }
+
+  /** The edge's requests, answers by kind and p95 latency per window, from the scored signal rows. */
+  static UserImpact userImpact(Dataset<Row> scored, List<Row> onDriver, UserImpact.Settings line, long baselineEnd) {
+    List<String> needed = UserImpact.SIGNALS;
+    List<Row> rows = onDriver != null ? onDriver : scored.filter(col("kind").equalTo("signal")
+        .and(col("signal").isin(needed.toArray()))).collectAsList();
+    UserImpact impact = new UserImpact(line, baselineEnd);
+    for (Row r : rows) {
+      if ("signal".equals(r.getString(0)) && needed.contains(r.getString(2))) {
+        impact.add(r.getString(1), r.getString(2), r.getLong(3), r.getDouble(4), r.getDouble(5));
+      }
+    }
+    return impact;
   }
 
   /** The anomaly rows among scored rows, in Spark's order of {@code orderBy("component", "signal", "onset")}. */

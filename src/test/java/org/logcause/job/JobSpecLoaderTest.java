@@ -55,6 +55,23 @@ class JobSpecLoaderTest {
   }
 
   @Test
+  void theUserImpactLineHasDefaultsAndIsChecked() {
+    Detection.Impact line = JobSpecLoader.parse(VALID, "shop.yaml").detection().impact();
+    assertThat(line.required()).isTrue();
+    assertThat(line.failureShare()).isEqualTo(0.05);
+    assertThat(line.latencyFactor()).isEqualTo(2.5);
+    assertThat(line.latencyMarginMs()).isEqualTo(700.0);
+    JobSpec custom = JobSpecLoader.parse(VALID + "detection:\n  impact:\n    required: false\n    latency_margin_ms: 300\n",
+        "shop.yaml");
+    assertThat(custom.detection().impact().required()).isFalse();
+    assertThat(custom.detection().impact().latencyMarginMs()).isEqualTo(300.0);
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID + "detection:\n  impact:\n    failure_share: 5\n", "shop.yaml"))
+        .hasMessageContaining("detection.impact.failure_share: must be above 0 and at most 1, cannot be: 5.0");
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID + "detection:\n  impact:\n    bad_windows: 4\n", "shop.yaml"))
+        .hasMessageContaining("detection.impact.span_windows: must be at least 4, cannot be: 3");
+  }
+
+  @Test
   void rejectsAnUnknownKeyNamingItsPath() {
     assertThatThrownBy(() -> JobSpecLoader.parse(VALID.replace("clock_offset: -2.5s", "colour: red"), "shop.yaml"))
         .isInstanceOf(SpecException.class)
