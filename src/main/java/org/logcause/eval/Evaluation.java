@@ -36,7 +36,15 @@ public final class Evaluation {
   private Evaluation() {}
 
   /** One scored case: its labels and what the run produced. */
-  public record Case(Path dir, Labels labels, long events, long quarantined, Detection detection, Attribution attribution) {}
+  public record Case(Path dir, Labels labels, long events, long quarantined, Detection detection, Attribution attribution) {
+    /**
+     * The scenario's folder: a lab corpus's labels name only its family and seed ({@code dropped-index-6} for both
+     * the PostgreSQL and the MariaDB run of seed 6), its folder tells them apart.
+     */
+    public String name() {
+      return dir.getFileName().toString();
+    }
+  }
 
   /**
    * How the detect stage did on one case: incidents found, those overlapping the labelled window, and the onset
@@ -415,7 +423,7 @@ public final class Evaluation {
         Attribution a = c.attribution();
         if ((c.labels().rootCause() != null && a.rank() != 1) || !a.wrongMisleading().isEmpty() || !a.missedMisleading().isEmpty()
             || (c.labels().rootCause() == null && a.rootCauses() > 0)) {
-          misses.addObject().put("scenario", c.labels().scenario()).put("rank", a.rank()).put("top", a.top())
+          misses.addObject().put("scenario", c.name()).put("rank", a.rank()).put("top", a.top())
               .put("truth", c.labels().rootCause() == null ? null : c.labels().rootCause().category() + "@" + c.labels().rootCause().component())
               .put("wrong_misleading", String.join(",", a.wrongMisleading()))
               .put("missed_misleading", String.join(",", a.missedMisleading()));
@@ -440,14 +448,14 @@ public final class Evaluation {
       for (Case c : cases) {
         Attribution a = c.attribution();
         if (c.labels().rootCause() != null && a.rank() != 1) {
-          console.printf("miss: %s: truth %s@%s at rank %s, top %s%n", c.labels().scenario(), c.labels().rootCause().category(),
+          console.printf("miss: %s: truth %s@%s at rank %s, top %s%n", c.name(), c.labels().rootCause().category(),
               c.labels().rootCause().component(), a.rank() == 0 ? "none" : a.rank(), a.top());
         }
         if (!a.wrongMisleading().isEmpty()) {
-          console.printf("wrong MISLEADING: %s: %s%n", c.labels().scenario(), String.join(", ", a.wrongMisleading()));
+          console.printf("wrong MISLEADING: %s: %s%n", c.name(), String.join(", ", a.wrongMisleading()));
         }
         if (!a.missedMisleading().isEmpty()) {
-          console.printf("missed MISLEADING: %s: %s%n", c.labels().scenario(), String.join(", ", a.missedMisleading()));
+          console.printf("missed MISLEADING: %s: %s%n", c.name(), String.join(", ", a.missedMisleading()));
         }
       }
       if (Double.isFinite(seconds)) {
