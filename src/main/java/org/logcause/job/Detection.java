@@ -138,11 +138,11 @@ public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, I
    * @param latencyMarginMs ... and this many milliseconds above it (700)
    * @param trafficLoss or when it served at most this share of the baseline's requests (0.5) ...
    * @param minBaselineRequests ... of a baseline serving at least this many a window (5)
-   * @param badWindows bad windows ... (2)
-   * @param spanWindows ... among this many consecutive windows of one component make users hurt (3)
+   * @param badFor bad windows covering this long ... (20s: two of 10 s, one of a minute)
+   * @param within ... among consecutive windows covering this long, of one component, make users hurt (30s)
    */
   public record Impact(Boolean required, Double failureShare, Double failureFactor, Double latencyFactor,
-      Double latencyMarginMs, Double trafficLoss, Double minBaselineRequests, Integer badWindows, Integer spanWindows)
+      Double latencyMarginMs, Double trafficLoss, Double minBaselineRequests, String badFor, String within)
       implements Serializable {
     public Impact {
       required = required == null || required;
@@ -152,8 +152,22 @@ public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, I
       latencyMarginMs = latencyMarginMs == null ? 700.0 : latencyMarginMs;
       trafficLoss = trafficLoss == null ? 0.5 : trafficLoss;
       minBaselineRequests = minBaselineRequests == null ? 5.0 : minBaselineRequests;
-      badWindows = badWindows == null ? 2 : badWindows;
-      spanWindows = spanWindows == null ? 3 : spanWindows;
+      badFor = badFor == null ? "20s" : badFor;
+      within = within == null ? "30s" : within;
+    }
+
+    /** Bad windows of {@code windowSeconds} that make users hurt: those covering {@code bad_for}, at least one. */
+    public int badWindows(int windowSeconds) {
+      return (int) Math.max(1, ceilDiv(Durations.parse(badFor).toSeconds(), windowSeconds));
+    }
+
+    /** Consecutive windows the bad ones must fall in: those covering {@code within}, at least the bad ones. */
+    public int spanWindows(int windowSeconds) {
+      return (int) Math.max(badWindows(windowSeconds), ceilDiv(Durations.parse(within).toSeconds(), windowSeconds));
+    }
+
+    private static long ceilDiv(long a, long b) {
+      return -Math.floorDiv(-a, b);
     }
   }
 
@@ -196,8 +210,12 @@ public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, I
       p.add("detection.impact.traffic_loss: must be at least 0 and below 1, cannot be: " + impact.trafficLoss());
     }
     atLeast(p, "detection.impact.min_baseline_requests", impact.minBaselineRequests(), 0);
-    atLeast(p, "detection.impact.bad_windows", impact.badWindows(), 1);
-    atLeast(p, "detection.impact.span_windows", impact.spanWindows(), impact.badWindows());
+    duration(p, "detection.impact.bad_for", impact.badFor());
+    duration(p, "detection.impact.within", impact.within());
+    if (p.stream().noneMatch(x -> x.startsWith("detection.impact.bad_for") || x.startsWith("detection.impact.within"))
+        && Durations.parse(impact.within()).compareTo(Durations.parse(impact.badFor())) < 0) {
+      p.add("detection.impact.within: must be at least bad_for (" + impact.badFor() + "), cannot be: " + impact.within());
+    }
     atLeast(p, "detection.max_windows", maxWindows, 100);
     return p;
   }

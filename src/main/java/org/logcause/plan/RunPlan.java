@@ -203,6 +203,15 @@ public record RunPlan(String runId, String out, Mode mode, int windowSeconds, Ba
     var g = detection.grouping();
     out.printf("  incidents: opened by %d+ windows of errors, latency or slow queries; merged within %s; anomalies up to %s before join%n",
         g.minOpeningWindows(), g.mergeGap(), g.lookback());
+    var i = detection.impact();
+    if (i.required()) {
+      out.printf(Locale.ROOT, "  user impact: where an access log is read, an incident needs %s of bad windows within %s on one of its"
+          + " components (>= %.0f%% failed and %.1fx the baseline's share, or p95 >= %.1fx the baseline's and +%.0f ms, or <= %.0f%%"
+          + " of its requests); below that, a degradation%n", i.badFor(), i.within(), 100 * i.failureShare(), i.failureFactor(),
+          i.latencyFactor(), i.latencyMarginMs(), 100 * i.trafficLoss());
+    } else {
+      out.println("  user impact: not required (detection.impact.required: false)");
+    }
     out.printf("  snapshots kept: %d%n", keepRuns);
     out.flush();
   }

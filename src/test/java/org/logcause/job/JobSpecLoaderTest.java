@@ -67,8 +67,14 @@ class JobSpecLoaderTest {
     assertThat(custom.detection().impact().latencyMarginMs()).isEqualTo(300.0);
     assertThatThrownBy(() -> JobSpecLoader.parse(VALID + "detection:\n  impact:\n    failure_share: 5\n", "shop.yaml"))
         .hasMessageContaining("detection.impact.failure_share: must be above 0 and at most 1, cannot be: 5.0");
-    assertThatThrownBy(() -> JobSpecLoader.parse(VALID + "detection:\n  impact:\n    bad_windows: 4\n", "shop.yaml"))
-        .hasMessageContaining("detection.impact.span_windows: must be at least 4, cannot be: 3");
+    assertThatThrownBy(() -> JobSpecLoader.parse(VALID + "detection:\n  impact:\n    bad_for: 40s\n", "shop.yaml"))
+        .hasMessageContaining("detection.impact.within: must be at least bad_for (40s), cannot be: 30s");
+    // the line is in time: two bad windows of three at 10 s, one window at a minute
+    assertThat(line.badWindows(10)).isEqualTo(2);
+    assertThat(line.spanWindows(10)).isEqualTo(3);
+    assertThat(line.badWindows(60)).isEqualTo(1);
+    assertThat(line.spanWindows(60)).isEqualTo(1);
+    assertThat(line.badWindows(1)).isEqualTo(20);
   }
 
   @Test

@@ -115,6 +115,8 @@ class RunPlanTest {
     StringWriter out = new StringWriter();
     RunPlan.nightly(job, null, LocalDate.of(2026, 3, 2)).print(new PrintWriter(out));
     assertThat(out.toString()).contains("plan: run nightly-2026-03-02-", "mode: nightly, the UTC day 2026-03-02",
-        "windows: 60 s", "up to 5 earlier nights", "merged within 2m", "snapshots kept: 3");
+        "windows: 60 s", "up to 5 earlier nights", "merged within 2m", "snapshots kept: 3",
+        "user impact: where an access log is read, an incident needs 20s of bad windows within 30s",
+        ">= 5% failed and 3.0x the baseline's share, or p95 >= 2.5x the baseline's and +700 ms, or <= 50% of its requests");
   }
 }

@@ -38,9 +38,10 @@ public final class UserImpact {
   /** The line of the job spec's {@code detection.impact}. */
   public record Settings(boolean required, double failureShare, double failureFactor, double latencyFactor,
       double latencyMarginMs, double trafficLoss, double minBaselineRequests, int badWindows, int spanWindows) {
-    public static Settings of(org.logcause.job.Detection.Impact i) {
+    /** The spec's line in windows of {@code windowSeconds}. */
+    public static Settings of(org.logcause.job.Detection.Impact i, int windowSeconds) {
       return new Settings(i.required(), i.failureShare(), i.failureFactor(), i.latencyFactor(), i.latencyMarginMs(),
-          i.trafficLoss(), i.minBaselineRequests(), i.badWindows(), i.spanWindows());
+          i.trafficLoss(), i.minBaselineRequests(), i.badWindows(windowSeconds), i.spanWindows(windowSeconds));
     }
   }
 

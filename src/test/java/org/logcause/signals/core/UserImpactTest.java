@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.logcause.job.Detection;
 
 class UserImpactTest {
-  private static final UserImpact.Settings LINE = UserImpact.Settings.of(Detection.defaults().impact());
+  private static final UserImpact.Settings LINE = UserImpact.Settings.of(Detection.defaults().impact(), 10);
 
   /** An edge serving 100 requests a window, all served (benign), p95 500 ms, over windows 0..59. */
   private static UserImpact healthyEdge(UserImpact.Settings line) {
@@ -126,6 +126,16 @@ class UserImpactTest {
   }
 
   @Test
+  void theLineIsInTimeSoOneBadMinuteIsEnoughInWindowsOfAMinute() {
+    UserImpact tenSeconds = healthyEdge(LINE);
+    window(tenSeconds, "web", 31, 100, 60, 0, 0, 500);
+    assertThat(tenSeconds.hurt(30, 40)).as("10 s of failures").isFalse();
+    UserImpact minutes = healthyEdge(UserImpact.Settings.of(Detection.defaults().impact(), 60));
+    window(minutes, "web", 31, 100, 60, 0, 0, 500);
+    assertThat(minutes.hurt(30, 40)).as("a minute of failures").isTrue();
+  }
+
+  @Test
   void withoutAnAccessLogOrWhenNotRequiredEveryIncidentStands() {
     UserImpact noEdge = new UserImpact(LINE, 20);
     noEdge.add("db", "category:timeout", 31, 40, 0);
@@ -134,7 +144,7 @@ class UserImpactTest {
     assertThat(noEdge.hurt(30, 40)).isTrue();
 
     var off = new Detection.Impact(false, null, null, null, null, null, null, null, null);
-    UserImpact notRequired = healthyEdge(UserImpact.Settings.of(off));
+    UserImpact notRequired = healthyEdge(UserImpact.Settings.of(off, 10));
     assertThat(notRequired.judges()).isFalse();
     assertThat(notRequired.hurt(30, 40)).isTrue();
   }
