@@ -96,6 +96,7 @@ final class ForensicCommand implements Callable<Integer> {
           String.join(",", org.logcause.output.Tables.ALL.stream()
               .filter(t -> !t.equals(org.logcause.output.Tables.FINDINGS)).toList()), where, outcome.manifest().status());
       printSummary(console, outcome.attribution(), where);
+      printDegradations(console, outcome.degradations());
       return outcome.exitCode();
     } finally {
       console.flush();
@@ -116,6 +117,17 @@ final class ForensicCommand implements Callable<Integer> {
     }
     var pointer = org.logcause.output.OutputFolder.current(new org.apache.hadoop.conf.Configuration(), outDir);
     return pointer.map(p -> outDir + "/" + p.snapshot()).orElse(outDir);
+  }
+
+  /** The groups of anomalies the users did not feel: where they were, and that they are no incident. */
+  static void printDegradations(PrintWriter console, java.util.List<org.logcause.run.RunJob.Degradation> degradations) {
+    java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+        .withZone(java.time.ZoneOffset.UTC);
+    for (var d : degradations) {
+      console.printf("%ndegradation %s – %s UTC, components %s: below the user-impact line (detection.impact), no incident;"
+          + " its anomalies are in the anomalies table%n", f.format(java.time.Instant.ofEpochSecond(d.startMicros() / 1_000_000L)),
+          f.format(java.time.Instant.ofEpochSecond(d.endMicros() / 1_000_000L)), String.join(", ", d.components()));
+    }
   }
 
   /** The incident summary a responder reads first: root cause, misleading leads, where the draft is. */

@@ -72,7 +72,15 @@ public final class RunJob {
   }
 
   /** How the run ended, and where its numbers are. */
-  public record Outcome(int exitCode, RunManifest manifest, List<FileStat> files, List<Attributor.Result> attribution) {}
+  /**
+   * @param degradations groups of sustained anomalies whose users were not hurt: no incident (see
+   *     {@link org.logcause.signals.core.UserImpact})
+   */
+  public record Outcome(int exitCode, RunManifest manifest, List<FileStat> files, List<Attributor.Result> attribution,
+      List<Degradation> degradations) {}
+
+  /** A degradation's span (micros, end exclusive) and the components with anomalies in it. */
+  public record Degradation(long startMicros, long endMicros, List<String> components) {}
 
   public Outcome apply(SparkSession spark) {
     try (SnapshotCommit commit = SnapshotCommit.open(spark.sparkContext().hadoopConfiguration(), plan.out(),
@@ -124,11 +132,14 @@ public final class RunJob {
         .apply(spark, scoped.analysed(), templated, SignalHistory.read(spark, plan, commit.previous()),
             classified.fromMicros(), classified.toMicros());
     var found = detections.tables();
+    int degraded = found.degradations().size();
     stages.add(stage.end(found.incidentList().size(), String.format("%,d anomalies, %d incidents%s (windows of %d s; baseline: %s)",
-        found.anomalyCount(), found.incidentList().size(), found.belowImpactLine() == 0 ? ""
-            : String.format(" and %d degradation%s below the user-impact line", found.belowImpactLine(),
-                found.belowImpactLine() == 1 ? "" : "s"),
+        found.anomalyCount(), found.incidentList().size(), degraded == 0 ? ""
+            : String.format(" and %d degradation%s below the user-impact line", degraded, degraded == 1 ? "" : "s"),
         detections.windowSeconds(), detections.baseline())));
+    long windowMicros = detections.windowSeconds() * 1_000_000L;
+    List<Degradation> degradations = found.degradations().stream()
+        .map(d -> new Degradation(d.start() * windowMicros, (d.end() + 1) * windowMicros, d.components())).toList();
 
     stage = progress.begin("attribute");
     spark.sparkContext().setJobDescription("attribute: hypotheses per incident");
@@ -199,7 +210,7 @@ public final class RunJob {
     new WriteManifest(plan, commit, tables).apply(spark, manifest);
     commit.checkpoint("manifest-written");
     commit.publish(tables.partitioning());
-    return new Outcome(exit, manifest, files, attribution.results());
+    return new Outcome(exit, manifest, files, attribution.results(), degradations);
   }
 
   /** The night's findings, compared with the earlier nights', as a table and a digest beside it. */

@@ -46,10 +46,10 @@ public final class WriteDetections {
   /**
    * The three tables.
    *
-   * @param belowImpactLine sustained anomalies grouped like an incident whose users were not hurt (degradations)
+   * @param degradations sustained anomalies grouped like an incident whose users were not hurt (window indices)
    */
   public record Tables(Dataset<Row> signals, Dataset<Row> anomalies, Dataset<Row> incidents, int anomalyCount,
-      List<GroupIncidents.Incident> incidentList, int belowImpactLine) {}
+      List<GroupIncidents.Incident> incidentList, List<GroupIncidents.Incident> degradations) {}
 
   private WriteDetections() {}
 
@@ -103,7 +103,9 @@ public final class WriteDetections {
     Dataset<Row> incidentTable = spark.createDataFrame(incidentRows, INCIDENT_ROWS).select(
         col("incident_id"), timestamp_micros(col("start_us")).alias("start"), timestamp_micros(col("end_us")).alias("end"),
         col("components"), col("severity"), col("anomalies"));
-    return new Tables(signals, anomalies, incidentTable, items.size(), incidents, grouped.size() - incidents.size());
+    List<GroupIncidents.Incident> kept = incidents;
+    return new Tables(signals, anomalies, incidentTable, items.size(), incidents,
+        grouped.stream().filter(i -> !kept.contains(i)).toList());
   }
 
   /** The edge's requests, answers by kind and p95 latency per window, from the scored signal rows. */

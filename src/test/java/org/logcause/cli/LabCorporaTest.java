@@ -149,7 +149,8 @@ class LabCorporaTest {
     int exit = Main.run(new PrintWriter(console, true), new PrintWriter(err, true), "forensic", "--job",
         folder.resolve("job.yaml").toString(), "--out", out.toString());
     assertThat(exit).as(err.toString()).isZero();
-    assertThat(console.toString()).contains("0 incidents and 1 degradation below the user-impact line");
+    assertThat(console.toString()).contains("0 incidents and 1 degradation below the user-impact line", "no incident found")
+        .containsPattern("degradation 2026-12-05 22:4\\d:\\d\\d – 2026-12-05 22:5\\d:\\d\\d UTC, components [a-z0-9, -]*frontend");
     assertThat(Out.table(out, "incidents").count()).isZero();
     assertThat(Out.table(out, "hypotheses").count()).isZero();
     assertThat(Out.table(out, "anomalies").filter(col("signal").equalTo("latency_p95_ms")
