@@ -71,8 +71,9 @@ public final class RunJob {
     return this;
   }
 
-  /** How the run ended, and where its numbers are. */
   /**
+   * How the run ended, and where its numbers are.
+   *
    * @param degradations groups of sustained anomalies whose users were not hurt: no incident (see
    *     {@link org.logcause.signals.core.UserImpact})
    */

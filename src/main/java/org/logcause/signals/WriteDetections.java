@@ -21,7 +21,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.logcause.signals.core.GroupIncidents;
-import org.logcause.signals.core.Signals;
 import org.logcause.signals.core.UserImpact;
 
 /**
@@ -111,6 +110,7 @@ public final class WriteDetections {
   /** The edge's requests, answers by kind and p95 latency per window, from the scored signal rows. */
   static UserImpact userImpact(Dataset<Row> scored, List<Row> onDriver, UserImpact.Settings line, long baselineEnd) {
     List<String> needed = UserImpact.SIGNALS;
+    // the rows the driver holds, or the edge's few series (a nightly run scored against history holds none)
     List<Row> rows = onDriver != null ? onDriver : scored.filter(col("kind").equalTo("signal")
         .and(col("signal").isin(needed.toArray()))).collectAsList();
     UserImpact impact = new UserImpact(line, baselineEnd);
