@@ -84,7 +84,7 @@ public final class DetectIncidents {
     }
     WriteDetections.Tables tables = WriteDetections.apply(spark, scored, onDriver, windowSeconds,
         GroupIncidents.of(plan.detection().grouping(), windowSeconds),
-        org.logcause.signals.core.UserImpact.Settings.of(plan.detection().impact(), windowSeconds),
+        org.logcause.signals.core.UserImpact.Settings.of(plan.detection().impact(), windowSeconds), perCategory,
         historyWindows == 0 ? baselineEnd : Long.MAX_VALUE);
     return new Detections(tables, windowSeconds, baseline, scored, toMicros, build.templateCategories());
   }

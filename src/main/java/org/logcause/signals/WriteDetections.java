@@ -56,10 +56,11 @@ public final class WriteDetections {
    * @param scored the scored rows ({@link DetectAnomalies#SCORED})
    * @param onDriver the same rows when the driver holds them (scored there): their anomalies are then sorted here, not
    *     by a Spark sort of a local relation (three jobs); null when {@code scored} is distributed
+   * @param perCategory {@link BuildSignals#categoryCounts} rows: the access lines of each category per window
    * @param baselineEnd the first window after the baseline's; {@link Long#MAX_VALUE} when earlier runs are the baseline
    */
   public static Tables apply(SparkSession spark, Dataset<Row> scored, List<Row> onDriver, int windowSeconds,
-      GroupIncidents grouping, UserImpact.Settings impactLine, long baselineEnd) {
+      GroupIncidents grouping, UserImpact.Settings impactLine, List<Row> perCategory, long baselineEnd) {
     long w = windowSeconds * 1_000_000L;
     Dataset<Row> signals = scored.filter(col("kind").equalTo("signal")).select(
         col("component"), col("signal"), timestamp_micros(col("window").multiply(w)).alias("window_start"),
@@ -78,7 +79,7 @@ public final class WriteDetections {
     List<GroupIncidents.Incident> grouped = grouping.apply(items);
     List<GroupIncidents.Incident> incidents = grouped;
     if (impactLine.required() && !grouped.isEmpty()) {
-      UserImpact impact = userImpact(scored, onDriver, impactLine, baselineEnd);
+      UserImpact impact = userImpact(scored, onDriver, perCategory, impactLine, baselineEnd);
       incidents = grouped.stream().filter(i -> impact.hurt(i.start(), i.end())).toList();
     }
     Map<String, String> incidentOf = new HashMap<>();
@@ -107,8 +108,12 @@ public final class WriteDetections {
         grouped.stream().filter(i -> !kept.contains(i)).toList());
   }
 
-  /** The edge's requests, answers by kind and p95 latency per window, from the scored signal rows. */
-  static UserImpact userImpact(Dataset<Row> scored, List<Row> onDriver, UserImpact.Settings line, long baselineEnd) {
+  /**
+   * The edge's requests and p95 latency per window, from the scored signal rows, and its failed requests, from the
+   * access lines of each category.
+   */
+  static UserImpact userImpact(Dataset<Row> scored, List<Row> onDriver, List<Row> perCategory, UserImpact.Settings line,
+      long baselineEnd) {
     List<String> needed = UserImpact.SIGNALS;
     // the rows the driver holds, or the edge's few series (a nightly run scored against history holds none)
     List<Row> rows = onDriver != null ? onDriver : scored.filter(col("kind").equalTo("signal")
@@ -118,6 +123,10 @@ public final class WriteDetections {
       if ("signal".equals(r.getString(0)) && needed.contains(r.getString(2))) {
         impact.add(r.getString(1), r.getString(2), r.getLong(3), r.getDouble(4), r.getDouble(5));
       }
+    }
+    for (Row r : perCategory) {
+      impact.addAccessLines(r.getString(0), r.getLong(1), r.isNullAt(2) ? null : r.getString(2),
+          r.getLong(BuildSignals.CATEGORY_REQUESTS));
     }
     return impact;
   }

@@ -10,7 +10,8 @@ import java.util.function.LongPredicate;
  * requests (the edge). A window of an edge component is <em>bad</em> when
  * <ul>
  *   <li>its requests that failed on the server's side (5xx, gateway timeouts, overload: every access line neither
- *       benign nor a 4xx) are at least {@code failureShare} of its requests and at least {@code failureFactor} times
+ *       benign nor a 4xx; only access lines count, whatever else the component logs) are at least
+ *       {@code failureShare} of its requests and at least {@code failureFactor} times
  *       their share in the baseline's windows, or</li>
  *   <li>its p95 latency is at least {@code latencyFactor} times the baseline's and {@code latencyMarginMs} above it, or</li>
  *   <li>it served at most {@code trafficLoss} of the baseline's requests (the clients were not served at all), when
@@ -25,15 +26,15 @@ import java.util.function.LongPredicate;
  * incident stands.
  */
 public final class UserImpact {
-  /** The signals it reads, in the order of an edge window's slots. */
-  public static final List<String> SIGNALS = List.of(Signals.REQUESTS, Signals.CATEGORY + "benign",
-      Signals.CATEGORY + "client_error", Signals.CATEGORY + "auth_failure", Signals.LATENCY_P95);
+  /** The scored signals it reads: the requests and the p95 latency of access-log components. */
+  public static final List<String> SIGNALS = List.of(Signals.REQUESTS, Signals.LATENCY_P95);
+  /** Categories of access lines answered with a 4xx that failed the client's request (not found, refused). */
+  private static final java.util.Set<String> CLIENT_SIDE = java.util.Set.of("client_error", "auth_failure");
   private static final int REQUESTS = 0;
-  private static final int BENIGN = 1;
-  private static final int NOT_FOUND = 2;
-  private static final int REFUSED = 3;
-  private static final int P95 = 4;
-  private static final double[] NONE = {0, 0, 0, 0, Double.NaN};
+  private static final int SERVER_FAILED = 1;
+  private static final int CLIENT_FAILED = 2;
+  private static final int P95 = 3;
+  private static final double[] NONE = {0, 0, 0, Double.NaN};
 
   /** The line of the job spec's {@code detection.impact}. */
   public record Settings(boolean required, double failureShare, double failureFactor, double latencyFactor,
@@ -45,10 +46,13 @@ public final class UserImpact {
     }
   }
 
-  /** One component: per window the values of {@link #SIGNALS} (0 when absent, NaN for a p95), and their baselines. */
+  /**
+   * One component: per window its requests, failed requests by side and p95 (0 when absent, NaN for a p95), and the
+   * baselines of the requests and the p95.
+   */
   private static final class Edge {
     final TreeMap<Long, double[]> windows = new TreeMap<>();
-    final double[] baselines = {Double.NaN, 0, 0, 0, Double.NaN};
+    final double[] baselines = {Double.NaN, 0, 0, Double.NaN};
 
     boolean isEdge() {
       return !Double.isNaN(baselines[REQUESTS]);
@@ -78,13 +82,25 @@ public final class UserImpact {
    * @param baseline the series' baseline (its median)
    */
   public void add(String component, String signal, long window, double value, double baseline) {
-    int slot = SIGNALS.indexOf(signal);
+    int slot = signal.equals(Signals.REQUESTS) ? REQUESTS : signal.equals(Signals.LATENCY_P95) ? P95 : -1;
     if (slot < 0) {
       return;
     }
     Edge e = components.computeIfAbsent(component, k -> new Edge());
     e.at(window)[slot] = value;
     e.baselines[slot] = baseline;
+  }
+
+  /**
+   * Takes the access lines of one category in one window of a component: those neither benign nor a 4xx failed on
+   * the server's side, the 4xx ones on the client's.
+   */
+  public void addAccessLines(String component, long window, String category, long lines) {
+    if (lines <= 0 || category == null || category.equals("benign")) {
+      return;
+    }
+    components.computeIfAbsent(component, k -> new Edge()).at(window)[CLIENT_SIDE.contains(category) ? CLIENT_FAILED
+        : SERVER_FAILED] += lines;
   }
 
   /** Whether the line applies: it is required and some component counts requests. */
@@ -128,8 +144,7 @@ public final class UserImpact {
 
   /** The requests of a window that failed: on the server's side, or with a 4xx. */
   private static double failures(double[] v, boolean clientSide) {
-    double fourXx = v[NOT_FOUND] + v[REFUSED];
-    return clientSide ? fourXx : Math.max(0, v[REQUESTS] - v[BENIGN] - fourXx);
+    return clientSide ? v[CLIENT_FAILED] : v[SERVER_FAILED];
   }
 
   /**

@@ -20,9 +20,10 @@ class UserImpactTest {
   private static void window(UserImpact impact, String component, long w, double requests, double benign, double notFound,
       double refused, double p95) {
     impact.add(component, "requests", w, requests, 100);
-    impact.add(component, "category:benign", w, benign, 100);
-    if (notFound > 0) impact.add(component, "category:client_error", w, notFound, 0);
-    if (refused > 0) impact.add(component, "category:auth_failure", w, refused, 0);
+    impact.addAccessLines(component, w, "benign", (long) benign);
+    impact.addAccessLines(component, w, "client_error", (long) notFound);
+    impact.addAccessLines(component, w, "auth_failure", (long) refused);
+    impact.addAccessLines(component, w, "server_error", (long) (requests - benign - notFound - refused));
     impact.add(component, "latency_p95_ms", w, p95, 500);
   }
 
@@ -50,15 +51,14 @@ class UserImpactTest {
     assertThat(small.hurt(30, 40)).isFalse();
 
     UserImpact alwaysFailing = new UserImpact(LINE, 20);
+    UserImpact worse = new UserImpact(LINE, 20);
     for (long w = 0; w < 60; w++) {
-      window(alwaysFailing, "web", w, 100, 94, 0, 0, 500); // 6% failed all along: the baseline's own share
+      // 6% failed all along (the baseline's own share); then 15% in windows 31-32, less than three times 6%
+      window(alwaysFailing, "web", w, 100, w == 31 || w == 32 ? 85 : 94, 0, 0, 500);
+      window(worse, "web", w, 100, w == 33 || w == 34 ? 80 : 94, 0, 0, 500); // 20%: three times and more
     }
-    window(alwaysFailing, "web", 31, 100, 85, 0, 0, 500); // 15%: less than three times 6%
-    window(alwaysFailing, "web", 32, 100, 85, 0, 0, 500);
     assertThat(alwaysFailing.hurt(30, 40)).isFalse();
-    window(alwaysFailing, "web", 33, 100, 80, 0, 0, 500); // 20%
-    window(alwaysFailing, "web", 34, 100, 80, 0, 0, 500);
-    assertThat(alwaysFailing.hurt(30, 40)).isTrue();
+    assertThat(worse.hurt(30, 40)).isTrue();
   }
 
   @Test
@@ -76,7 +76,6 @@ class UserImpactTest {
     UserImpact fast = new UserImpact(LINE, 20); // a 20-ms service: 3 times as slow is still 60 ms
     for (long w = 0; w < 60; w++) {
       fast.add("web", "requests", w, 100, 100);
-      fast.add("web", "category:benign", w, 100, 100);
       fast.add("web", "latency_p95_ms", w, w == 31 || w == 32 ? 60 : 20, 20);
     }
     assertThat(fast.hurt(30, 40)).isFalse();
@@ -99,7 +98,7 @@ class UserImpactTest {
   @Test
   void failuresJudgedAgainstTheBaselineNotAgainstTheIncidentsOwnEarlierWindows() {
     UserImpact impact = healthyEdge(LINE);
-    impact.add("web", "category:client_error", 3, 8, 0); // a scanner's burst in the baseline
+    impact.addAccessLines("web", 3, "client_error", 8); // a scanner's burst in the baseline
     for (long w = 25; w < 60; w++) {
       window(impact, "web", w, 100, 60, 40, 0, 500); // 404s from window 25 on; the incident opens only at 50
     }
