@@ -35,7 +35,7 @@ public record Detection(Anomaly anomaly, Baseline baseline, Grouping grouping, I
    * @param maxGapWindows quiet windows an anomaly may span (2)
    * @param minWindows anomalous windows an anomaly needs, unless one scores twice {@code minScore} (2)
    * @param cusumSlack slack of the CUSUM that dates an onset (2)
-   * @param runUpGapWindows quiet windows the walk back over a run-up may cross (6)
+   * @param runUpGapWindows quiet windows the walk back over a count's run-up may cross (6; a gauge's: maxGapWindows)
    * @param runUpWindows how far back a dense run-up of a count is looked for (60)
    * @param coarseWindows windows the coarse pass of a count sums into one (6)
    * @param shareFloor smallest robust scale of a share (error ratio, new-client share, retry share): with the default

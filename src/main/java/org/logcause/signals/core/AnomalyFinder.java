@@ -80,9 +80,11 @@ public final class AnomalyFinder {
       boolean strongEnough = hotCount >= settings.minWindows() || score[peak] >= 2 * settings.minScore();
       if (strongEnough) {
         // a gauge's run-up must stand out (half the alarm score), or one failed request a minute earlier would date
-        // the onset; a count's sparse run-up is each event, however few
+        // the onset; a count's sparse run-up is each event, however few. A gauge is measured in every window, so its
+        // quiet windows are healthy observations, not events that happened not to come: its run-up crosses no more
+        // quiet windows than an anomaly may span, or a lone slow window minutes earlier would date the onset.
         int onset = Math.min(onset(score, first, floor), backExtend(values, score, count ? Double.NEGATIVE_INFINITY : settings.minScore() / 2,
-            first, baseline.max(), floor, settings.runUpGap()));
+            first, baseline.max(), floor, count ? settings.runUpGap() : Math.min(settings.maxGap(), settings.runUpGap())));
         if (count) {
           onset = Math.min(onset, runUp(values, first, baseline.mean(), floor, settings.runUpWindows()));
         }

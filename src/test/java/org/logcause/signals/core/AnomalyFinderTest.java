@@ -69,6 +69,27 @@ class AnomalyFinderTest {
   }
 
   @Test
+  void aLoneSlowWindowMinutesBeforeALatencySpikeDoesNotDateIt() {
+    Random r = new Random(11);
+    double[] base = new double[60]; // a p95 of about 480 ms
+    for (int i = 0; i < base.length; i++) base[i] = 480 + r.nextGaussian() * 40;
+    double[] series = new double[40];
+    for (int i = 0; i < series.length; i++) series[i] = 480 + r.nextGaussian() * 20;
+    series[10] = 930; // one slow window, too short to be an anomaly of its own
+    series[17] = 2100; // six healthy windows later, the spike
+    series[18] = 810;
+    List<AnomalyFinder.Anomaly> a = finder.find(series, RobustBaseline.of(base), false);
+    assertThat(a).singleElement().satisfies(x -> assertThat(x.onset()).isEqualTo(17));
+    // a count is not measured when nothing happens: its sparse events before the alarm are its run-up
+    double[] counts = new double[40];
+    counts[10] = 1;
+    counts[17] = 12;
+    counts[18] = 9;
+    assertThat(finder.find(counts, RobustBaseline.of(new double[60]), true))
+        .singleElement().satisfies(x -> assertThat(x.onset()).isEqualTo(10));
+  }
+
+  @Test
   void datesASparseFaultFromItsUnbrokenRunNotFromWhenItPiledUp() {
     Random r = new Random(7);
     double[] base = new double[300];
