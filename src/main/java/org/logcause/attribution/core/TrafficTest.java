@@ -66,6 +66,7 @@ final class TrafficTest {
     double baseReqs = 0;
     double baseClients = 0;
     int baseWindows = 0;
+    List<Double> baseNewShares = new ArrayList<>();
     List<Facts.TrafficWindow> during = new ArrayList<>();
     Set<Long> seen = new HashSet<>();
     for (Facts.TrafficWindow w : f.traffic()) {
@@ -80,6 +81,7 @@ final class TrafficTest {
         baseReqs += w.requests();
         baseClients += w.clients();
         baseWindows++;
+        baseNewShares.add(w.newClientShare());
       }
     }
     during.sort(Comparator.comparingLong(Facts.TrafficWindow::windowStart));
@@ -118,6 +120,8 @@ final class TrafficTest {
           baseRate, Math.max(0, span.z(baseRate))));
     }
     double newShare = span.newRequests() / span.requests();
+    double turnover = org.logcause.signals.core.RobustBaseline.median(
+        baseNewShares.stream().mapToDouble(Double::doubleValue).toArray());
     double retryShare = span.retries() / span.requests();
     double perClient = span.clients() == 0 ? 0 : span.requests() / span.clients();
     double basePerClient = baseClients == 0 ? Double.NaN : baseReqs / baseClients;
@@ -128,12 +132,26 @@ final class TrafficTest {
         : String.format(Locale.ROOT, "%.1f requests per client per window against %.1f before", perClient, basePerClient);
     double extra = Double.isNaN(baseRate) ? rate : Math.max(0, rate - baseRate);
     c.evidence.add(new Evidence("onset", onset, String.format(Locale.ROOT, "requests on %s %s from %s", component, rise, hm(onset)), null));
-    if (newShare >= 0.3 && rate * newShare >= 0.5 * extra) {
+    // A client is "new" when the log had not shown it before the baseline ended; the later the incident, the more
+    // regular clients look new only because the baseline was too short to see them all. The windows before the incident
+    // show that turnover (their median, so a surge that began a little early does not raise it): only newcomers above
+    // it are a surge.
+    String turnoverText = turnover < 0.005 ? "" : String.format(Locale.ROOT, " against %.0f%% in the windows before it",
+        100 * turnover);
+    if (newShare >= 0.3 && rate * (newShare - turnover) >= 0.5 * extra) {
       c.category = "traffic_surge";
       c.tests += scoring.test("surge");
       c.testSentence = String.format(Locale.ROOT, "traffic on %s %s and %.0f%% of the requests came from clients never seen "
-          + "before the incident (%s; %.0f%% retries): an external surge, not a retry storm", component, rise,
-          100 * newShare, perClientText, 100 * retryShare);
+          + "before the incident%s (%s; %.0f%% retries): an external surge, not a retry storm", component, rise,
+          100 * newShare, turnoverText, perClientText, 100 * retryShare);
+    } else if (newShare >= 0.3) {
+      c.testSaysNotCause = true;
+      c.tests += scoring.test("retry_storm");
+      c.testSentence = String.format(Locale.ROOT, "traffic on %s %s; %.0f%% of the requests came from clients the baseline "
+          + "had not seen, but so did %.0f%% in the windows before the incident (regular clients the baseline was too short "
+          + "to see), and %.0f%% were retries of a failed request within 10 s (%s): %s, not an attack", component, rise,
+          100 * newShare, 100 * turnover, 100 * retryShare, perClientText,
+          retryShare >= 0.1 ? "a retry storm caused by the failures" : "the usual clients asking more");
     } else {
       c.testSaysNotCause = true;
       c.tests += scoring.test("retry_storm");

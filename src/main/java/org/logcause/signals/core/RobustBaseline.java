@@ -24,7 +24,7 @@ public record RobustBaseline(double median, double mad, double max, double mean,
     }
     double[] v = values.clone();
     Arrays.sort(v);
-    double median = median(v);
+    double median = medianOfSorted(v);
     double[] dev = new double[v.length];
     double sum = 0;
     for (int i = 0; i < v.length; i++) {
@@ -32,7 +32,7 @@ public record RobustBaseline(double median, double mad, double max, double mean,
       sum += v[i];
     }
     Arrays.sort(dev);
-    return new RobustBaseline(median, median(dev), v[v.length - 1], sum / v.length, v.length, coldStartWindows, 1e-9);
+    return new RobustBaseline(median, medianOfSorted(dev), v[v.length - 1], sum / v.length, v.length, coldStartWindows, 1e-9);
   }
 
   /**
@@ -56,7 +56,17 @@ public record RobustBaseline(double median, double mad, double max, double mean,
     return (value - median) / scale(count);
   }
 
-  private static double median(double[] sorted) {
+  /** The median of some values (0 when there are none). */
+  public static double median(double[] values) {
+    if (values.length == 0) {
+      return 0;
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return medianOfSorted(sorted);
+  }
+
+  private static double medianOfSorted(double[] sorted) {
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }

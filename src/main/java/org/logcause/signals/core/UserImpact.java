@@ -163,11 +163,7 @@ public final class UserImpact {
   }
 
   private static double median(List<double[]> rows, int column) {
-    if (rows.isEmpty()) {
-      return 0;
-    }
-    double[] v = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    return RobustBaseline.median(rows.stream().mapToDouble(r -> r[column]).toArray());
   }
 
   private boolean failed(double[] v, boolean clientSide, double shareBefore) {

@@ -186,6 +186,36 @@ class AttributorTest {
         .noneMatch(h -> h.category().startsWith("traffic"));
   }
 
+  /**
+   * The baseline ended long before the incident, so a third of the requests before it already came from clients the
+   * baseline had not seen (the regular clients of a quiet site, met one by one). During the incident the share is
+   * about the same: the rise is the usual clients retrying, not newcomers. A real surge stands above that turnover.
+   */
+  @Test
+  void clientsTheBaselineWasTooShortToSeeAreNoSurge() {
+    List<Facts.Anomaly> anomalies = List.of(
+        anomaly("lb", "requests", 0, 1200, 12),
+        anomaly("lb", "latency_p95_ms", 30, 1200, 200),
+        anomaly("pg-main", "category:resource_exhaustion", -10, 1200, 40));
+    java.util.function.DoubleFunction<List<Facts.TrafficWindow>> traffic = newDuring -> {
+      List<Facts.TrafficWindow> w = new ArrayList<>();
+      for (Facts.TrafficWindow t : traffic(0, 1210, 30, newDuring, 0.25)) {
+        w.add(t.windowStart() < at(0) ? new Facts.TrafficWindow("lb", t.windowStart(), t.requests(), t.clients(), 0.3, 0) : t);
+      }
+      return w;
+    };
+    Attributor.Result retrying = new Attributor(KNOWLEDGE, TOPOLOGY).apply(
+        new Facts("inc-4", at(0), at(1210), "critical", anomalies, List.of(), traffic.apply(0.37)));
+    assertThat(retrying.hypotheses()).noneMatch(h -> h.category().equals("traffic_surge"));
+    Attributor.Hypothesis storm = find(retrying, "lb", "traffic_spike");
+    assertThat(storm.verdict()).isEqualTo(Attributor.MISLEADING);
+    assertThat(storm.explanation()).contains("but so did 30% in the windows before the incident");
+    // newcomers far above the turnover are a surge, and the sentence gives the turnover beside them
+    Attributor.Result surge = new Attributor(KNOWLEDGE, TOPOLOGY).apply(
+        new Facts("inc-5", at(0), at(1210), "critical", anomalies, List.of(), traffic.apply(0.9)));
+    assertThat(find(surge, "lb", "traffic_surge").explanation()).contains("against 30% in the windows before it");
+  }
+
   @Test
   void aSurgeStaysASurgeWhenABlockLaterTurnsItsRequestsInto403sThatItsClientsRetry() {
     List<Facts.Anomaly> anomalies = List.of(
