@@ -144,20 +144,16 @@ final class TrafficTest {
       c.testSentence = String.format(Locale.ROOT, "traffic on %s %s and %.0f%% of the requests came from clients never seen "
           + "before the incident%s (%s; %.0f%% retries): an external surge, not a retry storm", component, rise,
           100 * newShare, turnoverText, perClientText, 100 * retryShare);
-    } else if (newShare >= 0.3) {
-      c.testSaysNotCause = true;
-      c.tests += scoring.test("retry_storm");
-      c.testSentence = String.format(Locale.ROOT, "traffic on %s %s; %.0f%% of the requests came from clients the baseline "
-          + "had not seen, but so did %.0f%% in the windows before the incident (regular clients the baseline was too short "
-          + "to see), and %.0f%% were retries of a failed request within 10 s (%s): %s, not an attack", component, rise,
-          100 * newShare, 100 * turnover, 100 * retryShare, perClientText,
-          retryShare >= 0.1 ? "a retry storm caused by the failures" : "the usual clients asking more");
     } else {
       c.testSaysNotCause = true;
       c.tests += scoring.test("retry_storm");
-      c.testSentence = String.format(Locale.ROOT, "traffic on %s %s but %.0f%% of the requests came from clients seen before "
-          + "the incident and %.0f%% were retries of a failed request within 10 s (%s): %s, not an attack", component,
-          rise, 100 * (1 - newShare), 100 * retryShare, perClientText,
+      String clients = newShare >= 0.3
+          ? String.format(Locale.ROOT, "%.0f%% of the requests came from clients the baseline had not seen, as did %.0f%% in "
+              + "the windows before the incident (regular clients the baseline was too short to see),", 100 * newShare,
+              100 * turnover)
+          : String.format(Locale.ROOT, "%.0f%% of the requests came from clients seen before the incident", 100 * (1 - newShare));
+      c.testSentence = String.format(Locale.ROOT, "traffic on %s %s but %s and %.0f%% were retries of a failed request "
+          + "within 10 s (%s): %s, not an attack", component, rise, clients, 100 * retryShare, perClientText,
           retryShare >= 0.1 ? "a retry storm caused by the failures" : "the usual clients asking more");
     }
     c.evidence.add(new Evidence("test:clients", onset, c.testSentence, null));

@@ -209,7 +209,7 @@ class AttributorTest {
     assertThat(retrying.hypotheses()).noneMatch(h -> h.category().equals("traffic_surge"));
     Attributor.Hypothesis storm = find(retrying, "lb", "traffic_spike");
     assertThat(storm.verdict()).isEqualTo(Attributor.MISLEADING);
-    assertThat(storm.explanation()).contains("but so did 30% in the windows before the incident");
+    assertThat(storm.explanation()).contains("as did 30% in the windows before the incident");
     // newcomers far above the turnover are a surge, and the sentence gives the turnover beside them
     Attributor.Result surge = new Attributor(KNOWLEDGE, TOPOLOGY).apply(
         new Facts("inc-5", at(0), at(1210), "critical", anomalies, List.of(), traffic.apply(0.9)));
