@@ -14,6 +14,8 @@ public final class SparkSessions {
   static final String CODEGEN_CACHE = "spark.sql.codegen.cache.maxEntries";
   /** Whether lower() and upper() use ICU's case mappings (Spark's default) or the JVM's. */
   static final String ICU_CASE_MAPPINGS = "spark.sql.icu.caseMappings.enabled";
+  /** The Hadoop file system class for {@code file:} paths. */
+  static final String LOCAL_FS = "spark.hadoop.fs.file.impl";
 
   private SparkSessions() {}
 
@@ -46,6 +48,11 @@ public final class SparkSessions {
     // on the sample. The JVM's own mappings agree with ICU's on everything a log holds but a few locale-specific cases.
     if (!conf.contains(ICU_CASE_MAPPINGS)) {
       b.config(ICU_CASE_MAPPINGS, "false");
+    }
+    // Hadoop's local file system forks a chmod process for every directory and file a write creates (about a hundred
+    // per forensic run of the sample); this one sets the same permissions in-process (see PosixLocalFileSystem).
+    if (!conf.contains(LOCAL_FS)) {
+      b.config(LOCAL_FS, PosixLocalFileSystem.class.getName());
     }
     if (effective.startsWith("local")) {
       b.config("spark.sql.shuffle.partitions", "8").config("spark.driver.host", "127.0.0.1")
