@@ -161,29 +161,34 @@ public final class RunJob {
 
     stage = progress.begin("write");
     boolean all = plan.mode().allTables();
-    if (all) {
-      tables.apply(spark, templated.filter(scoped.written()), Tables.EVENTS);
-      tables.apply(spark, found.signals(), Tables.SIGNALS);
-    }
-    tables.apply(spark, found.anomalies(), Tables.ANOMALIES);
-    tables.apply(spark, found.incidents(), Tables.INCIDENTS);
-    tables.apply(spark, attribution.hypotheses(), Tables.HYPOTHESES);
-    if (all) {
-      tables.apply(spark, attribution.summary(), Tables.INCIDENT_SUMMARY);
-    }
-    if (plan.mode().drafts()) {
-      WritePostmortems drafts = new WritePostmortems(job.spec().job(), plan.runId());
-      var plans = drafts.plans(attribution.facts(), attribution.results());
-      var values = ChartSeries.collect(found.signals(), WritePostmortems.needed(plans), WritePostmortems.from(plans),
-          WritePostmortems.to(plans));
-      var lines = EvidenceLines.collect(scoped.analysed(), EvidenceLines.cited(attribution.results()));
-      drafts.apply(spark.sparkContext().hadoopConfiguration(), attribution.results(), plans, values,
-          detections.windowSeconds(), lines, accounting(reader), new Path(commit.path(WritePostmortems.FOLDER)));
+    // The events and the quarantine are written on a thread of their own while this one writes the small tables and
+    // the drafts: those are mostly the driver's planning and commits, which then overlap the events' tasks.
+    try (Beside beside = new Beside("logcause-write-events")) {
+      if (all) {
+        beside.run(() -> {
+          tables.apply(spark, templated.filter(scoped.written()), Tables.EVENTS);
+          tables.apply(spark, ingested.quarantine().unionByName(scoped.implausible()), Tables.QUARANTINE);
+        });
+        tables.apply(spark, found.signals(), Tables.SIGNALS);
+      }
+      tables.apply(spark, found.anomalies(), Tables.ANOMALIES);
+      tables.apply(spark, found.incidents(), Tables.INCIDENTS);
+      tables.apply(spark, attribution.hypotheses(), Tables.HYPOTHESES);
+      if (all) {
+        tables.apply(spark, attribution.summary(), Tables.INCIDENT_SUMMARY);
+      }
+      if (plan.mode().drafts()) {
+        WritePostmortems drafts = new WritePostmortems(job.spec().job(), plan.runId());
+        var plans = drafts.plans(attribution.facts(), attribution.results());
+        var values = ChartSeries.collect(found.signals(), WritePostmortems.needed(plans), WritePostmortems.from(plans),
+            WritePostmortems.to(plans));
+        var lines = EvidenceLines.collect(scoped.analysed(), EvidenceLines.cited(attribution.results()));
+        drafts.apply(spark.sparkContext().hadoopConfiguration(), attribution.results(), plans, values,
+            detections.windowSeconds(), lines, accounting(reader), new Path(commit.path(WritePostmortems.FOLDER)));
+      }
+      beside.join();
     }
     detections.release();
-    if (all) {
-      tables.apply(spark, ingested.quarantine().unionByName(scoped.implausible()), Tables.QUARANTINE);
-    }
     commit.checkpoint("tables-written");
     // what the reader counted, when the events and the quarantine were not written to be reconciled with
     List<FileStat> files = all ? new Reconcile(commit).apply(spark, reader, scoped.outside()) : reader;
