@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher {@code bin/logcause} keeps a class-data archive only from a run that did its work. It runs here in a
+ * The launcher {@code bin/logcause} keeps a class-data archive only from a run that did its work, and one of the JIT
+ * choice's own from a run that read a job spec. It runs here in a
  * copy of the project's layout whose {@code target/logcause.jar} is a stand-in (a main that exits 2 when asked to
  * fail, 0 otherwise), so the launcher neither builds nor starts Spark: what is tested is its own decision.
  */
@@ -45,8 +46,18 @@ class LauncherTest {
           }
         }
         """);
+    // the JIT choice's stand-in: what the real one answers for a small job
+    Files.createDirectories(src.resolve("org/logcause/run"));
+    Files.writeString(src.resolve("org/logcause/run/JitChoice.java"), """
+        package org.logcause.run;
+        public class JitChoice {
+          public static void main(String[] args) {
+            System.out.println("quick");
+          }
+        }
+        """);
     int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", src.toString(),
-        src.resolve("Stub.java").toString());
+        src.resolve("Stub.java").toString(), src.resolve("org/logcause/run/JitChoice.java").toString());
     assertThat(compiled).isZero();
     Manifest manifest = new Manifest();
     manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -55,6 +66,9 @@ class LauncherTest {
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
       out.putNextEntry(new JarEntry("Stub.class"));
       out.write(Files.readAllBytes(src.resolve("Stub.class")));
+      out.closeEntry();
+      out.putNextEntry(new JarEntry("org/logcause/run/JitChoice.class"));
+      out.write(Files.readAllBytes(src.resolve("org/logcause/run/JitChoice.class")));
       out.closeEntry();
     }
     // the sources are older than the jar: the launcher does not rebuild
@@ -85,11 +99,31 @@ class LauncherTest {
     assertThat(Files.getLastModifiedTime(archive)).isEqualTo(recorded); // mapped, not recorded again
   }
 
+  @Test
+  void theJitChoiceKeepsAnArchiveOfItsOwnFromAForensicOrNightlyRun() throws Exception {
+    Path choice = root.resolve("target/jitchoice.jsa");
+    assertThat(launchWith("auto", "query", "--out", "out", "select 1")).isZero();
+    assertThat(choice).doesNotExist(); // a query reads no job spec: its classes are not the ones worth keeping
+    assertThat(launchWith("auto", "forensic", "--job", "spec.yaml")).isZero();
+    assertThat(choice).isRegularFile();
+    FileTime recorded = Files.getLastModifiedTime(choice);
+    assertThat(launchWith("auto", "nightly", "--job", "spec.yaml")).isZero();
+    assertThat(launchWith("auto", "query", "--out", "out", "select 1")).isZero();
+    assertThat(Files.getLastModifiedTime(choice)).isEqualTo(recorded); // mapped, not recorded again
+    try (var left = Files.list(root.resolve("target"))) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+  }
+
   private int launch(String... args) throws IOException, InterruptedException {
+    return launchWith("full", args);
+  }
+
+  private int launchWith(String jit, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("bin/logcause").toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true);
-    pb.environment().put("LOGCAUSE_JIT", "full");
+    pb.environment().put("LOGCAUSE_JIT", jit);
     pb.environment().put("LOGCAUSE_JAVA_OPTS", "-Xmx64m");
     pb.environment().remove("LOGCAUSE_CDS");
     Process p = pb.start();
