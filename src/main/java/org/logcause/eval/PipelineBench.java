@@ -296,25 +296,31 @@ public final class PipelineBench {
     return new Waits(forensic, query, eval, scenarios);
   }
 
-  /** Wall seconds of {@code org.logcause.cli.Main args} in a child JVM; its output goes to a log under {@code work}. */
+  /**
+   * Wall seconds of {@code org.logcause.cli.Main args} in a child JVM, its output in a log under {@code work}. For the
+   * commands {@code bin/logcause} decides the JIT compiler of, the decision is timed too, as the launcher makes it: a
+   * JVM of its own running {@link JitChoice}, mapping the launcher's archive for it when there is a current one.
+   */
   static double child(Path work, String... args) throws IOException, InterruptedException {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classPath = System.getProperty("java.class.path");
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(javaBin);
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (!a.startsWith("-XX:ArchiveClassesAtExit")) {
         cmd.add(a);
       }
     }
-    if (Set.of("forensic", "nightly", "query", "eval").contains(args[0]) && JitChoice.QUICK.equals(JitChoice.choose(List.of(args)))) {
+    long t0 = System.nanoTime();
+    if (Set.of("forensic", "nightly", "query", "eval").contains(args[0]) && JitChoice.QUICK.equals(decide(javaBin, classPath, args))) {
       cmd.add("-XX:TieredStopAtLevel=1"); // as bin/logcause starts it (LOGCAUSE_JIT=auto): the JVM's last flag wins
       cmd.add("-XX:ReservedCodeCacheSize=256m");
     }
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classPath);
     cmd.add("org.logcause.cli.Main");
     cmd.addAll(List.of(args));
     Path log = work.resolve("child-" + args[0] + ".log");
-    long t0 = System.nanoTime();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(30, TimeUnit.MINUTES)) {
       p.destroyForcibly();
@@ -325,6 +331,51 @@ public final class PipelineBench {
       throw new IOException("logcause " + String.join(" ", args) + " exited " + p.exitValue() + "; its output: " + log);
     }
     return seconds;
+  }
+
+  /**
+   * The JIT choice for {@code args}, made as {@code bin/logcause} makes it (so that its JVM's start is part of the
+   * wait): {@code java -XX:TieredStopAtLevel=1 -cp CLASSPATH org.logcause.run.JitChoice ARGS}, with the launcher's
+   * archive {@code jitchoice.jsa} beside the jar when it is newer than the jar. {@link JitChoice#FULL} if it fails.
+   */
+  static String decide(String javaBin, String classPath, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(javaBin, "-XX:TieredStopAtLevel=1", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+    // the launcher's case: the one runnable jar, its archive beside it
+    boolean oneJar = classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator);
+    Path jar = oneJar ? Path.of(classPath) : null;
+    Path archive = oneJar ? jar.resolveSibling("jitchoice.jsa") : null;
+    Path recording = null;
+    if (oneJar && Files.isRegularFile(jar) && Files.isRegularFile(archive)
+        && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+      cmd.add("-XX:SharedArchiveFile=" + archive);
+    } else if (oneJar && Files.isRegularFile(jar) && Set.of("forensic", "nightly").contains(args[0])) {
+      // recorded as the launcher records it, by the first forensic or nightly decision after a build (the untimed run)
+      recording = archive.resolveSibling("jitchoice.jsa." + ProcessHandle.current().pid() + ".tmp");
+      cmd.add("-XX:ArchiveClassesAtExit=" + recording);
+    } else {
+      cmd.add("-Xshare:auto");
+    }
+    cmd.addAll(List.of("-cp", classPath, JitChoice.class.getName()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String answer;
+    try (var in = p.getInputStream()) {
+      answer = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    }
+    if (!p.waitFor(2, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      p.waitFor();
+      answer = JitChoice.FULL;
+    }
+    if (recording != null) {
+      if (Files.isRegularFile(recording) && Files.size(recording) > 0) {
+        Files.move(recording, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        Files.deleteIfExists(recording);
+      }
+    }
+    return p.exitValue() == 0 && JitChoice.QUICK.equals(answer) ? JitChoice.QUICK : JitChoice.FULL;
   }
 
   /** Adds the waits' keys to the bench's JSON (those measured). */
