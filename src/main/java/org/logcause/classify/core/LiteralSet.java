@@ -82,6 +82,23 @@ public final class LiteralSet implements Serializable {
     return found;
   }
 
+  /** Whether the text contains any of the literals: {@link #find}'s pass, stopped at the first one met. */
+  public boolean containsAnyOf(String text) {
+    if (empty.length > 0) return true;
+    for (char c : singleChars) {
+      if (text.indexOf(c) >= 0) return true;
+    }
+    int last = text.length() - 1;
+    for (int p = 0; p < last; p++) {
+      int[] filed = byPair[bucket(text.charAt(p), text.charAt(p + 1))];
+      if (filed == null) continue;
+      for (int i : filed) {
+        if (text.startsWith(literals[i], p)) return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether a set from {@link #find} holds the literal of that index. */
   public static boolean contains(long[] found, int index) {
     return (found[index >>> 6] & (1L << index)) != 0;

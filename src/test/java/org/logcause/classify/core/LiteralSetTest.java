@@ -24,6 +24,8 @@ class LiteralSetTest {
       for (int t = 0; t < 10; t++) {
         String text = randomText(random, alphabet, random.nextInt(40));
         long[] found = set.find(text);
+        assertThat(set.containsAnyOf(text)).as("any of %s in \"%s\"", literals, text)
+            .isEqualTo(literals.stream().anyMatch(text::contains));
         for (int i = 0; i < literals.size(); i++) {
           assertThat(LiteralSet.contains(found, i))
               .as("\"%s\" in \"%s\"", literals.get(i), text)
