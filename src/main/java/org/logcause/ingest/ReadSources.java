@@ -3,10 +3,8 @@ package org.logcause.ingest;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.to_date;
 
@@ -136,41 +134,42 @@ public final class ReadSources {
      */
     public List<FileStat> readerStats() {
       records.sparkSession().sparkContext().setJobDescription("ingest: per-file reader counts, events per day");
-      // One aggregation, two answers: a row per file (the ranges of a split file add up) and a row per UTC day of the
-      // events, which the plausible range is drawn from (ScopeEvents), instead of a second job over the records.
-      // ... and the template rows' count, a bound on the distinct masked messages (see templateRows).
-      Column isFile = col("kind").equalTo(IngestSchema.FILE);
-      Column isEvent = col("kind").equalTo(IngestSchema.EVENT);
-      List<Row> rows =
-          records
-              .filter(col("kind").isin(IngestSchema.FILE, IngestSchema.EVENT, IngestSchema.TEMPLATE))
-              .groupBy(isFile.alias("is_file"), functions.when(isFile, col("source")).alias("source"),
-                  functions.when(isFile, col("file")).alias("file"),
-                  functions.when(isEvent, to_date(timestamp_micros(col("ts_micros")))).alias("date"),
-                  isEvent.alias("is_event"))
-              .agg(sum("lines_read"), sum("bytes"), sum("events"), sum("continuation_lines"), sum("quarantined"),
-                  sum("invalid_utf8_lines"), max("error"), sum("masked_values"), functions.count(lit(1)),
-                  // ... and per day, the events' first and last time and those no rule matched (see timedEvents)
-                  functions.min("ts_micros"), max("ts_micros"), classified
-                      ? functions.count(functions.when(col("category").equalTo(org.logcause.classify.CountClassified.UNKNOWN), 1))
-                      : lit(null).cast("long"))
-              .collectAsList();
-      List<FileStat> stats = new ArrayList<>();
-      // one row per file: sorted here, as Spark orders strings, rather than by another job
-      java.util.Comparator<Row> byName = java.util.Comparator.comparing(
-          (Row r) -> org.apache.spark.unsafe.types.UTF8String.fromString(r.getString(1)))
-          .thenComparing(r -> org.apache.spark.unsafe.types.UTF8String.fromString(r.getString(2)));
-      for (Row r : rows.stream().filter(r -> r.getBoolean(0)).sorted(byName).toList()) {
-        stats.add(new FileStat(r.getString(1), r.getString(2), r.getLong(5), r.getLong(6), r.getLong(7),
-            r.getLong(8), r.getLong(9), r.getLong(10), r.getString(11), r.getLong(12), -1, 0, 0, -1));
+      // One pass, three answers: a row per file (the ranges of a split file add up), a row per UTC day of the events,
+      // which the plausible range is drawn from (ScopeEvents), and the template rows' count, a bound on the distinct
+      // masked messages (see templateRows). Each partition tallies its rows and the driver merges the tallies: a few
+      // numbers per file and per day, where an aggregation shuffled them and ran a second job.
+      List<Column> columns = new ArrayList<>();
+      for (String c : ReaderTally.COLUMNS) {
+        columns.add(c.equals("category") && !classified ? lit(null).cast("string").alias(c) : col(c));
       }
-      templateRows = rows.stream().filter(r -> !r.getBoolean(0) && !r.getBoolean(4)).mapToLong(r -> r.getLong(13)).sum();
-      List<Row> days = rows.stream().filter(r -> r.getBoolean(4) && !r.isNullAt(3)).toList();
-      timedEvents = !classified ? null : new TimedEvents(days.stream().mapToLong(r -> r.getLong(13)).sum(),
-          days.stream().mapToLong(r -> r.getLong(16)).sum(), days.stream().mapToLong(r -> r.getLong(14)).min().orElse(0),
-          days.stream().mapToLong(r -> r.getLong(15)).max().orElse(0));
-      eventsPerDay = rows.stream().filter(r -> r.getBoolean(4))
-          .map(r -> new ScopeEvents.DayCount(r.isNullAt(3) ? null : r.getDate(3).toLocalDate(), r.getLong(13)))
+      String unknown = org.logcause.classify.CountClassified.UNKNOWN;
+      ReaderTally tally = records
+          .filter(col("kind").isin(IngestSchema.FILE, IngestSchema.EVENT, IngestSchema.TEMPLATE))
+          .select(columns.toArray(Column[]::new))
+          .queryExecution().toRdd().toJavaRDD()
+          .mapPartitions(rows -> {
+            ReaderTally t = new ReaderTally();
+            while (rows.hasNext()) {
+              t.add(rows.next(), IngestSchema.FILE, IngestSchema.EVENT, IngestSchema.TEMPLATE, unknown);
+            }
+            return List.of(t).iterator();
+          })
+          .collect().stream().reduce(new ReaderTally(), ReaderTally::merge);
+      List<FileStat> stats = new ArrayList<>();
+      for (var e : tally.filesInOrder()) {
+        ReaderTally.File f = e.getValue();
+        stats.add(new FileStat(e.getKey().get(0), e.getKey().get(1), f.counts[0], f.counts[1], f.counts[2],
+            f.counts[3], f.counts[4], f.counts[5], f.error, f.maskedValues, -1, 0, 0, -1));
+      }
+      templateRows = tally.templateRows;
+      List<ReaderTally.Day> timed = tally.days.entrySet().stream().filter(d -> d.getKey() != null)
+          .map(java.util.Map.Entry::getValue).toList();
+      timedEvents = !classified ? null : new TimedEvents(timed.stream().mapToLong(d -> d.events).sum(),
+          timed.stream().mapToLong(d -> d.unknown).sum(), timed.stream().mapToLong(d -> d.fromMicros).min().orElse(0),
+          timed.stream().mapToLong(d -> d.toMicros).max().orElse(0));
+      eventsPerDay = tally.days.entrySet().stream()
+          .map(d -> new ScopeEvents.DayCount(d.getKey() == null ? null : java.time.LocalDate.ofEpochDay(d.getKey()),
+              d.getValue().events))
           .sorted(java.util.Comparator.comparing(ScopeEvents.DayCount::day,
               java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
           .toList();
