@@ -142,7 +142,6 @@ public final class ReadSources {
       for (String c : ReaderTally.COLUMNS) {
         columns.add(c.equals("category") && !classified ? lit(null).cast("string").alias(c) : col(c));
       }
-      String unknown = org.logcause.classify.CountClassified.UNKNOWN;
       ReaderTally tally = records
           .filter(col("kind").isin(IngestSchema.FILE, IngestSchema.EVENT, IngestSchema.TEMPLATE))
           .select(columns.toArray(Column[]::new))
@@ -150,7 +149,7 @@ public final class ReadSources {
           .mapPartitions(rows -> {
             ReaderTally t = new ReaderTally();
             while (rows.hasNext()) {
-              t.add(rows.next(), IngestSchema.FILE, IngestSchema.EVENT, IngestSchema.TEMPLATE, unknown);
+              t.add(rows.next());
             }
             return List.of(t).iterator();
           })

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.logcause.classify.CountClassified;
 
 /**
  * What the reader counted, tallied in each partition of the ingested records and merged on the driver: per file its
@@ -25,6 +27,10 @@ final class ReaderTally implements Serializable {
       "continuation_lines", "quarantined", "invalid_utf8_lines", "error", "masked_values", "category");
   private static final int KIND = 0, SOURCE = 1, FILE = 2, TS = 3, FIRST_COUNT = 4, ERROR = 10, MASKED = 11,
       CATEGORY = 12;
+  private static final UTF8String FILE_KIND = UTF8String.fromString(IngestSchema.FILE);
+  private static final UTF8String EVENT_KIND = UTF8String.fromString(IngestSchema.EVENT);
+  private static final UTF8String TEMPLATE_KIND = UTF8String.fromString(IngestSchema.TEMPLATE);
+  private static final UTF8String UNKNOWN = UTF8String.fromString(CountClassified.UNKNOWN);
   /** lines_read, bytes, events, continuation_lines, quarantined, invalid_utf8_lines. */
   private static final int COUNTS = 6;
 
@@ -65,9 +71,9 @@ final class ReaderTally implements Serializable {
   long templateRows;
 
   /** Tallies one row of {@link #COLUMNS}. */
-  void add(InternalRow r, String fileKind, String eventKind, String templateKind, String unknownCategory) {
-    String kind = r.getUTF8String(KIND).toString();
-    if (kind.equals(fileKind)) {
+  void add(InternalRow r) {
+    UTF8String kind = r.getUTF8String(KIND);
+    if (kind.equals(FILE_KIND)) {
       File f = files.computeIfAbsent(List.of(r.getUTF8String(SOURCE).toString(), r.getUTF8String(FILE).toString()),
           k -> new File());
       for (int i = 0; i < COUNTS; i++) {
@@ -75,7 +81,7 @@ final class ReaderTally implements Serializable {
       }
       if (!r.isNullAt(ERROR)) f.error = maxOf(f.error, r.getUTF8String(ERROR).toString());
       if (!r.isNullAt(MASKED)) f.maskedValues += r.getLong(MASKED);
-    } else if (kind.equals(eventKind)) {
+    } else if (kind.equals(EVENT_KIND)) {
       Long day = r.isNullAt(TS) ? null : Math.floorDiv(r.getLong(TS), MICROS_PER_DAY);
       Day d = days.computeIfAbsent(day, k -> new Day());
       d.events++;
@@ -84,8 +90,8 @@ final class ReaderTally implements Serializable {
         d.fromMicros = Math.min(d.fromMicros, ts);
         d.toMicros = Math.max(d.toMicros, ts);
       }
-      if (!r.isNullAt(CATEGORY) && r.getUTF8String(CATEGORY).toString().equals(unknownCategory)) d.unknown++;
-    } else if (kind.equals(templateKind)) {
+      if (!r.isNullAt(CATEGORY) && r.getUTF8String(CATEGORY).equals(UNKNOWN)) d.unknown++;
+    } else if (kind.equals(TEMPLATE_KIND)) {
       templateRows++;
     }
   }
@@ -105,7 +111,7 @@ final class ReaderTally implements Serializable {
 
   /** The files' rows, ordered by source then file as Spark orders strings (by their UTF-8 bytes). */
   List<Map.Entry<List<String>, File>> filesInOrder() {
-    Comparator<String> utf8 = Comparator.comparing(org.apache.spark.unsafe.types.UTF8String::fromString);
+    Comparator<String> utf8 = Comparator.comparing(UTF8String::fromString);
     List<Map.Entry<List<String>, File>> out = new ArrayList<>(files.entrySet());
     out.sort(Comparator.comparing((Map.Entry<List<String>, File> e) -> e.getKey().get(0), utf8)
         .thenComparing(e -> e.getKey().get(1), utf8));
@@ -116,7 +122,7 @@ final class ReaderTally implements Serializable {
   private static String maxOf(String a, String b) {
     if (a == null) return b;
     if (b == null) return a;
-    return org.apache.spark.unsafe.types.UTF8String.fromString(a)
-        .compareTo(org.apache.spark.unsafe.types.UTF8String.fromString(b)) >= 0 ? a : b;
+    return UTF8String.fromString(a)
+        .compareTo(UTF8String.fromString(b)) >= 0 ? a : b;
   }
 }

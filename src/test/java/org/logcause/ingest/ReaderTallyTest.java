@@ -77,7 +77,7 @@ class ReaderTallyTest {
 
   private static ReaderTally tally(InternalRow... rows) {
     ReaderTally t = new ReaderTally();
-    for (InternalRow r : rows) t.add(r, IngestSchema.FILE, IngestSchema.EVENT, IngestSchema.TEMPLATE, "unknown");
+    for (InternalRow r : rows) t.add(r);
     return t;
   }
 
