@@ -38,6 +38,7 @@ public final class FormatSniffer {
   private static final Pattern SYSLOG_TAGGED =
       Pattern.compile("^(?:<\\d{1,3}>1 |(?:<\\d{1,3}>)?(?:[A-Z][a-z]{2} [ \\d]?\\d \\d\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\dT\\S+) +\\S+ +[^:\\[\\s]+(?:\\[[^\\]]*\\])?:(?: |$))");
   private static final Pattern CSVLOG = Pattern.compile("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)? [A-Za-z+\\-0-9]+,");
+  private static final Pattern MYSQL_WORDS = Pattern.compile("\\b(?:mysqld|InnoDB|WSREP|MySQL|MariaDB)\\b");
   private static final Pattern SLOW = Pattern.compile("^# (?:Query_time|User@Host|Time): ");
   private static final List<String> LOG4J_LAYOUTS = List.of("%d %-5p [%t] %c - %m%n", "[%d] %p %m (%c)%n");
 
@@ -80,17 +81,60 @@ public final class FormatSniffer {
       return wrapped("cri", lines, unwrapCri(lines));
     }
     List<Sniffed> tried = new ArrayList<>();
+    String unlike = null;
     for (Candidate c : textCandidates(lines)) {
       Sniffed s = attempt(c.format(), c.options(), lines, c.note());
+      if (c.format().equals("mysql-error") && s.events() > 0 && s.rejected() <= MAX_REJECTED * Math.max(1, s.lines())) {
+        // its parser takes any line that starts with a time (a metrics table, another program's log), so the
+        // entries must look like the server's; then status dumps and crash reports may fill most of the lines
+        if (mysqlShaped(lines)) {
+          return s;
+        }
+        unlike = "its lines start with a time, but few of them carry MySQL's level ([Note], [Warning], [ERROR]) or "
+            + "name mysqld or InnoDB, so it is not taken as MySQL's error log";
+        continue;
+      }
       if (accepted(s)) {
         return s;
       }
       tried.add(s);
     }
+    if (unlike != null) {
+      return none(lines, "no known format fits (" + unlike + ")");
+    }
     Sniffed best = tried.stream().max(java.util.Comparator.comparingInt(s -> s.lines() - s.rejected())).orElse(null);
     return none(lines, best == null ? "no known format fits"
         : String.format(Locale.ROOT, "no known format fits (closest: %s, which would quarantine %d of %d sampled lines)",
             best.format(), best.rejected(), best.lines()));
+  }
+
+  /**
+   * Whether at least half of the entries MySQL's error-log parser starts in the sample look like the server's: a
+   * level ({@code [Note]}, {@code [Warning]}, {@code [ERROR]}, or 5.x InnoDB's inline one) or the server's own words
+   * ({@code mysqld}, {@code InnoDB}, {@code WSREP}). Every generation of the log has one of them on nearly every entry
+   * (a crash report's lines continue their entry); a file of other lines that merely start with a time has none.
+   */
+  static boolean mysqlShaped(List<String> lines) {
+    LineParser parser = Formats.create(new Src("mysql-error", Map.of())).newParser(java.time.Year.now(ZoneOffset.UTC).getValue());
+    int entries = 0;
+    int shaped = 0;
+    for (String line : lines) {
+      Parsed p;
+      try {
+        p = parser.parse(line);
+      } catch (RuntimeException e) {
+        continue;
+      }
+      if (p instanceof Parsed.Start s) {
+        entries++;
+        ParsedEvent e = s.event();
+        String m = e.message() == null ? "" : e.message();
+        if (e.attributes().get("raw_level") != null || MYSQL_WORDS.matcher(m).find()) {
+          shaped++;
+        }
+      }
+    }
+    return entries > 0 && 2 * shaped >= entries;
   }
 
   private record Candidate(String format, Map<String, String> options, String note) {}

@@ -29,6 +29,33 @@ import org.logcause.support.SharedSpark;
 class InitOnExternalSamplesTest {
   @TempDir Path dir;
 
+  /**
+   * MySQL's error-log parser takes any line that starts with a time: every Percona Toolkit error log (servers 5.0 to
+   * 8, Galera, crash reports, status dumps) is taken as that log, and none of LogHub's logs of other programs is.
+   */
+  @Test
+  void onlyMysqlsOwnLogsAreTakenAsItsErrorLog() throws IOException {
+    Path external = Path.of(System.getProperty("logcause.external.dir", "../shared/data/external")).toAbsolutePath().normalize();
+    java.util.List<Path> errlogs;
+    java.util.List<Path> others;
+    try (var walk = Files.list(external.resolve("percona-toolkit/errlogs"))) {
+      errlogs = walk.filter(p -> p.getFileName().toString().startsWith("errlog")).sorted().toList();
+    }
+    try (var walk = Files.walk(external.resolve("loghub"), 2)) {
+      others = walk.filter(p -> p.getFileName().toString().endsWith("_2k.log")).sorted().toList();
+    }
+    assertThat(errlogs).hasSizeGreaterThanOrEqualTo(10);
+    assertThat(others).hasSizeGreaterThanOrEqualTo(10);
+    for (Path p : errlogs) {
+      assertThat(FormatSniffer.sniff(org.logcause.onboard.FileSample.read(p, 400).lines()).format()).as(p.toString())
+          .isEqualTo("mysql-error");
+    }
+    for (Path p : others) {
+      assertThat(FormatSniffer.sniff(org.logcause.onboard.FileSample.read(p, 400).lines()).format()).as(p.toString())
+          .isNotEqualTo("mysql-error");
+    }
+  }
+
   @Test
   void draftsAndRunsASpecForAMixedBundleOfRealFiles() throws IOException {
     Path external = Path.of(System.getProperty("logcause.external.dir", "../shared/data/external")).toAbsolutePath().normalize();
@@ -39,6 +66,7 @@ class InitOnExternalSamplesTest {
         "percona-toolkit/slowlogs/slow002.txt", "db2/slow002.txt",
         "percona-toolkit/slowlogs/mysql5.7.log", "db2/mysql5.7.log",
         "percona-toolkit/errlogs/errlog001.txt", "db2/errlog001.txt",
+        "percona-toolkit/errlogs/errlog009.txt", "db2/errlog009.txt",
         "elastic-examples/apache_logs/apache_logs.gz", "web/apache_logs.gz",
         "lnav-edge-cases/logfile_syslog.3", "mac/logfile_syslog.3");
     Path logs = dir.resolve("bundle");
@@ -60,6 +88,8 @@ class InitOnExternalSamplesTest {
     assertThat(byPath.get("db2/slow002.txt").format()).isEqualTo("mysql-slow");
     assertThat(byPath.get("db2/mysql5.7.log").format()).isEqualTo("mysql-slow");
     assertThat(byPath.get("db2/errlog001.txt").format()).isEqualTo("mysql-error");
+    // one entry, then a status dump of some 200 lines
+    assertThat(byPath.get("db2/errlog009.txt").format()).isEqualTo("mysql-error");
     assertThat(byPath.get("web/apache_logs.gz").format()).isEqualTo("access");
     assertThat(byPath.get("mac/logfile_syslog.3").format()).isEqualTo("syslog");
 

@@ -1,0 +1,66 @@
+package org.logcause.onboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * MySQL's error-log parser takes any line that starts with a time, so the sniffer takes a file as that log only when
+ * its entries look like the server's.
+ */
+class FormatSnifferTest {
+
+  @Test
+  void aTableOfMetricsThatStartsWithTimesIsNotMysqlsErrorLog() {
+    // the shape of the lab's truth/client-10s.tsv, and of many exported metrics
+    List<String> tsv = List.of(
+        "2026-12-05T22:30:20.000Z\t76\t2\t0\t1521",
+        "2026-12-05T22:30:30.000Z\t58\t7\t9\t3028",
+        "2026-12-05T22:31:00.000Z\t70\t0\t0\t1905",
+        "2026-12-05T22:31:10.000Z\t60\t0\t0\t1831");
+    FormatSniffer.Sniffed s = FormatSniffer.sniff(tsv);
+    assertThat(s.placed()).isFalse();
+    assertThat(s.note()).contains("not taken as MySQL's error log");
+
+    // a Java service's log in a layout the sniffer does not know
+    List<String> java = List.of(
+        "2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster",
+        "2015-10-18 18:01:48,963 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Executing with tokens:",
+        "2015-10-18 18:01:50,353 WARN [main] org.apache.hadoop.util.NativeCodeLoader: Unable to load native-hadoop library");
+    assertThat(FormatSniffer.sniff(java).format()).isNotEqualTo("mysql-error");
+  }
+
+  @Test
+  void everyGenerationOfMysqlsErrorLogIsStillTaken() {
+    assertThat(FormatSniffer.sniff(List.of(
+        "2026-12-05 22:30:01 0 [Note] Starting MariaDB 10.11.6-MariaDB-0+deb12u1-log source revision as process 4242",
+        "2026-12-05 22:30:01 0 [Note] InnoDB: Compressed tables use zlib 1.2.13",
+        "2026-12-05 22:30:02 0 [Note] /usr/sbin/mariadbd: ready for connections.",
+        "2026-12-05 22:34:02 12 [Warning] Aborted connection 12 to db: 'shop' user: 'app' host: 'localhost' (Got an error reading communication packets)"))
+        .format()).isEqualTo("mysql-error");
+    assertThat(FormatSniffer.sniff(List.of(
+        "2020-08-06T14:25:02.835618Z 0 [Note] [MY-012487] [InnoDB] DDL log recovery : begin",
+        "2020-08-06T14:25:02.936146Z 0 [Warning] [MY-010068] [Server] CA certificate /var/mysql/sslinfo/cacert.pem is self signed."))
+        .format()).isEqualTo("mysql-error");
+    // 5.0: InnoDB glued to the time, a crash report whose lines continue the entry, "mysqld got signal"
+    assertThat(FormatSniffer.sniff(List.of(
+        "091205  4:49:04InnoDB: Assertion failure in thread 1525901664 in file srv0srv.c line 2093",
+        "InnoDB: We intentionally generate a memory trap.",
+        "091205  4:49:04 - mysqld got signal 11;",
+        "This could be because you hit a bug.",
+        "key_buffer_size=16777216",
+        "080721 03:03:57  mysqld started"))
+        .format()).isEqualTo("mysql-error");
+    // an entry followed by a long status dump (5.0's "Status information:"): one entry, many lines, still MySQL's
+    List<String> dump = new java.util.ArrayList<>(List.of(
+        "080517  4:20:13 [Note] /usr/sbin/mysqld: ready for connections.",
+        "Version: '5.0.58-enterprise-gpl-mpb-log'  socket: '/var/lib/mysql/mysql.sock'  port: 3306",
+        "", "Status information:", ""));
+    for (int i = 0; i < 100; i++) {
+      dump.add("lock: 0x29a90d" + i + ":");
+      dump.add("");
+    }
+    assertThat(FormatSniffer.sniff(dump).format()).isEqualTo("mysql-error");
+  }
+}
