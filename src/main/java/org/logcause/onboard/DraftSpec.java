@@ -57,9 +57,15 @@ public final class DraftSpec {
     Path root = logs.toAbsolutePath().normalize();
     Path specDir = specFile.toAbsolutePath().normalize().getParent();
     List<Path> files;
-    try (Stream<Path> walk = Files.walk(root)) {
+    // linked folders are followed, as ingest's globs follow them (a bundle often links in /var/log's folders)
+    try (Stream<Path> walk = Files.walk(root, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
       files = walk.filter(Files::isRegularFile).filter(p -> !skipped(root, p, specFile))
           .filter(p -> !insideOutputFolder(root, p)).sorted().toList();
+    } catch (UncheckedIOException e) {
+      throw e.getCause() instanceof java.nio.file.FileSystemLoopException loop
+          ? new org.logcause.job.SpecException("--logs: a link under " + root + " leads back to a folder above it: "
+              + loop.getFile())
+          : e;
     }
     List<Looked> looked = new ArrayList<>();
     Map<Path, String> unplaced = new TreeMap<>();
@@ -84,6 +90,15 @@ public final class DraftSpec {
     }
     List<Source> sources = sources(root, specDir, looked);
     return new Draft(yaml(root, sources, unplaced, specDir), sources, unplaced);
+  }
+
+  /** Whether the file's real path (its links resolved) lies outside the spec's folder's real path. */
+  private static boolean linkedOut(Path specDir, Path file) {
+    try {
+      return !file.toRealPath().startsWith(specDir.toRealPath());
+    } catch (IOException e) {
+      return false; // the spec's own check names it
+    }
   }
 
   /** Whether the file lies in a logcause output folder (one with runs in {@code _runs}): our tables, not logs. */
@@ -175,7 +190,8 @@ public final class DraftSpec {
       };
       String name = unique(names, component + "-" + shortFormat(first.sniffed().format()));
       String path = pathOf(specDir, set);
-      boolean outside = path.startsWith("../") || path.startsWith("/");
+      // a file reached through a link to another folder is outside too: the spec's check reads real paths
+      boolean outside = path.startsWith("../") || path.startsWith("/") || set.stream().anyMatch(l -> linkedOut(specDir, l.file()));
       out.add(new Source(name, component, first.host(), first.sniffed().format(), path, first.sniffed().options(),
           outside, List.copyOf(set)));
     }

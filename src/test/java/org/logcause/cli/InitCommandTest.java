@@ -243,6 +243,31 @@ class InitCommandTest {
         .isPositive();
   }
 
+  /**
+   * A bundle whose folders are links (to a recorded corpus here, to /var/log's folders in life) is read through them,
+   * as ingest's globs read it; a metrics table beside the logs is not placed; a link back up is a usage error.
+   */
+  @Test
+  void followsLinkedFoldersAndLeavesAMetricsTableOut() throws IOException {
+    Path corpus = Path.of("sample-data/lab/max-connections-mariadb-3").toAbsolutePath();
+    Path logs = dir.resolve("linked");
+    Files.createDirectories(logs);
+    for (String sub : List.of("logs", "changes", "truth")) {
+      Files.createSymbolicLink(logs.resolve(sub), corpus.resolve(sub));
+    }
+    Run r = logcause("init", "--logs", logs.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    JobSpec drafted = JobSpecLoader.load(logs.resolve("job.yaml")).spec();
+    assertDraftAgrees(JobSpecLoader.load(corpus.resolve("job.yaml")).spec(), drafted);
+    assertThat(r.out()).contains("8 sources, 1 files not placed")
+        .contains("not placed: " + logs.resolve("truth/client-10s.tsv")).contains("not taken as MySQL's error log");
+
+    Files.createSymbolicLink(logs.resolve("logs-again"), logs);
+    Run loop = logcause("init", "--logs", logs.toString(), "--force");
+    assertThat(loop.exit()).isEqualTo(Main.USAGE);
+    assertThat(loop.err().strip()).startsWith("logcause: --logs: a link under").contains("leads back").doesNotContain("Exception");
+  }
+
   @Test
   void aFolderWithoutLogsIsAUsageError() throws IOException {
     Files.writeString(dir.resolve("readme.txt"), "nothing here\n", StandardCharsets.UTF_8);
