@@ -141,7 +141,10 @@ public final class BuildSignals {
           }
         });
 
+    // a schema change or maintenance statement (rule slow-maintenance-statement) is a job someone ran, not a query
+    // of the workload: its minutes would read as the database slowing down
     e.filter(col("format").startsWith("postgres").or(col("format").equalTo("mysql-slow")))
+        .filter(not(col("subcategory").eqNullSafe(MAINTENANCE_STATEMENT)))
         .withColumn("ms", try_cast(regexp_extract(col("message"), "^duration: ([0-9.]+) ms", 1), "double"))
         .filter(col("ms").isNotNull())
         .groupBy(col("component"), col("window"))
@@ -150,6 +153,9 @@ public final class BuildSignals {
         .forEach(r -> out.add(RowFactory.create(r.get(0), Signals.SLOW_QUERY_P95, GAUGE, r.get(1), r.get(2))));
     return out;
   }
+
+  /** The subcategory of a slow schema change or maintenance statement (the built-in rules' slow-maintenance-statement). */
+  static final String MAINTENANCE_STATEMENT = "maintenance_statement";
 
   /** Columns of a {@link #categoryCounts} row: component, window, category, then these counts. */
   static final int CATEGORY_EVENTS = 3;

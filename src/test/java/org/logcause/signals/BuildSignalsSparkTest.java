@@ -96,4 +96,38 @@ class BuildSignalsSparkTest {
         .containsEntry("retry_share", 0.25) // the known client asking again 1 s after its 500
         .containsEntry("category:server_error", 1.0);
   }
+  private static Row statement(int second, String format, String subcategory, String message) {
+    return RowFactory.create("db", new Timestamp(1_700_000_000_000L + second * 1000L), format, "INFO",
+        subcategory.equals("slow_query") ? "overload" : "benign", subcategory, "info", message,
+        scala.jdk.javaapi.CollectionConverters.asScala(new HashMap<String, String>()), "t2");
+  }
+
+  /**
+   * The slow-query signal reads the workload's statements, PostgreSQL's and MySQL's slow log alike; an index built by
+   * a migration or its revert is a job someone ran, not the database slowing down.
+   */
+  @Test
+  void theSlowQuerySignalLeavesMaintenanceStatementsOut() {
+    SparkSession spark = SharedSpark.get();
+    StructType schema = new StructType().add("component", DataTypes.StringType).add("ts", DataTypes.TimestampType)
+        .add("format", DataTypes.StringType).add("level", DataTypes.StringType).add("category", DataTypes.StringType)
+        .add("subcategory", DataTypes.StringType).add("severity", DataTypes.StringType).add("message", DataTypes.StringType)
+        .add("attributes", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+        .add("template_id", DataTypes.StringType);
+    Dataset<Row> events = spark.createDataFrame(List.of(
+        statement(21, "postgres", "slow_query", "duration: 1200.5 ms  statement: SELECT * FROM orders WHERE customer_id = 7"),
+        statement(22, "mysql-slow", "slow_query", "duration: 900 ms  statement: SELECT * FROM orders WHERE customer_id = 9"),
+        statement(23, "postgres", BuildSignals.MAINTENANCE_STATEMENT,
+            "duration: 35986.054 ms  statement: CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id)"),
+        statement(34, "mysql-slow", BuildSignals.MAINTENANCE_STATEMENT,
+            "duration: 20525.615 ms  statement: CREATE INDEX orders_customer_idx ON shop.orders (customer_id);")),
+        schema);
+    List<Row> rows = new BuildSignals(10, 1_700_000_010_000_000L)
+        .collect(BuildSignals.categoryCounts(events, 10), events, events);
+    Map<Long, Double> p95 = new HashMap<>();
+    rows.stream().filter(r -> r.getString(1).equals("slow_query_p95_ms")).forEach(r -> p95.put(r.getLong(3), r.getDouble(4)));
+    // the workload's two statements in the window at 20 s; nothing in the window at 30 s, which held only the index
+    assertThat(p95).containsOnlyKeys(1_700_000_020L / 10);
+    assertThat(p95.get(1_700_000_020L / 10)).isBetween(900.0, 1200.5);
+  }
 }
