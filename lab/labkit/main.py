@@ -35,7 +35,10 @@ PLAN = ([(f, s, "postgres") for f in ["sync-standby", "max-connections", "migrat
         # statement-timeout on MariaDB seed 10 was recorded too but not kept (see "Limits of the labels")
         # disk-full on PostgreSQL seed 9 was recorded too but not kept (see "Limits of the labels")
         + [(f, 9, "postgres") for f in ["statement-timeout", "traffic-surge", "quiet", "migration-lock", "wrong-port"]]
-        + [(f, 10, "mariadb") for f in ["max-connections", "quiet", "bad-deploy"]])
+        + [(f, 10, "mariadb") for f in ["max-connections", "quiet", "bad-deploy"]]
+        + [(f, 11, "postgres") for f in ["migration-lock", "disk-full", "dropped-index", "pool-shrunk", "db-killed",
+                                         "sync-standby", "replica-broken", "wrong-port", "quiet"]]
+        + [(f, 11, "mariadb") for f in ["dropped-index", "sync-standby"]])
 
 
 def folder(family, seed, flavour):
