@@ -143,7 +143,7 @@ public final class Attributor {
       double prior = knowledge.prior(crashed(c) && unexplained(c, candidates) ? "crash" : c.category);
       if (c.action != null && !INTERRUPTIONS.contains(c.category) && !c.explains.isEmpty()) {
         prior *= timing(c, f);
-        parameterTest(c);
+        parameterTest(c, f);
       }
       c.score = scoring.weight("coverage") * coverage + scoring.weight("precedence") * precedence
           + scoring.weight("prior") * prior + scoring.weight("contrast") * contrast + c.tests;
@@ -507,7 +507,7 @@ public final class Attributor {
    * Parameter test: can the changed setting produce what the incident shows? Only the specific symptoms count
    * (errors and latency follow from anything). Unknown parameters are neutral.
    */
-  private void parameterTest(Candidate c) {
+  private void parameterTest(Candidate c, Facts f) {
     String name = c.action.parameter();
     CausalKnowledge.Parameter p = knowledge.parameter(name);
     if (p == null) {
@@ -520,8 +520,24 @@ public final class Attributor {
     if (symptoms.isEmpty()) {
       return;
     }
-    List<String> produced = p.produced(symptoms, shown);
-    if (!produced.isEmpty()) {
+    // which kind of each symptom the incident's lines show (a disk full, memory run out), from the cited lines of
+    // what the change explains
+    Map<String, Set<String>> kinds = new java.util.TreeMap<>();
+    for (Candidate x : c.explains) {
+      f.lines().stream().filter(l -> x.shows(l.component()) && l.category().equals(x.category) && l.subcategory() != null)
+          .forEach(l -> kinds.computeIfAbsent(x.category, k -> new java.util.TreeSet<>()).add(l.subcategory()));
+    }
+    List<String> produced = p.produced(symptoms, shown, kinds);
+    // what it can produce may itself follow from what it cannot: statement timeouts behind lock waits are the locks'
+    // doing, not a planner setting's; then the setting explains nothing of the mechanism
+    String ledBy = ledBy(c, produced, symptoms);
+    if (!produced.isEmpty() && ledBy != null) {
+      c.tests += scoring.test("parameter_cannot");
+      c.evidence.add(new Evidence("test:parameter", c.onset, String.format(Locale.ROOT, "%s governs %s: a wrong value can "
+          + "produce %s, but here %s followed from %s, which it cannot produce", name, p.subsystem(),
+          String.join(", ", produced.stream().map(Attributor::label).toList()), produced.size() == 1 ? "that" : "those", ledBy),
+          c.action.eventId()));
+    } else if (!produced.isEmpty()) {
       c.tests += scoring.test("parameter_matches");
       c.evidence.add(new Evidence("test:parameter", c.onset, String.format(Locale.ROOT, "%s governs %s, and a wrong value "
           + "produces what the incident shows (%s)", name, p.subsystem(), String.join(", ", produced.stream().map(Attributor::label).toList())),
@@ -529,9 +545,39 @@ public final class Attributor {
     } else {
       c.tests += scoring.test("parameter_cannot");
       c.evidence.add(new Evidence("test:parameter", c.onset, String.format(Locale.ROOT, "%s governs %s, which cannot produce "
-          + "what the incident shows (%s)", name, p.subsystem(), String.join(", ", symptoms.stream().map(Attributor::label).toList())),
+          + "what the incident shows (%s)", name, p.subsystem(), String.join(", ", symptoms.stream()
+              .map(s -> label(s) + (kinds.containsKey(s) ? " (" + String.join(", ", kinds.get(s)) + ")" : "")).toList())),
           c.action.eventId()));
     }
+  }
+
+  /**
+   * The symptom, of those the change explains and its parameter cannot produce, that came first and leads to every
+   * symptom it can produce (each of those follows from it along the causal edges, no earlier), or null when some
+   * symptom it can produce stands on its own.
+   */
+  private String ledBy(Candidate c, List<String> produced, Set<String> specific) {
+    if (produced.isEmpty()) {
+      return null;
+    }
+    List<Candidate> cannot = c.explains.stream().filter(u -> specific.contains(u.category) && !produced.contains(u.category))
+        .sorted(Comparator.comparingLong(c::since).thenComparing(u -> u.category).thenComparing(u -> u.component)).toList();
+    if (cannot.isEmpty()) {
+      return null;
+    }
+    String leader = null;
+    for (Candidate x : c.explains) {
+      if (!produced.contains(x.category)) continue;
+      Candidate by = cannot.stream().filter(u -> c.since(u) <= c.since(x) && knowledge.propagates(u.category, u.component,
+          x.category, x.component, (c.since(x) - c.since(u)) / 1e6, topology)).findFirst().orElse(null);
+      if (by == null) {
+        return null;
+      }
+      if (leader == null) {
+        leader = label(by.category) + " on " + by.component;
+      }
+    }
+    return leader;
   }
 
   /** Pile-up test: did replication waits, lock waits, a slow query or a change begin before it, and explain it? */

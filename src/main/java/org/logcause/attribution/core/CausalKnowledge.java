@@ -109,8 +109,33 @@ public record CausalKnowledge(
 
     /** The symptoms among {@code shown} a wrong value can produce, given everything the incident shows. */
     public List<String> produced(java.util.Collection<String> shown, java.util.Collection<String> all) {
-      return shown.stream().filter(produces::contains)
-          .filter(s -> !through.containsKey(s) || through.get(s).stream().anyMatch(all::contains)).toList();
+      return produced(shown, all, Map.of());
+    }
+
+    /**
+     * As {@link #produced(java.util.Collection, java.util.Collection)}, where an entry may name a kind of its category
+     * ({@code resource_exhaustion/memory}: a memory setting runs a server out of memory, never out of disk). Such an
+     * entry matches its category when the incident's lines of that category show that subcategory, or show none
+     * ({@code subcategories} has no entry for it: nothing says which kind it was).
+     */
+    public List<String> produced(java.util.Collection<String> shown, java.util.Collection<String> all,
+        Map<String, java.util.Set<String>> subcategories) {
+      return shown.stream().filter(s -> produces.stream().anyMatch(e -> matches(e, s, subcategories)))
+          .filter(s -> !through.containsKey(s)
+              || through.get(s).stream().anyMatch(e -> all.stream().anyMatch(a -> matches(e, a, subcategories))))
+          .toList();
+    }
+
+    private static boolean matches(String entry, String category, Map<String, java.util.Set<String>> subcategories) {
+      int slash = entry.indexOf('/');
+      if (slash < 0) {
+        return entry.equals(category);
+      }
+      if (!entry.substring(0, slash).equals(category)) {
+        return false;
+      }
+      java.util.Set<String> seen = subcategories.get(category);
+      return seen == null || seen.isEmpty() || seen.contains(entry.substring(slash + 1));
     }
 
     /** Whether a change of {@code name} (normalised) takes effect only at the server's next start. */
@@ -294,7 +319,8 @@ public record CausalKnowledge(
     }
   }
 
-  private void requirePrior(String category, String where) {
+  private void requirePrior(String entry, String where) {
+    String category = entry.indexOf('/') < 0 ? entry : entry.substring(0, entry.indexOf('/')); // category/subcategory
     if (!priors.containsKey(category)) {
       throw new IllegalArgumentException(where + ": category \"" + category + "\" has no prior");
     }

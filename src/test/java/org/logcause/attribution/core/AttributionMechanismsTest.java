@@ -473,6 +473,55 @@ class AttributionMechanismsTest {
   }
 
   @Test
+  void aMemorySettingCannotFillADisk() {
+    // work_mem raised two minutes before WAL archiving failed and its volume filled: the primary ran out of disk,
+    // not memory, so the setting cannot have done it; the full disk is the cause. The same change beside memory
+    // running out could (its lines say which resource ran out).
+    List<Facts.Anomaly> anomalies = List.of(anomaly("db-a", "category:resource_exhaustion", 0, 400, 30),
+        anomaly("db-a", "crashes", 20, 400, 4), anomaly("db-b", "category:replication_fault", 30, 400, 10),
+        anomaly("cart-svc", "category:network", 30, 400, 30), anomaly("web", "error_ratio", 30, 400, 200));
+    List<Facts.Action> actions = List.of(change("c-mem", -110, "db-a", "config_change", "work_mem", "16MB"));
+    List<Facts.Line> disk = List.of(
+        new Facts.Line("l-1", at(1), "db-a", "resource_exhaustion", "wal_archiving", null, "archive command failed with exit code 1"),
+        new Facts.Line("l-2", at(15), "db-a", "resource_exhaustion", "disk_full", null,
+            "could not write to file \"pg_wal/xlogtemp.81\": No space left on device"));
+    Attributor.Result r = attribute(new Facts("inc-x", at(0), at(400), "high", anomalies, actions, List.of(), 10_000_000L, disk));
+    assertThat(r.hypotheses().get(0).category()).isEqualTo("resource_exhaustion");
+    Attributor.Hypothesis mem = r.hypotheses().stream().filter(h -> "c-mem".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(mem.verdict()).isNotEqualTo(Attributor.ROOT_CAUSE);
+    assertThat(mem.evidence()).anyMatch(e -> e.kind().equals("test:parameter")
+        && e.detail().contains("cannot produce") && e.detail().contains("disk_full, wal_archiving"));
+
+    List<Facts.Line> memory = List.of(new Facts.Line("l-3", at(1), "db-a", "resource_exhaustion", "memory", null,
+        "out of memory"));
+    Attributor.Result oom = attribute(new Facts("inc-x", at(0), at(400), "high", anomalies, actions, List.of(), 10_000_000L, memory));
+    Attributor.Hypothesis memOom = oom.hypotheses().stream().filter(h -> "c-mem".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(memOom.evidence()).anyMatch(e -> e.kind().equals("test:parameter") && e.detail().contains("produces what the incident shows"));
+  }
+
+  @Test
+  void aPlannerSettingCannotExplainTimeoutsThatFollowLockWaits() {
+    // a planner cost changed 23 s before a migration took its lock (8 s into the window of the first lock waits); the
+    // statement timeouts that follow are the lock waits' doing: a planner setting can slow queries into timeouts, but
+    // it cannot make them wait on locks
+    List<Facts.Anomaly> anomalies = List.of(anomaly("db-a", "category:lock_contention", 0, 300, 40),
+        anomaly("db-a", "category:timeout", 10, 300, 30), anomaly("cart-svc", "category:timeout", 10, 300, 30),
+        anomaly("web", "error_ratio", 10, 300, 200));
+    List<Facts.Action> actions = List.of(change("c-plan", -15, "db-a", "config_change", "random_page_cost", "1.1"),
+        change("d-mig", 8, "db-a", "deploy", "schema_version", "42"));
+    Attributor.Result r = attribute(facts(anomalies, actions, 0, 300));
+    Attributor.Hypothesis plan = r.hypotheses().stream().filter(h -> "c-plan".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(plan.evidence()).anyMatch(e -> e.kind().equals("test:parameter")
+        && e.detail().contains("cannot produce") && e.detail().contains("followed from lock contention on db-a"));
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("d-mig");
+
+    // without the lock waits the same timeouts are what a planner setting can produce
+    Attributor.Result alone = attribute(facts(anomalies.subList(1, 4), List.of(actions.get(0)), 10, 300));
+    Attributor.Hypothesis planAlone = alone.hypotheses().stream().filter(h -> "c-plan".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(planAlone.evidence()).anyMatch(e -> e.kind().equals("test:parameter") && e.detail().contains("produces what the incident shows"));
+  }
+
+  @Test
   void aReleasesBrokenStatementsAndItsRolloutsResetConnectionsOnTheDatabaseAreTheReleases() {
     // cart-svc's release at t=2: its rollout cut its connections (the replica logs them reset, in the window from t=0)
     // and its new statements fail on the replica ("column does not exist")
