@@ -40,7 +40,14 @@ public final class FormatSniffer {
   private static final Pattern CSVLOG = Pattern.compile("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)? [A-Za-z+\\-0-9]+,");
   private static final Pattern MYSQL_WORDS = Pattern.compile("\\b(?:mysqld|InnoDB|WSREP|MySQL|MariaDB)\\b");
   private static final Pattern SLOW = Pattern.compile("^# (?:Query_time|User@Host|Time): ");
-  private static final List<String> LOG4J_LAYOUTS = List.of("%d %-5p [%t] %c - %m%n", "[%d] %p %m (%c)%n");
+  /**
+   * The layouts tried on Java services' text logs: log4j's and logback's common one, Kafka's, Spring Boot's console
+   * and file log (3.2+ with the application's name first: the plain one's thread would swallow it; 2.x and 3.x), Hadoop's
+   * and Spark's defaults.
+   */
+  private static final List<String> LOG4J_LAYOUTS = List.of("%d %-5p [%t] %c - %m%n", "[%d] %p %m (%c)%n",
+      "%d %p %pid --- [%X{application}] [%t] %c : %m%n", "%d %p %pid --- [%t] %c : %m%n", "%d %p [%t] %c: %m%n",
+      "%d{yy/MM/dd HH:mm:ss} %p %c: %m%n");
 
   private FormatSniffer() {}
 

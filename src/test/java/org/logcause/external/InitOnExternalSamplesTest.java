@@ -31,7 +31,8 @@ class InitOnExternalSamplesTest {
 
   /**
    * MySQL's error-log parser takes any line that starts with a time: every Percona Toolkit error log (servers 5.0 to
-   * 8, Galera, crash reports, status dumps) is taken as that log, and none of LogHub's logs of other programs is.
+   * 8, Galera, crash reports, status dumps) is taken as that log, and none of LogHub's logs of other programs is
+   * (Hadoop's and Spark's are log4j's).
    */
   @Test
   void onlyMysqlsOwnLogsAreTakenAsItsErrorLog() throws IOException {
@@ -51,8 +52,12 @@ class InitOnExternalSamplesTest {
           .isEqualTo("mysql-error");
     }
     for (Path p : others) {
-      assertThat(FormatSniffer.sniff(org.logcause.onboard.FileSample.read(p, 400).lines()).format()).as(p.toString())
-          .isNotEqualTo("mysql-error");
+      String format = FormatSniffer.sniff(org.logcause.onboard.FileSample.read(p, 400).lines()).format();
+      assertThat(format).as(p.toString()).isNotEqualTo("mysql-error");
+      // Hadoop's and Spark's log4j layouts
+      if (p.getFileName().toString().startsWith("Hadoop") || p.getFileName().toString().startsWith("Spark")) {
+        assertThat(format).as(p.toString()).isEqualTo("log4j");
+      }
     }
   }
 

@@ -63,4 +63,21 @@ class FormatSnifferTest {
     }
     assertThat(FormatSniffer.sniff(dump).format()).isEqualTo("mysql-error");
   }
+  @Test
+  void springBootsLogsAreReadWithTheirLayout() {
+    FormatSniffer.Sniffed two = FormatSniffer.sniff(List.of(
+        "2024-06-20 14:01:15.902  INFO 4242 --- [           main] c.e.shop.ShopApplication                 : Started ShopApplication in 4.123 seconds",
+        "2024-06-20 14:01:16.001  WARN 4242 --- [nio-8080-exec-1] o.h.engine.jdbc.spi.SqlExceptionHelper   : SQL Error: 0, SQLState: 57014",
+        "2024-06-20 14:01:16.010 ERROR 4242 --- [nio-8080-exec-1] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : Servlet.service() threw exception",
+        "org.springframework.dao.QueryTimeoutException: could not extract ResultSet",
+        "\tat org.springframework.orm.jpa.vendor.HibernateJpaDialect.convertHibernateAccessException(HibernateJpaDialect.java:259)"));
+    assertThat(two.format()).isEqualTo("log4j");
+    assertThat(two.options()).containsEntry("pattern", "%d %p %pid --- [%t] %c : %m%n");
+    assertThat(two.events()).isEqualTo(3);
+    // 3.2 and later print the application's name before the thread
+    FormatSniffer.Sniffed three = FormatSniffer.sniff(List.of(
+        "2024-06-20T14:01:15.902+02:00  INFO 4242 --- [shop] [           main] c.e.shop.ShopApplication                 : Started",
+        "2024-06-20T14:01:17.500+02:00  WARN 4242 --- [shop] [nio-8080-exec-3] com.zaxxer.hikari.pool.HikariPool        : HikariPool-1 - Connection is not available"));
+    assertThat(three.options()).containsEntry("pattern", "%d %p %pid --- [%X{application}] [%t] %c : %m%n");
+  }
 }
