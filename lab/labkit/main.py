@@ -38,7 +38,10 @@ PLAN = ([(f, s, "postgres") for f in ["sync-standby", "max-connections", "migrat
         + [(f, 10, "mariadb") for f in ["max-connections", "quiet", "bad-deploy"]]
         + [(f, 11, "postgres") for f in ["migration-lock", "disk-full", "dropped-index", "pool-shrunk", "db-killed",
                                          "sync-standby", "replica-broken", "wrong-port", "quiet"]]
-        + [(f, 11, "mariadb") for f in ["dropped-index", "sync-standby"]])
+        + [(f, 11, "mariadb") for f in ["dropped-index", "sync-standby"]]
+        + [(f, 12, "postgres") for f in ["bad-deploy", "traffic-surge", "max-connections", "statement-timeout",
+                                         "migration-lock", "disk-full", "replica-broken", "quiet"]]
+        + [(f, 12, "mariadb") for f in ["max-connections", "bad-deploy", "quiet"]])
 
 
 def folder(family, seed, flavour):
