@@ -133,6 +133,9 @@ public final class Attributor {
       screenedOff(c, candidates);
     }
     for (Candidate c : candidates) {
+      superseded(c, candidates, f);
+    }
+    for (Candidate c : candidates) {
       double covered = c.explains.stream().mapToDouble(x -> x.weight).sum() + c.weight;
       double coverage = totalWeight == 0 ? 0 : covered / totalWeight;
       double late = (c.onset - earliest - tolUs) / 1e6;
@@ -292,10 +295,11 @@ public final class Attributor {
         // the trace is the nearest action's: a release rolled out seconds before its restart lines, not a flag turned
         // on a minute earlier on the same service
         boolean crash = a.signal().equals("crashes");
+        // (the window is an interval: an action inside it is nearer than one seconds before its start)
         Facts.Action near = absorbing.stream().filter(x -> x.component().equals(a.component())
             && Math.abs(x.ts() - a.onset()) <= 120e6 + tolUs
             && (!crash || ("restart".equals(x.type()) && x.ts() <= a.onset() + f.windowMicros() + tolUs)))
-            .min(Comparator.comparingLong(x -> Math.abs(x.ts() - a.onset()))).orElse(null);
+            .min(Comparator.comparingLong(x -> fromWindow(x.ts(), a.onset(), f.windowMicros()))).orElse(null);
         if (near != null) {
           Facts.Action of = partOf.getOrDefault(near, near);
           Candidate owner = out.stream().filter(c -> c.action == of || (INTERRUPTIONS.contains(c.category)
@@ -404,6 +408,11 @@ public final class Attributor {
     }
   }
 
+  /** How far {@code ts} lies from the window that begins at {@code start}: 0 inside it. */
+  static long fromWindow(long ts, long start, long windowMicros) {
+    return ts < start ? start - ts : Math.max(0, ts - (start + windowMicros - 1));
+  }
+
   /** The category a signal stands for, or null when it is only evidence (clients, shares, templates). */
   static String category(String signal) {
     if (signal.startsWith("category:")) {
@@ -501,6 +510,62 @@ public final class Attributor {
           slow ? ", but " + p.subsystem() + " settings can act slowly" : "", likelihood), c.action.eventId()));
     }
     return likelihood;
+  }
+
+  /** Whole-second timestamps (most servers' logs) put a line up to this much before the instant it was written. */
+  private static final long LINE_RESOLUTION_MICROS = 1_000_000L;
+
+  /**
+   * Intervening change: another change of the same component, recorded after this one and put into effect (its own
+   * restart or rollout lines in the component's log), and the component's first failure of the kinds both explain came
+   * only after that application. The component then ran through this change without such failures until the other
+   * was applied: those failures, and what the other explains downstream of them, are the other's; this change keeps
+   * what only it explains. Both times come from the component's own log (one clock), so seconds decide, which the
+   * clock-skew tolerance between logs cannot. Not when this change's setting takes effect only at a restart: the
+   * other's restart then applied both.
+   */
+  private void superseded(Candidate c, List<Candidate> all, Facts f) {
+    if (c.action == null || INTERRUPTIONS.contains(c.category) || c.explains.isEmpty()) {
+      return;
+    }
+    CausalKnowledge.Parameter p = knowledge.parameter(c.action.parameter());
+    if (p != null && p.needsRestart(CausalKnowledge.normalise(c.action.parameter()))) {
+      return;
+    }
+    for (Candidate b : all) {
+      if (b == c || b.action == null || INTERRUPTIONS.contains(b.category) || !b.component.equals(c.component)
+          || b.action.ts() <= c.action.ts() + LINE_RESOLUTION_MICROS) {
+        continue;
+      }
+      Evidence applied = b.evidence.stream().filter(e -> e.kind().equals("applied") && e.ts() != null)
+          .min(Comparator.comparingLong(Evidence::ts)).orElse(null);
+      if (applied == null) {
+        continue;
+      }
+      Set<String> shared = new HashSet<>();
+      c.explains.stream().filter(x -> x.shows(c.component) && !actionTrace(x.category) && b.explains.contains(x))
+          .forEach(x -> shared.add(x.category));
+      Facts.Line first = f.lines().stream().filter(l -> l.component().equals(c.component) && shared.contains(l.category()))
+          .min(Comparator.comparingLong(Facts.Line::ts).thenComparing(Facts.Line::eventId)).orElse(null);
+      if (first == null || first.ts() < applied.ts() - LINE_RESOLUTION_MICROS
+          || first.ts() - applied.ts() > knowledge.timing().fastSeconds() * 1e6) {
+        continue;
+      }
+      Set<Candidate> left = new HashSet<>(c.explains);
+      left.removeAll(b.explains);
+      c.explains = left;
+      String after = String.format(Locale.ROOT, "%.1f s", Math.max(0, first.ts() - applied.ts()) / 1e6);
+      c.evidence.add(new Evidence("test:superseded", applied.ts(), String.format(Locale.ROOT, "%s logged no such failure "
+          + "after it until %s was put into effect at %s (recorded %s after it); the first came %s after that: \"%s\"",
+          c.component, b.name(), hm(applied.ts()), duration((b.action.ts() - c.action.ts()) / 1_000_000L), after,
+          first.message()), first.eventId()));
+      if (b.evidence.stream().noneMatch(e -> e.kind().equals("test:first_failure"))) {
+        b.evidence.add(new Evidence("test:first_failure", first.ts(), String.format(Locale.ROOT, "%s's first failure came "
+            + "%s after it was put into effect at %s, and none since %s before it: \"%s\"", c.component, after,
+            hm(applied.ts()), c.name(), first.message()), first.eventId()));
+      }
+      return;
+    }
   }
 
   /**
@@ -768,8 +833,14 @@ public final class Attributor {
     root.evidence.stream().map(Evidence::eventId).filter(java.util.Objects::nonNull).forEach(cited::add);
     List<Facts.Line> picks = new ArrayList<>();
     if (root.action != null) {
+      // its own trace in the component's log, not a line another change or restart already owns (a release's
+      // rollout seconds after a flag is the release's)
+      Set<String> others = new HashSet<>();
+      all.stream().filter(c -> c != root).flatMap(c -> c.evidence.stream())
+          .filter(e -> e.eventId() != null && Set.of("applied", "action", "change").contains(e.kind()))
+          .forEach(e -> others.add(e.eventId()));
       f.lines().stream().filter(l -> l.component().equals(root.component) && l.ts() >= root.onset - tolUs
-          && l.ts() <= root.onset + 120e6
+          && l.ts() <= root.onset + 120e6 && !others.contains(l.eventId())
           && (l.category().equals("config_change") || l.category().equals("deploy") || l.category().equals("restart")))
           .limit(3).forEach(picks::add);
     }

@@ -348,6 +348,85 @@ class AttributionMechanismsTest {
     assertThat(flag.evidence()).noneMatch(e -> e.kind().equals("logs"));
   }
 
+  /**
+   * A flag on cart-svc recorded at t=-4.3, its release recorded at {@code release} and rolled out by the restart
+   * cart-svc logged 0.6 s before; cart-svc's first failure at {@code firstFailure}. With the release at t=2.6 all is
+   * in the window from t=0, and the clock-skew tolerance cannot tell the two changes apart.
+   */
+  private static Attributor.Result flagThenRelease(double firstFailure, String flagParameter, double release) {
+    int rolloutWindow = (int) Math.floor((release - 0.6) / 10) * 10;
+    List<Facts.Anomaly> anomalies = List.of(anomaly("cart-svc", "category:restart", rolloutWindow, rolloutWindow + 10, 12),
+        anomaly("cart-svc", "category:server_error", 0, 600, 30), anomaly("db-a", "category:app_exception", 0, 600, 30),
+        anomaly("web", "error_ratio", 0, 600, 300));
+    List<Facts.Action> actions = List.of(change("f-1", -4.3, "cart-svc", "config_change", flagParameter, "on"),
+        new Facts.Action("ev-rollout", at(release - 0.6), "cart-svc", "restart", null,
+            "cart-svc v1.8 shutting down (signal 15)", null, null, null, null),
+        change("d-1", release, "cart-svc", "deploy", "version", "v1.9"));
+    List<Facts.Line> lines = List.of(
+        new Facts.Line("ev-rollout", at(release - 0.6), "cart-svc", "restart", "shutdown", null, "cart-svc v1.8 shutting down (signal 15)"),
+        new Facts.Line("l-db", at(Math.floor(firstFailure)), "db-a", "app_exception", "sql_error", null,
+            "column \"order_id\" does not exist"),
+        new Facts.Line("l-first", at(firstFailure), "cart-svc", "server_error", "http_5xx", null,
+            "ERROR: column \"order_id\" does not exist"));
+    return attribute(new Facts("inc-x", at(0), at(600), "high", anomalies, actions, List.of(), 10_000_000L, lines));
+  }
+
+  @Test
+  void whenTheFirstFailureCameOnlyOnceALaterReleaseWasRolledOutTheReleaseTakesItFromTheFlag() {
+    Attributor.Result r = flagThenRelease(2.7, "feature.recommendations", 2.6);
+    Attributor.Hypothesis root = r.hypotheses().get(0);
+    assertThat(root.changeId()).isEqualTo("d-1");
+    assertThat(root.evidence()).anyMatch(e -> e.kind().equals("test:first_failure") && e.eventId().equals("l-first")
+        && e.detail().contains("0.7 s after it was put into effect"));
+    Attributor.Hypothesis flag = r.hypotheses().stream().filter(h -> "f-1".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(flag.verdict()).isNotEqualTo(Attributor.ROOT_CAUSE);
+    assertThat(flag.evidence()).anyMatch(e -> e.kind().equals("test:superseded") && e.eventId().equals("l-first")
+        && e.detail().contains("deploy d-1 on cart-svc"));
+  }
+
+  @Test
+  void aWindowsTraceBelongsToTheActionInsideItNotToOneSecondsBeforeItsStart() {
+    // restart lines counted in the window from t=0: a flag recorded 1.5 s before the window began is farther from it
+    // than the rollout logged 8 s into it
+    long window = 10_000_000L;
+    assertThat(Attributor.fromWindow(at(8), at(0), window)).isZero();
+    assertThat(Attributor.fromWindow(at(-1.5), at(0), window)).isEqualTo(1_500_000L);
+    assertThat(Attributor.fromWindow(at(12), at(0), window)).isEqualTo(2_000_001L);
+    List<Facts.Anomaly> anomalies = List.of(anomaly("cart-svc", "category:restart", 0, 10, 12),
+        anomaly("cart-svc", "category:server_error", 0, 600, 30), anomaly("web", "error_ratio", 0, 600, 300));
+    Attributor.Result r = attribute(facts(anomalies, List.of(change("f-1", -1.5, "cart-svc", "config_change",
+        "feature.recommendations", "on"), action("rollout", 8, "cart-svc", "restart"),
+        change("d-1", 8.5, "cart-svc", "deploy", "version", "v1.9")), 0, 600));
+    Attributor.Hypothesis release = r.hypotheses().stream().filter(h -> "d-1".equals(h.changeId())).findFirst().orElseThrow();
+    Attributor.Hypothesis flag = r.hypotheses().stream().filter(h -> "f-1".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(release.evidence()).anyMatch(e -> e.kind().equals("logs") && e.detail().contains("restart events"));
+    assertThat(flag.evidence()).noneMatch(e -> e.kind().equals("logs"));
+  }
+
+  @Test
+  void aFailureBeforeTheReleaseWasRolledOutSaysNothingAgainstTheFlagAndTheReleasesRolloutLineIsNotTheFlags() {
+    // the service failed 1.5 s before the rollout began: the release cannot take that from the flag
+    Attributor.Result near = flagThenRelease(0.5, "feature.recommendations", 2.6);
+    Attributor.Hypothesis flag = near.hypotheses().stream().filter(h -> "f-1".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(flag.evidence()).noneMatch(e -> e.kind().equals("test:superseded"));
+    // released a minute into the flag's failures: the flag is the cause, and the rollout's line within two minutes of
+    // it is the release's trace, which the flag does not cite as its own
+    Attributor.Result far = flagThenRelease(0.5, "feature.recommendations", 60);
+    Attributor.Hypothesis root = far.hypotheses().get(0);
+    assertThat(root.changeId()).isEqualTo("f-1");
+    assertThat(root.evidence()).anyMatch(e -> e.kind().equals("line") && e.eventId().equals("l-first"));
+    assertThat(root.evidence()).noneMatch(e -> "ev-rollout".equals(e.eventId()));
+  }
+
+  @Test
+  void aSettingThatTakesEffectOnlyAtARestartIsAppliedByTheReleasesRolloutToo() {
+    // max_connections is read at start: the rollout's restart applied it as much as the release, so the first
+    // failure coming after that restart says nothing against it
+    Attributor.Result r = flagThenRelease(2.7, "max_connections", 2.6);
+    Attributor.Hypothesis setting = r.hypotheses().stream().filter(h -> "f-1".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(setting.evidence()).noneMatch(e -> e.kind().equals("test:superseded"));
+  }
+
   @Test
   void aChangeThatLostSaysHowMuchItExplainsNotThatItExplainsNothing() {
     // two changes explain the pile-up; the later one, seconds before it, wins; the earlier one explains part of it
