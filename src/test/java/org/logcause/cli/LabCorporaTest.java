@@ -133,6 +133,36 @@ class LabCorporaTest {
   }
 
   /**
+   * bad-deploy-12, read up to the rollback: a feature flag turned on 7 s before the service's release, both within
+   * the clock-skew tolerance of the first failure. The service logged no failure until the release's rollout (its own
+   * shutdown line), and the first came 0.7 s after it: the release is the root cause, and the flag's evidence says why
+   * it lost, citing that first failure's line.
+   */
+  @org.junit.jupiter.api.Test
+  void aReleaseRolledOutSecondsAfterAFlagTakesTheFailuresThatBeganAtItsRollout() throws Exception {
+    SharedSpark.get();
+    Path folder = Path.of("sample-data/lab/bad-deploy-12");
+    Path out = dir.resolve("bad-deploy-12-to-fix");
+    Labels labels = EvalCommand.JSON.readValue(folder.resolve("labels.json").toFile(), Labels.class);
+    String fix = labels.remediation().stream().filter(r -> r.effect().startsWith("recovered")).findFirst().orElseThrow().time();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "forensic", "--job",
+        folder.resolve("job.yaml").toString(), "--out", out.toString(),
+        "--from", java.time.Instant.parse(fix).minusSeconds(3600).toString(), "--to", fix);
+    assertThat(exit).as(err.toString()).isZero();
+    Row matching = Out.table(out, "incident_summary").collectAsList().stream().filter(r -> overlaps(r, labels))
+        .findFirst().orElseThrow();
+    assertThat(matching.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
+    List<Row> lost = Out.table(out, "hypotheses").filter(col("incident_id").equalTo(matching.<String>getAs("incident_id"))
+        .and(col("category").equalTo("config_change")).and(col("change_id").isNotNull())).collectAsList();
+    assertThat(lost).isNotEmpty();
+    assertThat(lost.get(0).<String>getAs("verdict")).isNotEqualTo("ROOT_CAUSE");
+    List<Row> evidence = lost.get(0).getList(lost.get(0).fieldIndex("evidence"));
+    assertThat(evidence).anyMatch(e -> "test:superseded".equals(e.getAs("kind")) && e.getAs("event_id") != null
+        && e.<String>getAs("detail").contains(labels.rootCause().changeId()));
+  }
+
+  /**
    * A dropped index that slowed the frequent query for three minutes, until it was reverted: the clients' p95 went
    * from about 0.5 s to 0.6-1 s and one window in thirty failed, under the line of an outage. The slowdown's
    * anomalies are found, but no incident is opened and nothing is called a root cause.
