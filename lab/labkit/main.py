@@ -42,7 +42,10 @@ PLAN = ([(f, s, "postgres") for f in ["sync-standby", "max-connections", "migrat
         + [(f, 12, "postgres") for f in ["bad-deploy", "traffic-surge", "max-connections", "statement-timeout",
                                          "migration-lock", "disk-full", "replica-broken", "quiet"]]
         # max-connections on MariaDB seed 12 was recorded too but not kept (see "Limits of the labels")
-        + [(f, 12, "mariadb") for f in ["bad-deploy", "quiet"]])
+        + [(f, 12, "mariadb") for f in ["bad-deploy", "quiet"]]
+        + [(f, 13, "postgres") for f in ["sync-standby", "pool-shrunk", "db-killed", "wrong-port", "traffic-surge",
+                                         "dropped-index", "bad-deploy", "quiet"]]
+        + [(f, 13, "mariadb") for f in ["sync-standby", "dropped-index", "bad-deploy"]])
 
 
 def folder(family, seed, flavour):
