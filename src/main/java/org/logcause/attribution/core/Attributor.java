@@ -532,6 +532,10 @@ public final class Attributor {
     if (p != null && p.needsRestart(CausalKnowledge.normalise(c.action.parameter()))) {
       return;
     }
+    // of the later changes the component's first failure followed, the one put into effect last before it
+    Candidate by = null;
+    Evidence byApplied = null;
+    Facts.Line byFirst = null;
     for (Candidate b : all) {
       if (b == c || b.action == null || INTERRUPTIONS.contains(b.category) || !b.component.equals(c.component)
           || b.action.ts() <= c.action.ts() + LINE_RESOLUTION_MICROS) {
@@ -539,7 +543,7 @@ public final class Attributor {
       }
       Evidence applied = b.evidence.stream().filter(e -> e.kind().equals("applied") && e.ts() != null)
           .min(Comparator.comparingLong(Evidence::ts)).orElse(null);
-      if (applied == null) {
+      if (applied == null || (byApplied != null && applied.ts() <= byApplied.ts())) {
         continue;
       }
       Set<String> shared = new HashSet<>();
@@ -551,20 +555,25 @@ public final class Attributor {
           || first.ts() - applied.ts() > knowledge.timing().fastSeconds() * 1e6) {
         continue;
       }
-      Set<Candidate> left = new HashSet<>(c.explains);
-      left.removeAll(b.explains);
-      c.explains = left;
-      String after = String.format(Locale.ROOT, "%.1f s", Math.max(0, first.ts() - applied.ts()) / 1e6);
-      c.evidence.add(new Evidence("test:superseded", applied.ts(), String.format(Locale.ROOT, "%s logged no such failure "
-          + "after it until %s was put into effect at %s (recorded %s after it); the first came %s after that: \"%s\"",
-          c.component, b.name(), hm(applied.ts()), duration((b.action.ts() - c.action.ts()) / 1_000_000L), after,
-          first.message()), first.eventId()));
-      if (b.evidence.stream().noneMatch(e -> e.kind().equals("test:first_failure"))) {
-        b.evidence.add(new Evidence("test:first_failure", first.ts(), String.format(Locale.ROOT, "%s's first failure came "
-            + "%s after it was put into effect at %s, and none since %s before it: \"%s\"", c.component, after,
-            hm(applied.ts()), c.name(), first.message()), first.eventId()));
-      }
+      by = b;
+      byApplied = applied;
+      byFirst = first;
+    }
+    if (by == null) {
       return;
+    }
+    Set<Candidate> left = new HashSet<>(c.explains);
+    left.removeAll(by.explains);
+    c.explains = left;
+    String after = String.format(Locale.ROOT, "%.1f s", Math.max(0, byFirst.ts() - byApplied.ts()) / 1e6);
+    c.evidence.add(new Evidence("test:superseded", byApplied.ts(), String.format(Locale.ROOT, "%s logged no such failure "
+        + "after it until %s was put into effect at %s (recorded %s after it); the first came %s after that: \"%s\"",
+        c.component, by.name(), hm(byApplied.ts()), duration((by.action.ts() - c.action.ts()) / 1_000_000L), after,
+        byFirst.message()), byFirst.eventId()));
+    if (by.evidence.stream().noneMatch(e -> e.kind().equals("test:first_failure"))) {
+      by.evidence.add(new Evidence("test:first_failure", byFirst.ts(), String.format(Locale.ROOT, "%s's first failure came "
+          + "%s after it was put into effect at %s, and none since %s before it: \"%s\"", c.component, after,
+          hm(byApplied.ts()), c.name(), byFirst.message()), byFirst.eventId()));
     }
   }
 

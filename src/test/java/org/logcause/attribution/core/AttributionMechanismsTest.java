@@ -404,6 +404,24 @@ class AttributionMechanismsTest {
   }
 
   @Test
+  void ofTwoLaterReleasesTheOneRolledOutLastBeforeTheFirstFailureTakesIt() {
+    // the flag at t=-4.3, a release rolled out at t=2.0 and a hotfix at t=19.4; nothing failed until t=19.8
+    List<Facts.Anomaly> anomalies = List.of(anomaly("cart-svc", "category:restart", 0, 30, 12),
+        anomaly("cart-svc", "category:server_error", 10, 600, 30), anomaly("web", "error_ratio", 10, 600, 300));
+    List<Facts.Action> actions = List.of(change("f-1", -4.3, "cart-svc", "config_change", "feature.recommendations", "on"),
+        action("r-1", 2.0, "cart-svc", "restart"), change("d-1", 2.6, "cart-svc", "deploy", "version", "v1.9"),
+        action("r-2", 19.4, "cart-svc", "restart"), change("d-2", 20.0, "cart-svc", "deploy", "version", "v1.9.1"));
+    List<Facts.Line> lines = List.of(new Facts.Line("l-first", at(19.8), "cart-svc", "server_error", "http_5xx", null,
+        "ERROR: column \"order_id\" does not exist"));
+    Attributor.Result r = attribute(new Facts("inc-x", at(10), at(600), "high", anomalies, actions, List.of(), 10_000_000L, lines));
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("d-2");
+    for (String earlier : List.of("f-1", "d-1")) {
+      Attributor.Hypothesis h = r.hypotheses().stream().filter(x -> earlier.equals(x.changeId())).findFirst().orElseThrow();
+      assertThat(h.evidence()).as(earlier).anyMatch(e -> e.kind().equals("test:superseded") && e.detail().contains("deploy d-2"));
+    }
+  }
+
+  @Test
   void aFailureBeforeTheReleaseWasRolledOutSaysNothingAgainstTheFlagAndTheReleasesRolloutLineIsNotTheFlags() {
     // the service failed 1.5 s before the rollout began: the release cannot take that from the flag
     Attributor.Result near = flagThenRelease(0.5, "feature.recommendations", 2.6);
