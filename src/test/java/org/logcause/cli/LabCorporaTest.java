@@ -113,18 +113,10 @@ class LabCorporaTest {
    */
   @org.junit.jupiter.api.Test
   void aFlagTurnedOnAfterAnEarlierBurstWasOverDoesNotTakeTheMigrationsIncident() throws Exception {
-    SharedSpark.get();
-    Path folder = Path.of("sample-data/lab/dropped-index-mariadb-3");
-    Path out = dir.resolve("dropped-index-mariadb-3-to-fix");
-    Labels labels = EvalCommand.JSON.readValue(folder.resolve("labels.json").toFile(), Labels.class);
-    String fix = labels.remediation().stream().filter(r -> r.effect().startsWith("recovered")).findFirst().orElseThrow().time();
-    StringWriter err = new StringWriter();
-    int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "forensic", "--job",
-        folder.resolve("job.yaml").toString(), "--out", out.toString(),
-        "--from", java.time.Instant.parse(fix).minusSeconds(3600).toString(), "--to", fix); // all the logs before the fix
-    assertThat(exit).as(err.toString()).isZero();
-    List<Row> summaries = Out.table(out, "incident_summary").collectAsList();
-    Row matching = summaries.stream().filter(r -> overlaps(r, labels)).findFirst().orElseThrow();
+    Labels labels = labels("dropped-index-mariadb-3");
+    Path out = upToTheFix("dropped-index-mariadb-3", labels);
+    Row matching = Out.table(out, "incident_summary").collectAsList().stream().filter(r -> overlaps(r, labels))
+        .findFirst().orElseThrow();
     assertThat(matching.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
     List<String> timeouts = Out.table(out, "hypotheses").filter(col("incident_id").equalTo(matching.<String>getAs("incident_id"))
         .and(col("category").equalTo("timeout")).and(col("verdict").equalTo("SYMPTOM"))).select("explanation")
@@ -140,16 +132,8 @@ class LabCorporaTest {
    */
   @org.junit.jupiter.api.Test
   void aReleaseRolledOutSecondsAfterAFlagTakesTheFailuresThatBeganAtItsRollout() throws Exception {
-    SharedSpark.get();
-    Path folder = Path.of("sample-data/lab/bad-deploy-12");
-    Path out = dir.resolve("bad-deploy-12-to-fix");
-    Labels labels = EvalCommand.JSON.readValue(folder.resolve("labels.json").toFile(), Labels.class);
-    String fix = labels.remediation().stream().filter(r -> r.effect().startsWith("recovered")).findFirst().orElseThrow().time();
-    StringWriter err = new StringWriter();
-    int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "forensic", "--job",
-        folder.resolve("job.yaml").toString(), "--out", out.toString(),
-        "--from", java.time.Instant.parse(fix).minusSeconds(3600).toString(), "--to", fix);
-    assertThat(exit).as(err.toString()).isZero();
+    Labels labels = labels("bad-deploy-12");
+    Path out = upToTheFix("bad-deploy-12", labels);
     Row matching = Out.table(out, "incident_summary").collectAsList().stream().filter(r -> overlaps(r, labels))
         .findFirst().orElseThrow();
     assertThat(matching.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
@@ -185,6 +169,23 @@ class LabCorporaTest {
     assertThat(Out.table(out, "hypotheses").count()).isZero();
     assertThat(Out.table(out, "anomalies").filter(col("signal").equalTo("latency_p95_ms")
         .and(col("incident_id").isNull())).count()).as("the slowdown itself, kept as anomalies").isPositive();
+  }
+
+  private static Labels labels(String corpus) throws Exception {
+    return EvalCommand.JSON.readValue(Path.of("sample-data/lab", corpus, "labels.json").toFile(), Labels.class);
+  }
+
+  /** A forensic run over the corpus's logs of the hour before its labelled fix, as during the incident; its output. */
+  private static Path upToTheFix(String corpus, Labels labels) throws Exception {
+    SharedSpark.get();
+    Path out = dir.resolve(corpus + "-to-fix");
+    String fix = labels.remediation().stream().filter(r -> r.effect().startsWith("recovered")).findFirst().orElseThrow().time();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "forensic", "--job",
+        Path.of("sample-data/lab", corpus, "job.yaml").toString(), "--out", out.toString(),
+        "--from", java.time.Instant.parse(fix).minusSeconds(3600).toString(), "--to", fix);
+    assertThat(exit).as(err.toString()).isZero();
+    return out;
   }
 
   static boolean overlaps(Row summary, Labels labels) {

@@ -70,6 +70,13 @@ class BuildSignalsSparkTest {
         scala.jdk.javaapi.CollectionConverters.asScala(attributes), "t1");
   }
 
+  /** The columns of the events the signals read. */
+  private static final StructType EVENTS = new StructType().add("component", DataTypes.StringType)
+      .add("ts", DataTypes.TimestampType).add("format", DataTypes.StringType).add("level", DataTypes.StringType)
+      .add("category", DataTypes.StringType).add("subcategory", DataTypes.StringType).add("severity", DataTypes.StringType)
+      .add("message", DataTypes.StringType).add("attributes", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+      .add("template_id", DataTypes.StringType);
+
   /**
    * The access gauges of one window: a known client (seen before the baseline ended) failing and retrying, a new
    * client, and a request without a client address, which is never a known client.
@@ -77,15 +84,10 @@ class BuildSignalsSparkTest {
   @Test
   void knownClientsAndRetriesOfTheAccessLog() {
     SparkSession spark = SharedSpark.get();
-    StructType schema = new StructType().add("component", DataTypes.StringType).add("ts", DataTypes.TimestampType)
-        .add("format", DataTypes.StringType).add("level", DataTypes.StringType).add("category", DataTypes.StringType)
-        .add("subcategory", DataTypes.StringType).add("severity", DataTypes.StringType).add("message", DataTypes.StringType)
-        .add("attributes", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
-        .add("template_id", DataTypes.StringType);
     Dataset<Row> events = spark.createDataFrame(List.of(
         request(1, "10.0.0.1", "/x", 200, 5), request(2, null, "/x", 200, 5), // the baseline: windows before 10 s
         request(21, "10.0.0.1", "/x", 500, 100), request(22, "10.0.0.1", "/x", 200, 5),
-        request(23, "10.0.0.2", "/y", 200, 5), request(24, null, "/y", 200, 5)), schema).repartition(3);
+        request(23, "10.0.0.2", "/y", 200, 5), request(24, null, "/y", 200, 5)), EVENTS).repartition(3);
     long window = 1_700_000_020L / 10;
     List<Row> rows = new BuildSignals(10, 1_700_000_010_000_000L)
         .collect(BuildSignals.categoryCounts(events, 10), events, events);
@@ -109,11 +111,6 @@ class BuildSignalsSparkTest {
   @Test
   void theSlowQuerySignalLeavesMaintenanceStatementsOut() {
     SparkSession spark = SharedSpark.get();
-    StructType schema = new StructType().add("component", DataTypes.StringType).add("ts", DataTypes.TimestampType)
-        .add("format", DataTypes.StringType).add("level", DataTypes.StringType).add("category", DataTypes.StringType)
-        .add("subcategory", DataTypes.StringType).add("severity", DataTypes.StringType).add("message", DataTypes.StringType)
-        .add("attributes", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
-        .add("template_id", DataTypes.StringType);
     Dataset<Row> events = spark.createDataFrame(List.of(
         statement(21, "postgres", "slow_query", "duration: 1200.5 ms  statement: SELECT * FROM orders WHERE customer_id = 7"),
         statement(22, "mysql-slow", "slow_query", "duration: 900 ms  statement: SELECT * FROM orders WHERE customer_id = 9"),
@@ -121,7 +118,7 @@ class BuildSignalsSparkTest {
             "duration: 35986.054 ms  statement: CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id)"),
         statement(34, "mysql-slow", BuildSignals.MAINTENANCE_STATEMENT,
             "duration: 20525.615 ms  statement: CREATE INDEX orders_customer_idx ON shop.orders (customer_id);")),
-        schema);
+        EVENTS);
     List<Row> rows = new BuildSignals(10, 1_700_000_010_000_000L)
         .collect(BuildSignals.categoryCounts(events, 10), events, events);
     Map<Long, Double> p95 = new HashMap<>();
