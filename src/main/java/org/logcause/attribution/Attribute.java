@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -139,7 +141,12 @@ public final class Attribute {
       }
       List<Facts.Action> actions = actions(events, from, to);
       List<Facts.TrafficWindow> traffic = traffic(signals, topology, from, to);
-      Map<String, List<Facts.Line>> lines = lines(events, incidentRows, lookback);
+      Set<String> templates = new TreeSet<>();
+      byIncident.values().forEach(l -> l.forEach(a -> {
+        if (a.signal().startsWith(TEMPLATE_SIGNAL)) templates.add(a.signal().substring(TEMPLATE_SIGNAL.length()));
+      }));
+      Cited cited = lines(events, incidentRows, lookback, templates);
+      Map<String, List<Facts.Line>> lines = cited.lines();
       Attributor attributor = new Attributor(knowledge, topology);
       for (Row r : incidentRows) {
         String id = r.getString(0);
@@ -150,7 +157,7 @@ public final class Attribute {
         List<Facts.TrafficWindow> tw = traffic.stream()
             .filter(w -> w.windowStart() >= start - lookback && w.windowStart() <= end).toList();
         Facts f = new Facts(id, start, end, r.getString(3), byIncident.getOrDefault(id, List.of()), near, tw, windowMicros,
-            lines.getOrDefault(id, List.of()), dataEnd);
+            lines.getOrDefault(id, List.of()), dataEnd, cited.templateFirst().getOrDefault(id, Map.of()));
         facts.add(f);
         results.add(attributor.apply(f));
       }
@@ -180,14 +187,24 @@ public final class Attribute {
   /** Lines cited per (component, category) and the slowest per component, per incident. */
   static final int LINES_PER_KIND = 3;
   private static final List<String> NOT_CITED = List.of("benign", "unknown", "client_error");
+  private static final String TEMPLATE_SIGNAL = "template:";
+  /** How much of a template's first line is kept: enough for the statement it runs (see Attributor's object test). */
+  private static final int TEMPLATE_LINE_CHARS = 2_000;
+
+  /**
+   * The lines worth citing per incident, and per incident the first line of each of its anomalous templates
+   * (template id → line; its message kept whole up to {@link #TEMPLATE_LINE_CHARS}).
+   */
+  record Cited(Map<String, List<Facts.Line>> lines, Map<String, Map<String, Facts.Line>> templateFirst) {}
 
   /**
    * The log lines worth citing, per incident: the first {@link #LINES_PER_KIND} events of every (component,
    * category) from the lookback before the incident to its end, and each component's slowest events (by the
-   * {@code duration_ms} attribute) in that span. One pass over the events: each event is tagged with the incidents
-   * whose span holds it, then ranked within its group.
+   * {@code duration_ms} attribute) in that span; and the first event of each of {@code templates} (the incidents'
+   * anomalous templates) in that span. One pass over the events: each event is tagged with the incidents whose span
+   * holds it, then ranked within its groups.
    */
-  static Map<String, List<Facts.Line>> lines(Dataset<Row> events, List<Row> incidentRows, long lookback) {
+  static Cited lines(Dataset<Row> events, List<Row> incidentRows, long lookback, Set<String> templates) {
     org.apache.spark.sql.Column us = unix_micros(col("ts"));
     List<org.apache.spark.sql.Column> tags = new ArrayList<>();
     for (Row r : incidentRows) {
@@ -197,25 +214,48 @@ public final class Attribute {
     Dataset<Row> tagged = events
         .filter(col("category").isNotNull().and(org.apache.spark.sql.functions.not(col("category").isin(NOT_CITED.toArray()))))
         .select(col("event_id"), us.alias("us"), col("component"), col("category"), col("subcategory"),
-            duration.alias("duration_ms"), col("message"),
+            duration.alias("duration_ms"), col("message"), col("template_id"),
             org.apache.spark.sql.functions.explode(org.apache.spark.sql.functions.array(tags.toArray(org.apache.spark.sql.Column[]::new)))
                 .alias("incident_id"))
         .filter(col("incident_id").isNotNull());
     var first = org.apache.spark.sql.expressions.Window.partitionBy("incident_id", "component", "category").orderBy("us", "event_id");
     var slowest = org.apache.spark.sql.expressions.Window.partitionBy("incident_id", "component")
         .orderBy(col("duration_ms").desc_nulls_last(), col("us"), col("event_id"));
-    Dataset<Row> picked = tagged
+    org.apache.spark.sql.Column cited = col("first_rank").leq(LINES_PER_KIND)
+        .or(col("slow_rank").leq(LINES_PER_KIND).and(col("duration_ms").isNotNull()));
+    Dataset<Row> ranked = tagged
         .withColumn("first_rank", org.apache.spark.sql.functions.row_number().over(first))
-        .withColumn("slow_rank", org.apache.spark.sql.functions.row_number().over(slowest))
-        .filter(col("first_rank").leq(LINES_PER_KIND).or(col("slow_rank").leq(LINES_PER_KIND).and(col("duration_ms").isNotNull())))
-        .select("incident_id", "event_id", "us", "component", "category", "subcategory", "duration_ms", "message");
+        .withColumn("slow_rank", org.apache.spark.sql.functions.row_number().over(slowest));
+    org.apache.spark.sql.Column templateFirst = lit(false);
+    if (!templates.isEmpty()) {
+      var ofTemplate = org.apache.spark.sql.expressions.Window.partitionBy("incident_id", "component", "template_id")
+          .orderBy("us", "event_id");
+      ranked = ranked.withColumn("template_rank", org.apache.spark.sql.functions.when(col("template_id").isin(templates.toArray()),
+          org.apache.spark.sql.functions.row_number().over(ofTemplate)));
+      templateFirst = org.apache.spark.sql.functions.coalesce(col("template_rank").equalTo(1), lit(false));
+    }
+    Dataset<Row> picked = ranked
+        .withColumn("cited", cited).withColumn("template_first", templateFirst)
+        .filter(col("cited").or(col("template_first")))
+        .select("incident_id", "event_id", "us", "component", "category", "subcategory", "duration_ms", "message",
+            "template_id", "cited", "template_first");
     Map<String, List<Facts.Line>> out = new TreeMap<>();
+    Map<String, Map<String, Facts.Line>> firsts = new TreeMap<>();
     for (Row r : picked.collectAsList()) {
-      out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Facts.Line(r.getString(1), r.getLong(2),
-          r.getString(3), r.getString(4), r.getString(5), r.isNullAt(6) ? null : r.getDouble(6), abbreviate(r.getString(7))));
+      Double ms = r.isNullAt(6) ? null : r.getDouble(6);
+      if (r.getBoolean(9)) {
+        out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Facts.Line(r.getString(1), r.getLong(2),
+            r.getString(3), r.getString(4), r.getString(5), ms, abbreviate(r.getString(7))));
+      }
+      if (r.getBoolean(10)) {
+        String m = r.getString(7) == null ? "" : r.getString(7).replace('\n', ' ');
+        firsts.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(8), new Facts.Line(r.getString(1),
+            r.getLong(2), r.getString(3), r.getString(4), r.getString(5), ms,
+            m.length() > TEMPLATE_LINE_CHARS ? m.substring(0, TEMPLATE_LINE_CHARS) : m));
+      }
     }
     out.values().forEach(l -> l.sort(java.util.Comparator.comparingLong(Facts.Line::ts).thenComparing(Facts.Line::eventId)));
-    return out;
+    return new Cited(out, firsts);
   }
 
   /** Change records and requested shutdowns between {@code from} and {@code to}. */

@@ -147,6 +147,7 @@ public final class Attributor {
       if (c.action != null && !INTERRUPTIONS.contains(c.category) && !c.explains.isEmpty()) {
         prior *= timing(c, f);
         parameterTest(c, f);
+        objectTest(c, f);
       }
       c.score = scoring.weight("coverage") * coverage + scoring.weight("precedence") * precedence
           + scoring.weight("prior") * prior + scoring.weight("contrast") * contrast + c.tests;
@@ -578,6 +579,57 @@ public final class Attributor {
   }
 
   /**
+   * Object test: do the statements that began failing soon after the change read or write a database object the
+   * change names? Of the incident's anomalous templates of a failure (slow, timed out, failed statements), wherever
+   * their category's signal began, the first whose first line came from the change to the timing model's fast lag after it (each side widened by the
+   * clock-skew tolerance: the statement and the record are on different clocks) and whose statement reads a relation
+   * the change record names ({@code drop index orders_customer_idx}; {@code add column orders.channel}). This is what
+   * separates a migration from a feature flag or release made seconds before it, which explain the same symptoms by
+   * timing and topology alone. A change that names no object, or statements that name none of its objects, are
+   * neutral.
+   */
+  private void objectTest(Candidate c, Facts f) {
+    if (f.templateFirst().isEmpty()) {
+      return;
+    }
+    Set<String> named = ObjectNames.named(c.action.text(), c.action.parameter(), c.action.newValue());
+    if (named.isEmpty()) {
+      return;
+    }
+    long from = c.action.ts() - (long) tolUs;
+    long to = c.action.ts() + (long) (knowledge.timing().fastSeconds() * 1e6 + tolUs);
+    Facts.Line best = null;
+    String object = null;
+    for (Facts.Anomaly a : f.anomalies()) {
+      String category = a.category();
+      if (!a.signal().startsWith("template:") || category == null || actionTrace(category) || GENERIC.contains(category)
+          || NOT_CAUSES.contains(category)) {
+        continue;
+      }
+      Facts.Line l = f.templateFirst().get(a.signal().substring("template:".length()));
+      if (l == null || l.ts() < from || l.ts() > to || (best != null && (l.ts() > best.ts()
+          || (l.ts() == best.ts() && l.eventId().compareTo(best.eventId()) >= 0)))) {
+        continue;
+      }
+      String hit = ObjectNames.relations(l.message()).stream().filter(named::contains).findFirst().orElse(null);
+      if (hit != null) {
+        best = l;
+        object = hit;
+      }
+    }
+    if (best == null) {
+      return;
+    }
+    c.tests += scoring.test("object_named");
+    String message = best.message().length() > 120 ? best.message().substring(0, 117) + "..." : best.message();
+    c.evidence.add(new Evidence("test:object", best.ts(), String.format(Locale.ROOT, "the first slow or failed run of a "
+        + "statement reading %s, which %s names, came %s, on %s: \"%s\"", object,
+        c.action.changeId() == null ? "the change" : c.action.changeId(), best.ts() >= c.action.ts()
+            ? duration((best.ts() - c.action.ts()) / 1_000_000L) + " after it" : "within the clocks' tolerance of it",
+        best.component(), message), best.eventId()));
+  }
+
+  /**
    * Parameter test: can the changed setting produce what the incident shows? Only the specific symptoms count
    * (errors and latency follow from anything). Unknown parameters are neutral.
    */
@@ -848,9 +900,13 @@ public final class Attributor {
       all.stream().filter(c -> c != root).flatMap(c -> c.evidence.stream())
           .filter(e -> e.eventId() != null && Set.of("applied", "action", "change").contains(e.kind()))
           .forEach(e -> others.add(e.eventId()));
+      // nor one nearer another change record of the component (a reload logged after a later change is the later's)
+      List<Facts.Action> records = f.actions().stream().filter(a -> a.changeId() != null && a.component().equals(root.component)
+          && !a.equals(root.action)).toList();
       f.lines().stream().filter(l -> l.component().equals(root.component) && l.ts() >= root.onset - tolUs
           && l.ts() <= root.onset + 120e6 && !others.contains(l.eventId())
-          && (l.category().equals("config_change") || l.category().equals("deploy") || l.category().equals("restart")))
+          && (l.category().equals("config_change") || l.category().equals("deploy") || l.category().equals("restart"))
+          && records.stream().noneMatch(a -> Math.abs(a.ts() - l.ts()) < Math.abs(root.action.ts() - l.ts())))
           .limit(3).forEach(picks::add);
     }
     root.explains.stream().sorted(Comparator.comparingLong(root::since).thenComparing(x -> x.component))

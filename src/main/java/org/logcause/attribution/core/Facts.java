@@ -2,14 +2,24 @@ package org.logcause.attribution.core;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What attribution knows about one incident, gathered from the detect stage's tables: small data, never events.
  * Times are epoch microseconds (UTC).
  */
 public record Facts(String incidentId, long start, long end, String severity, List<Anomaly> anomalies,
-    List<Action> actions, List<TrafficWindow> traffic, long windowMicros, List<Line> lines, long dataEnd)
-    implements Serializable {
+    List<Action> actions, List<TrafficWindow> traffic, long windowMicros, List<Line> lines, long dataEnd,
+    Map<String, Line> templateFirst) implements Serializable {
+
+  /**
+   * Facts without the first lines of the incident's anomalous templates ({@code templateFirst}: template id → the
+   * first event of that template in the incident's span).
+   */
+  public Facts(String incidentId, long start, long end, String severity, List<Anomaly> anomalies, List<Action> actions,
+      List<TrafficWindow> traffic, long windowMicros, List<Line> lines, long dataEnd) {
+    this(incidentId, start, end, severity, anomalies, actions, traffic, windowMicros, lines, dataEnd, Map.of());
+  }
 
   /** Facts of data that goes on after the incident (no end of the logs in sight). */
   public Facts(String incidentId, long start, long end, String severity, List<Anomaly> anomalies, List<Action> actions,

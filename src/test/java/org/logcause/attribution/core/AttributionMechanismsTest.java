@@ -732,4 +732,56 @@ class AttributionMechanismsTest {
         .contains("46 s after deploy c-mig");
     assertThat(r.hypotheses().get(0).evidence()).anyMatch(e -> e.kind().equals("timing") && e.detail().contains("within 56 s"));
   }
+
+  /**
+   * The replica db-b slow since before both changes (its searches); a feature flag on cart-svc recorded 8 s before a
+   * migration on db-a; 2 s after the migration a statement template never slow before shows in db-b's slow log,
+   * reading {@code table}. Both changes explain the same timeouts by timing and topology alone.
+   */
+  private static Attributor.Result flagThenMigration(String table, double templateFirstAt) {
+    String tmpl = "t-new";
+    List<Facts.Anomaly> anomalies = List.of(
+        new Facts.Anomaly("a1", "db-b", "category:overload", at(-60), at(-50), at(300), 26, 0, 26, null),
+        new Facts.Anomaly("a2", "db-b", "template:t-old", at(-60), at(-50), at(300), 13, 0, 13, "overload"),
+        new Facts.Anomaly("a3", "db-b", "template:" + tmpl, at(0), at(10), at(300), 19, 0, 19, "overload"),
+        new Facts.Anomaly("a4", "db-b", "category:timeout", at(0), at(10), at(300), 5, 0, 5, null),
+        new Facts.Anomaly("a5", "cart-svc", "category:timeout", at(0), at(10), at(300), 5, 0, 5, null),
+        new Facts.Anomaly("a6", "web", "error_ratio", at(30), at(40), at(300), 9, 0, 9, null));
+    List<Facts.Action> actions = List.of(
+        new Facts.Action("ev-flag", at(-9.5), "cart-svc", "config_change", "c-flag", "enable recommendations for 5% of users",
+            null, "feature.recommendations", "on", "ci"),
+        new Facts.Action("ev-mig", at(-1.5), "db-a", "deploy", "c-mig", "migration 0058: drop unused index orders_customer_idx",
+            null, "schema_version", "58", "ci"));
+    Map<String, Facts.Line> firsts = Map.of(tmpl, new Facts.Line("ev-slow", at(templateFirstAt), "db-b", "overload",
+        "slow_query", 1610.0, "duration: 1610.095 ms  statement: SELECT id, status FROM " + table
+            + " WHERE customer_id = 27724 ORDER BY id DESC LIMIT 20"));
+    return attribute(new Facts("inc-x", at(-60), at(300), "high", anomalies, actions, List.of(), 10_000_000L, List.of(),
+        Long.MAX_VALUE, firsts));
+  }
+
+  @Test
+  void aMigrationNamingTheTableOfTheStatementsThatTurnedSlowRightAfterItOutranksAFlagJustBeforeIt() {
+    Attributor.Result r = flagThenMigration("orders", 0.1);
+    Attributor.Hypothesis top = r.hypotheses().get(0);
+    assertThat(top.changeId()).isEqualTo("c-mig");
+    assertThat(top.evidence()).anySatisfy(e -> {
+      assertThat(e.kind()).isEqualTo("test:object");
+      assertThat(e.eventId()).isEqualTo("ev-slow");
+      assertThat(e.detail()).contains("orders").contains("c-mig").contains("1 s after it").contains("WHERE customer_id");
+    });
+    Attributor.Hypothesis flag = r.hypotheses().stream().filter(h -> "c-flag".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(flag.evidence()).noneMatch(e -> e.kind().equals("test:object"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"payments", "too_early"})
+  void statementsOnAnotherTableOrSlowBeforeTheMigrationSayNothingForIt(String variant) {
+    // another table; or the same table's statements already slow a minute before the change (beyond the tolerance)
+    Attributor.Result with = flagThenMigration("orders", 0.1);
+    Attributor.Result without = variant.equals("payments") ? flagThenMigration("payments", 0.1) : flagThenMigration("orders", -45);
+    assertThat(without.hypotheses()).allSatisfy(h -> assertThat(h.evidence()).noneMatch(e -> e.kind().equals("test:object")));
+    double scoreWith = with.hypotheses().stream().filter(h -> "c-mig".equals(h.changeId())).findFirst().orElseThrow().score();
+    double scoreWithout = without.hypotheses().stream().filter(h -> "c-mig".equals(h.changeId())).findFirst().orElseThrow().score();
+    assertThat(scoreWith - scoreWithout).isCloseTo(KNOWLEDGE.scoring().test("object_named"), org.assertj.core.data.Offset.offset(0.002));
+  }
 }
