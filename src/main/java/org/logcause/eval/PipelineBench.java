@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +51,8 @@ public final class PipelineBench {
 
   /** One measured run at one scale. */
   public record Result(double scale, double inputMb, long lines, double floorSeconds, double pipelineSeconds,
-      List<RunManifest.StageEntry> stages, long driverPeakHeapMb, Map<String, Tool> tools, Map<String, Double> baselines) {
+      List<RunManifest.StageEntry> stages, long driverPeakHeapMb, long driverHeapAfterGcMb, long driverMaxHeapMb,
+      Map<String, Tool> tools, Map<String, Double> baselines) {
     double floorLinesPerS() {
       return lines / floorSeconds;
     }
@@ -129,6 +131,7 @@ public final class PipelineBench {
         .apply(spark);
     double pipeline = (System.nanoTime() - t0) / 1e9;
     long peak = heap.finish();
+    long afterGc = heap.afterGcPeakMb();
     long lines = o.files().stream().mapToLong(org.logcause.ingest.FileStat::linesRead).sum();
 
     Map<String, Double> baselines = baselines(spark, paths, out);
@@ -148,7 +151,8 @@ public final class PipelineBench {
             "--no-global-config", "-o", work.resolve("goaccess.html").toString())));
       }
     }
-    return new Result(scale, bytes / 1e6, lines, floor, pipeline, o.manifest().stages(), peak, measured, baselines);
+    return new Result(scale, bytes / 1e6, lines, floor, pipeline, o.manifest().stages(), peak, afterGc,
+        Runtime.getRuntime().maxMemory() / (1024 * 1024), measured, baselines);
   }
 
   /**
@@ -425,14 +429,47 @@ public final class PipelineBench {
     }
   }
 
-  /** The driver's heap in use, sampled every 20 ms; {@link #finish} returns the highest sample in MB. */
+  /**
+   * The driver's heap in use, sampled every 20 ms ({@link #finish}: the highest sample in MB, garbage included: a JVM
+   * with headroom collects late), and the heap left in use after each garbage collection ({@link #afterGcPeakMb}: the
+   * highest, in MB), which is what the run kept alive.
+   */
   static final class HeapSampler extends Thread {
     private final AtomicLong peak = new AtomicLong();
+    private final AtomicLong afterGc = new AtomicLong();
+    private final List<Runnable> unsubscribe = new ArrayList<>();
     private volatile boolean running = true;
 
     HeapSampler() {
       setDaemon(true);
       setName("heap-sampler");
+      Set<String> heapPools = new HashSet<>();
+      for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == java.lang.management.MemoryType.HEAP) heapPools.add(pool.getName());
+      }
+      javax.management.NotificationListener listener = (n, handback) -> {
+        if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+          return;
+        }
+        var info = com.sun.management.GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) n.getUserData());
+        long used = 0;
+        for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+          if (heapPools.contains(e.getKey())) used += e.getValue().getUsed();
+        }
+        afterGc.accumulateAndGet(used, Math::max);
+      };
+      for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (gc instanceof javax.management.NotificationEmitter emitter) {
+          emitter.addNotificationListener(listener, null, null);
+          unsubscribe.add(() -> {
+            try {
+              emitter.removeNotificationListener(listener);
+            } catch (javax.management.ListenerNotFoundException e) {
+              // already gone
+            }
+          });
+        }
+      }
     }
 
     @Override
@@ -451,7 +488,13 @@ public final class PipelineBench {
     long finish() throws InterruptedException {
       running = false;
       join();
+      unsubscribe.forEach(Runnable::run);
       return peak.get() / (1024 * 1024);
+    }
+
+    /** The most heap left in use after a collection during the sampling, in MB (0 when none ran). */
+    long afterGcPeakMb() {
+      return afterGc.get() / (1024 * 1024);
     }
   }
 
@@ -465,7 +508,9 @@ public final class PipelineBench {
         .put("ratio_ingest_vs_regex_cached", round(r.baselines().get(REGEX_CACHED) / r.ingestClassifySeconds()))
         .put("ratio_end_to_end_vs_spark_minimal", round(r.sparkMinimalSeconds() / r.pipelineSeconds()))
         .put("timing", "warm: the pipeline after one untimed run of the same job, each baseline the faster of two")
-        .put("driver_peak_heap_mb", r.driverPeakHeapMb()).put("cores", Runtime.getRuntime().availableProcessors());
+        .put("driver_peak_heap_mb", r.driverPeakHeapMb())
+        .put("driver_heap_after_gc_peak_mb", r.driverHeapAfterGcMb()).put("driver_max_heap_mb", r.driverMaxHeapMb())
+        .put("cores", Runtime.getRuntime().availableProcessors());
     ObjectNode stages = o.putObject("stages");
     for (RunManifest.StageEntry s : r.stages()) {
       stages.putObject(s.stage()).put("rows", s.rows()).put("seconds", s.seconds())
@@ -508,7 +553,8 @@ public final class PipelineBench {
       out.printf(Locale.ROOT, "  %-12s %,12d rows %7.1f s %,12.0f lines/s%n", s.stage(), s.rows(), s.seconds(),
           r.lines() / Math.max(1e-9, s.seconds()));
     }
-    out.printf("driver peak heap: %d MB%n", r.driverPeakHeapMb());
+    out.printf("driver peak heap: %d MB sampled, %d MB left after a collection at most (of a %d MB heap)%n",
+        r.driverPeakHeapMb(), r.driverHeapAfterGcMb(), r.driverMaxHeapMb());
     out.println("Spark alone, one piece of the work each, same files (ratio: of the floor's lines/s):");
     r.baselines().forEach((name, seconds) -> out.printf(Locale.ROOT, "  %-18s %6.1f s  %,10.0f lines/s  ratio %.2f%n", name,
         seconds, r.lines() / seconds, r.floorSeconds() / seconds));

@@ -36,6 +36,8 @@ class BenchPipelineTest {
       assertThat(o.get(key)).as(key).isNotNull();
       assertThat(o.get(key).asDouble()).as(key).isPositive();
     }
+    assertThat(o.get("driver_heap_after_gc_peak_mb").asLong()).as("what a collection left in use")
+        .isPositive().isLessThanOrEqualTo(o.get("driver_max_heap_mb").asLong());
     assertThat(o.get("stages").fieldNames()).toIterable().contains("ingest", "classify", "detect", "attribute", "write", "commit");
     assertThat(o.get("ratio_end_to_end").asDouble())
         .isCloseTo(o.get("end_to_end_lines_per_s").asDouble() / o.get("floor_lines_per_s").asDouble(), org.assertj.core.data.Offset.offset(0.01));
