@@ -187,8 +187,7 @@ def readme(run, lab):
     p = os.path.join(run.out, "changes", "changes.jsonl")
     lines.append(f"| `changes/changes.jsonl` | {sum(1 for _ in open(p)):,} | {os.path.getsize(p):,} |")
     lines.append("")
-    lines.append("`job.yaml` reads the access log, the application's JSON log, both database logs and the change feed. "
-                 + ("The MariaDB slow logs and nginx's error log are kept beside them for formats logcause does not read yet."
-                    if run.engine != "postgres" else "nginx's error log is kept beside them for a format logcause does not read yet."))
+    lines.append("`job.yaml` reads the access log and nginx's error log, the application's JSON log, both database logs "
+                 + ("and their slow logs, " if run.engine != "postgres" else "") + "and the change feed.")
     lines.append("`truth/client-10s.tsv` is what the known clients got, per 10 seconds: the labels' source.")
     return "\n".join(lines) + "\n"

@@ -5,6 +5,7 @@
     lab/run --smoke --out DIR                # one short run of one family (about 3 minutes)
     lab/run --list
     lab/run --index DIR                      # rewrite DIR/README.md, the index of the corpora in DIR
+    lab/run --respec DIR                     # add to earlier corpora's job.yaml the logs the recorder lists now
 """
 
 import argparse
@@ -68,8 +69,14 @@ def main(argv=None):
     p.add_argument("--formats", action="store_true",
                    help="record the format samples of sample-data/formats (PostgreSQL via rsyslogd, RDS prefix) into --out")
     p.add_argument("--index", metavar="DIR")
+    p.add_argument("--respec", metavar="DIR")
     p.add_argument("--only-missing", action="store_true", help="with --all: skip corpora already recorded")
     a = p.parse_args(argv)
+    if a.respec:
+        from . import respec
+        done = respec.respec(a.respec)
+        print(f"lab: {len(done)} job specs now list the logs beside the main ones")
+        return 0
     if a.index:
         from . import index
         rows = index.write(a.index)

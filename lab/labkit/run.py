@@ -265,6 +265,21 @@ class Run:
             f.write(labels.readme(self, lab))
         shutil.rmtree(self.work, ignore_errors=True)
 
+    def extra_sources(self):
+        """The logs beside the main ones that logcause reads too (nginx's error log, MariaDB's slow logs), when the run
+        wrote any: what a DBA's spec would list."""
+        n, h = self.names, self.names.hosts
+        out = []
+        wanted = [("nginx-error", n.web, h['web'], "nginx-error", "error.log.gz")]
+        if self.engine != "postgres":
+            wanted += [("db-primary-slow", n.primary, h['primary'], "mysql-slow", "slow.log.gz"),
+                       ("db-replica-slow", n.replica, h['replica'], "mysql-slow", "slow.log.gz")]
+        for name, component, host, fmt, file in wanted:
+            if os.path.exists(os.path.join(self.out, "logs", host, file)):
+                out.append(f"- name: {name}\n  component: {component}\n  host: {host}\n  format: {fmt}\n"
+                           f"  path: logs/{host}/{file}\n")
+        return "".join(out)
+
     def job_yaml(self):
         n, h = self.names, self.names.hosts
         db_format = "postgres" if self.engine == "postgres" else "mysql-error"
@@ -306,7 +321,7 @@ sources:
   host: {h['replica']}
   format: {db_format}
   path: logs/{h['replica']}/{db_file}{db_opts}
-- name: changes
+{self.extra_sources()}- name: changes
   component: changes
   format: changes
   path: changes/changes.jsonl
