@@ -113,15 +113,10 @@ class LabCorporaTest {
    */
   @org.junit.jupiter.api.Test
   void aFlagTurnedOnAfterAnEarlierBurstWasOverDoesNotTakeTheMigrationsIncident() throws Exception {
-    Labels labels = labels("dropped-index-mariadb-3");
-    Path out = upToTheFix("dropped-index-mariadb-3", labels);
-    Row matching = Out.table(out, "incident_summary").collectAsList().stream().filter(r -> overlaps(r, labels))
-        .findFirst().orElseThrow();
-    assertThat(matching.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
-    List<String> timeouts = Out.table(out, "hypotheses").filter(col("incident_id").equalTo(matching.<String>getAs("incident_id"))
-        .and(col("category").equalTo("timeout")).and(col("verdict").equalTo("SYMPTOM"))).select("explanation")
-        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    assertThat(timeouts).anyMatch(e -> e.contains("began again at") && e.contains(labels.rootCause().changeId()));
+    ToTheFix run = rootCauseUpToTheFix("dropped-index-mariadb-3");
+    List<String> timeouts = run.hypotheses().filter(col("category").equalTo("timeout").and(col("verdict").equalTo("SYMPTOM")))
+        .select("explanation").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(timeouts).anyMatch(e -> e.contains("began again at") && e.contains(run.changeId()));
   }
 
   /**
@@ -132,18 +127,14 @@ class LabCorporaTest {
    */
   @org.junit.jupiter.api.Test
   void aReleaseRolledOutSecondsAfterAFlagTakesTheFailuresThatBeganAtItsRollout() throws Exception {
-    Labels labels = labels("bad-deploy-12");
-    Path out = upToTheFix("bad-deploy-12", labels);
-    Row matching = Out.table(out, "incident_summary").collectAsList().stream().filter(r -> overlaps(r, labels))
-        .findFirst().orElseThrow();
-    assertThat(matching.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
-    List<Row> lost = Out.table(out, "hypotheses").filter(col("incident_id").equalTo(matching.<String>getAs("incident_id"))
-        .and(col("category").equalTo("config_change")).and(col("change_id").isNotNull())).collectAsList();
+    ToTheFix run = rootCauseUpToTheFix("bad-deploy-12");
+    List<Row> lost = run.hypotheses().filter(col("category").equalTo("config_change").and(col("change_id").isNotNull()))
+        .collectAsList();
     assertThat(lost).isNotEmpty();
     assertThat(lost.get(0).<String>getAs("verdict")).isNotEqualTo("ROOT_CAUSE");
     List<Row> evidence = lost.get(0).getList(lost.get(0).fieldIndex("evidence"));
     assertThat(evidence).anyMatch(e -> "test:superseded".equals(e.getAs("kind")) && e.getAs("event_id") != null
-        && e.<String>getAs("detail").contains(labels.rootCause().changeId()));
+        && e.<String>getAs("detail").contains(run.changeId()));
   }
 
   /**
@@ -157,18 +148,13 @@ class LabCorporaTest {
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"dropped-index-13", "dropped-index-mariadb-6"})
   void aMigrationNamingTheTableOfTheNewlySlowStatementsIsTheRootCauseCitingOne(String corpus) throws Exception {
-    Labels labels = labels(corpus);
-    Path out = upToTheFix(corpus, labels);
-    Row matching = Out.table(out, "incident_summary").collectAsList().stream().filter(r -> overlaps(r, labels))
-        .findFirst().orElseThrow();
-    assertThat(matching.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
-    Row root = Out.table(out, "hypotheses").filter(col("incident_id").equalTo(matching.<String>getAs("incident_id"))
-        .and(col("rank").equalTo(1))).collectAsList().get(0);
+    ToTheFix run = rootCauseUpToTheFix(corpus);
+    Row root = run.hypotheses().filter(col("rank").equalTo(1)).collectAsList().get(0);
     List<Row> evidence = root.getList(root.fieldIndex("evidence"));
     Row object = evidence.stream().filter(e -> "test:object".equals(e.getAs("kind"))).findFirst().orElseThrow();
     String eventId = object.getAs("event_id");
     assertThat(object.<String>getAs("detail")).contains("orders");
-    assertThat(Out.table(out, "events").filter(col("event_id").equalTo(eventId)).select("message")
+    assertThat(Out.table(run.out(), "events").filter(col("event_id").equalTo(eventId)).select("message")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).singleElement().asString().contains("FROM orders");
   }
 
@@ -199,6 +185,28 @@ class LabCorporaTest {
 
   private static Labels labels(String corpus) throws Exception {
     return EvalCommand.JSON.readValue(Path.of("sample-data/lab", corpus, "labels.json").toFile(), Labels.class);
+  }
+
+  /** A corpus read up to its fix: its labels, the run's output, and the summary of the incident matching the labelled one. */
+  private record ToTheFix(Labels labels, Path out, Row incident) {
+    String changeId() {
+      return labels.rootCause().changeId();
+    }
+
+    /** The hypotheses of that incident. */
+    Dataset<Row> hypotheses() {
+      return Out.table(out, "hypotheses").filter(col("incident_id").equalTo(incident.<String>getAs("incident_id")));
+    }
+  }
+
+  /** The corpus read up to its fix, its incident's root cause checked to be the labelled change. */
+  private static ToTheFix rootCauseUpToTheFix(String corpus) throws Exception {
+    Labels labels = labels(corpus);
+    Path out = upToTheFix(corpus, labels);
+    Row matching = Out.table(out, "incident_summary").collectAsList().stream().filter(r -> overlaps(r, labels))
+        .findFirst().orElseThrow();
+    assertThat(matching.<String>getAs("change_id")).isEqualTo(labels.rootCause().changeId());
+    return new ToTheFix(labels, out, matching);
   }
 
   /** A forensic run over the corpus's logs of the hour before its labelled fix, as during the incident; its output. */
