@@ -24,6 +24,12 @@ final class ObjectNames {
   /** An object named in a change record after a DDL word: {@code ALTER TABLE orders}, {@code index on orders}. */
   private static final Pattern AFTER_DDL = Pattern.compile(
       "(?i)\\b(?:table|index|view|on|from|into|update|join)\\s+(?:if\\s+(?:not\\s+)?exists\\s+)?([\"`]?[A-Za-z_][\\w$.\"`]*)");
+  /**
+   * A change record about database objects says so: a migration, a schema version, an index, a table, a column, DDL.
+   * Without such a word its identifiers are settings, services or flags ({@code orders.batch_size}), not objects.
+   */
+  private static final Pattern SCHEMA_WORD = Pattern.compile("(?i)(?<![A-Za-z])(migrat\\w*|schema\\w*|index\\w*|idx|table\\w*|"
+      + "column\\w*|constraint\\w*|views?|alter|drop|create|rename|truncate|ddl)(?![A-Za-z])");
   /** A token of a change record that is an identifier: holds an underscore or a dot between word characters. */
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][\\w$]*(?:[._][\\w$]+)+");
   private static final int MIN_NAME = 3;
@@ -52,11 +58,19 @@ final class ObjectNames {
   /**
    * The names a change record gives to database objects, lower case: every identifier of its texts (a parameter, a
    * value, a note) and each run of its parts ({@code orders_customer_idx} names orders, customer, orders_customer, ...;
-   * {@code public.orders} names orders), and every word after a DDL word ({@code ALTER TABLE orders}). Plain words of
-   * prose are not names: "for 5% of users" names nothing.
+   * {@code public.orders} names orders), and every word after a DDL word ({@code ALTER TABLE orders}), when the record
+   * is about database objects at all (a migration, a schema version, an index, DDL: {@link #SCHEMA_WORD}). Words of
+   * prose are not names ("for 5% of users" names nothing), nor are the identifiers of a setting or a flag.
    */
   static Set<String> named(String... texts) {
     Set<String> out = new TreeSet<>();
+    boolean aboutObjects = false;
+    for (String t : texts) {
+      aboutObjects |= t != null && SCHEMA_WORD.matcher(t).find();
+    }
+    if (!aboutObjects) {
+      return out;
+    }
     for (String t : texts) {
       if (t == null || t.isBlank()) {
         continue;

@@ -31,5 +31,8 @@ class ObjectNamesTest {
     assertThat(ObjectNames.named("ALTER TABLE line_items ADD COLUMN note text")).contains("line_items");
     assertThat(ObjectNames.named("create index concurrently on Payments (created_at)")).contains("payments", "created_at");
     assertThat(ObjectNames.named("enable recommendations for 5% of users", null, "on")).isEmpty();
+    // a setting's or a flag's identifiers are no database objects unless the record is about them
+    assertThat(ObjectNames.named("more throughput from the new batching", "orders.batch_size", "500")).isEmpty();
+    assertThat(ObjectNames.named("release 1.9.0: order details from the new read model", "version", "1.9.0")).isEmpty();
   }
 }
