@@ -581,9 +581,9 @@ public final class Attributor {
   /**
    * Object test: do the statements that began failing soon after the change read or write a database object the
    * change names? Of the incident's anomalous templates of a failure (slow, timed out, failed statements), wherever
-   * their category's signal began, the first whose first line came from the change to the timing model's fast lag after it (each side widened by the
-   * clock-skew tolerance: the statement and the record are on different clocks) and whose statement reads a relation
-   * the change record names ({@code drop index orders_customer_idx}; {@code add column orders.channel}). This is what
+   * their category's signal began, the first whose first line came from the change to the timing model's fast lag
+   * after it (each side widened by the clock-skew tolerance: the statement and the record are on different clocks)
+   * and whose statement reads a relation the change record names ({@code drop index orders_customer_idx}; {@code add column orders.channel}). This is what
    * separates a migration from a feature flag or release made seconds before it, which explain the same symptoms by
    * timing and topology alone. A change that names no object, or statements that name none of its objects, are
    * neutral.
