@@ -187,7 +187,12 @@ def readme(run, lab):
     p = os.path.join(run.out, "changes", "changes.jsonl")
     lines.append(f"| `changes/changes.jsonl` | {sum(1 for _ in open(p)):,} | {os.path.getsize(p):,} |")
     lines.append("")
-    lines.append("`job.yaml` reads the access log and nginx's error log, the application's JSON log, both database logs "
-                 + ("and their slow logs, " if run.engine != "postgres" else "") + "and the change feed.")
+    lines.append(reads(run.engine != "postgres"))
     lines.append("`truth/client-10s.tsv` is what the known clients got, per 10 seconds: the labels' source.")
     return "\n".join(lines) + "\n"
+
+
+def reads(mariadb):
+    """The README's sentence on what job.yaml reads."""
+    return ("`job.yaml` reads the access log and nginx's error log, the application's JSON log, both database logs "
+            + ("and their slow logs, " if mariadb else "") + "and the change feed.")

@@ -6,23 +6,27 @@ import os
 
 import yaml
 
+from .labels import reads
+from .run import EXTRA_LOGS, extra_source
+
 README_BEFORE = ("`job.yaml` reads the access log, the application's JSON log, both database logs and the change feed. ")
-README_NOW = "`job.yaml` reads the access log and nginx's error log, the application's JSON log, both database logs {}and the change feed."
+
+
+# the main source of a job.yaml whose component and host each role's extra logs share
+MAIN_SOURCE = {"web": "nginx", "primary": "db-primary", "replica": "db-replica"}
 
 
 def extra(spec, corpus):
-    """The sources the recorder adds now for this corpus's files, in its order, as (name, component, host, format, path)."""
+    """The sources of EXTRA_LOGS the recorder lists now for this corpus's files, in its order, as job.yaml text;
+    and whether the corpus is a MariaDB one."""
     by_name = {s["name"]: s for s in spec["sources"]}
     mariadb = by_name["db-primary"]["format"] != "postgres"
-    wanted = [("nginx-error", by_name["nginx"], "nginx-error", "error.log.gz")]
-    if mariadb:
-        wanted += [("db-primary-slow", by_name["db-primary"], "mysql-slow", "slow.log.gz"),
-                   ("db-replica-slow", by_name["db-replica"], "mysql-slow", "slow.log.gz")]
     out = []
-    for name, beside, fmt, file in wanted:
-        path = f"logs/{beside['host']}/{file}"
-        if name not in by_name and os.path.exists(os.path.join(corpus, path)):
-            out.append((name, beside["component"], beside["host"], fmt, path))
+    for name, role, fmt, file, mariadb_only in EXTRA_LOGS:
+        beside = by_name[MAIN_SOURCE[role]]
+        if name not in by_name and (mariadb or not mariadb_only) \
+                and os.path.exists(os.path.join(corpus, "logs", beside["host"], file)):
+            out.append(extra_source(name, beside["component"], beside["host"], fmt, file))
     return out, mariadb
 
 
@@ -38,7 +42,7 @@ def respec(folder):
         add, mariadb = extra(spec, corpus)
         if not add:
             continue
-        block = "".join(f"- name: {n}\n  component: {c}\n  host: {h}\n  format: {f}\n  path: {p}\n" for n, c, h, f, p in add)
+        block = "".join(add)
         at = text.index("- name: changes\n")
         with open(job, "w") as f:
             f.write(text[:at] + block + text[at:])
@@ -47,7 +51,7 @@ def respec(folder):
             r = open(readme).read().splitlines(keepends=True)
             for i, line in enumerate(r):
                 if line.startswith(README_BEFORE):
-                    r[i] = README_NOW.format("and their slow logs, " if mariadb else "") + "\n"
+                    r[i] = reads(mariadb) + "\n"
             with open(readme, "w") as f:
                 f.write("".join(r))
         done.append(name)

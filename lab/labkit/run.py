@@ -47,6 +47,18 @@ class Names:
         self.job = f"10.1.{rng.randint(0, 9)}.{rng.randint(10, 99)}"
 
 
+# The logs beside the main ones that logcause reads too: (source name, role, format, file, MariaDB only). The
+# recorder lists them in job.yaml when a run wrote them; lab/run --respec adds them to corpora recorded before.
+EXTRA_LOGS = [("nginx-error", "web", "nginx-error", "error.log.gz", False),
+              ("db-primary-slow", "primary", "mysql-slow", "slow.log.gz", True),
+              ("db-replica-slow", "replica", "mysql-slow", "slow.log.gz", True)]
+
+
+def extra_source(name, component, host, fmt, file):
+    """One of EXTRA_LOGS as a source of job.yaml."""
+    return f"- name: {name}\n  component: {component}\n  host: {host}\n  format: {fmt}\n  path: logs/{host}/{file}\n"
+
+
 class Run:
     def __init__(self, family, seed, out, port_base=21000, short=False):
         self.family = family
@@ -268,17 +280,11 @@ class Run:
     def extra_sources(self):
         """The logs beside the main ones that logcause reads too (nginx's error log, MariaDB's slow logs), when the run
         wrote any: what a DBA's spec would list."""
-        n, h = self.names, self.names.hosts
-        out = []
-        wanted = [("nginx-error", n.web, h['web'], "nginx-error", "error.log.gz")]
-        if self.engine != "postgres":
-            wanted += [("db-primary-slow", n.primary, h['primary'], "mysql-slow", "slow.log.gz"),
-                       ("db-replica-slow", n.replica, h['replica'], "mysql-slow", "slow.log.gz")]
-        for name, component, host, fmt, file in wanted:
-            if os.path.exists(os.path.join(self.out, "logs", host, file)):
-                out.append(f"- name: {name}\n  component: {component}\n  host: {host}\n  format: {fmt}\n"
-                           f"  path: logs/{host}/{file}\n")
-        return "".join(out)
+        components = {"web": self.names.web, "primary": self.names.primary, "replica": self.names.replica}
+        return "".join(extra_source(name, components[role], self.names.hosts[role], fmt, file)
+                       for name, role, fmt, file, mariadb_only in EXTRA_LOGS
+                       if (self.engine != "postgres" or not mariadb_only)
+                       and os.path.exists(os.path.join(self.out, "logs", self.names.hosts[role], file)))
 
     def job_yaml(self):
         n, h = self.names, self.names.hosts
