@@ -245,7 +245,7 @@ public final class Attribute {
       Double ms = r.isNullAt(6) ? null : r.getDouble(6);
       if (r.getBoolean(9)) {
         out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Facts.Line(r.getString(1), r.getLong(2),
-            r.getString(3), r.getString(4), r.getString(5), ms, abbreviate(r.getString(7))));
+            r.getString(3), r.getString(4), r.getString(5), ms, Facts.Line.quoted(r.getString(7))));
       }
       if (r.getBoolean(10)) {
         String m = r.getString(7) == null ? "" : r.getString(7).replace('\n', ' ');
@@ -285,7 +285,7 @@ public final class Attribute {
       }
       String type = change ? (r.isNullAt(4) ? fromCategory(r.getString(9)) : r.getString(4))
           : "terminated".equals(r.getString(12)) ? "kill_sessions" : "restart";
-      String text = change ? r.getString(6) : r.getString(2) + " logged \"" + abbreviate(r.getString(6)) + "\"";
+      String text = change ? r.getString(6) : r.getString(2) + " logged \"" + Facts.Line.quoted(r.getString(6)) + "\"";
       out.add(new Facts.Action(r.getString(0), r.getLong(1), r.getString(2), type, r.getString(5), text, r.getString(7),
           r.getString(8), r.getString(10), r.getString(11)));
     }
@@ -342,11 +342,6 @@ public final class Attribute {
       out.add(new Facts.TrafficWindow(p[0], Long.parseLong(p[1]), v[0], v[1], v[2], v[3]));
     });
     return out;
-  }
-
-  private static String abbreviate(String s) {
-    String one = s == null ? "" : s.replace('\n', ' ');
-    return one.length() > 120 ? one.substring(0, 117) + "..." : one;
   }
 
   private static java.sql.Timestamp ts(long micros) {

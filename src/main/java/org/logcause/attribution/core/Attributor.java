@@ -621,7 +621,7 @@ public final class Attributor {
       return;
     }
     c.tests += scoring.test("object_named");
-    String message = best.message().length() > 120 ? best.message().substring(0, 117) + "..." : best.message();
+    String message = Facts.Line.quoted(best.message());
     c.evidence.add(new Evidence("test:object", best.ts(), String.format(Locale.ROOT, "the first slow or failed run of a "
         + "statement reading %s, which %s names, came %s, on %s: \"%s\"", object,
         c.action.changeId() == null ? "the change" : c.action.changeId(), best.ts() >= c.action.ts()

@@ -47,7 +47,14 @@ public record Facts(String incidentId, long start, long end, String severity, Li
    * its component's slowest. {@code durationMs} is null when the line gives none.
    */
   public record Line(String eventId, long ts, String component, String category, String subcategory, Double durationMs,
-      String message) implements Serializable {}
+      String message) implements Serializable {
+
+    /** A message as evidence quotes it: one line, at most 120 characters. */
+    public static String quoted(String message) {
+      String one = message == null ? "" : message.replace('\n', ' ');
+      return one.length() > 120 ? one.substring(0, 117) + "..." : one;
+    }
+  }
 
   /**
    * An anomaly of the incident (see the {@code anomalies} table); {@code category}: a template signal's events'
