@@ -143,7 +143,14 @@ public final class Attributor {
       double contrast = c.anomalies.isEmpty() ? (corroborated(c) ? 1.0 : 0.6) : Math.min(1, Math.log10(1 + c.maxScore()) / 2);
       // a restart no one asked for (a crash: no change record or requested shutdown explains it) is a cause until
       // shown otherwise, unlike the restarts people make
-      double prior = knowledge.prior(crashed(c) && unexplained(c, candidates) ? "crash" : c.category);
+      double prior;
+      if (crashed(c) && unexplained(c, candidates)) {
+        prior = knowledge.prior("crash");
+      } else if (c.beforeSymptoms && !c.explains.isEmpty()) {
+        prior = knowledge.prior("restart_before_symptoms") * interruptionTiming(c, f);
+      } else {
+        prior = knowledge.prior(c.category);
+      }
       if (c.action != null && !INTERRUPTIONS.contains(c.category) && !c.explains.isEmpty()) {
         prior *= timing(c, f);
         parameterTest(c, f);
@@ -235,7 +242,7 @@ public final class Attributor {
         }
         Candidate r = restarts.get(type + "\u0000" + a.component());
         if (r != null && a.ts() - r.action.ts() <= scoring.sameActionSeconds() * 1e6) {
-          r.sameAction(new Evidence("action", a.ts(), a.text(), a.eventId()));
+          r.sameAction(a, new Evidence("action", a.ts(), a.text(), a.eventId()));
           continue;
         }
         r = new Candidate(a.component(), type, a, a.ts());
@@ -245,6 +252,8 @@ public final class Attributor {
         // a restart before any symptom showed is no "restart it" detour
         if (a.ts() >= interventions.firstSymptomBefore(a, f) - tolUs) {
           interventions.persisted(r, f, recovered);
+        } else {
+          r.beforeSymptoms = type.equals("restart");
         }
         continue;
       }
@@ -509,6 +518,28 @@ public final class Attributor {
           + "before any effect %s (a wrong %s bites within %s%s); timing likelihood %.2f", c.component, duration(lagSeconds),
           where, c.category.equals("deploy") ? "release" : "setting", duration((long) knowledge.timing().fastSeconds()),
           slow ? ", but " + p.subsystem() + " settings can act slowly" : "", likelihood), c.action.eventId()));
+    }
+    return likelihood;
+  }
+
+  /**
+   * Timing of a restart made before any symptom: what it breaks (connections cut, refused while it starts) it breaks
+   * at once, on itself or on what calls it; a restarted process that served for minutes before the trouble did not
+   * cause it. The lag is evidence both ways.
+   */
+  private double interruptionTiming(Candidate c, Facts f) {
+    long first = c.explains.stream().mapToLong(x -> c.latestSince(x, f.windowMicros())).min().orElse(c.onset);
+    double lag = Math.max(0, (first - c.onset) / 1e6 - knowledge.clockSkewToleranceSeconds());
+    double likelihood = knowledge.timing().interruptionLikelihood(lag);
+    long lagSeconds = Math.max(0, (first - c.onset) / 1_000_000L);
+    if (likelihood >= 0.999) {
+      c.evidence.add(new Evidence("timing", c.onset, String.format(Locale.ROOT, "it came before any symptom, and its first "
+          + "effect came within %s of it, as a restart's does (what it breaks, it breaks while the process is down)",
+          duration(lagSeconds)), c.action.eventId()));
+    } else {
+      c.evidence.add(new Evidence("timing", c.onset, String.format(Locale.ROOT, "a quiet gap: %s served for %s after its "
+          + "restart before any effect (a restart's effects begin at once); timing likelihood %.2f", c.component,
+          duration(lagSeconds), likelihood), c.action.eventId()));
     }
     return likelihood;
   }

@@ -13,7 +13,7 @@ import org.logcause.attribution.core.Attributor.Evidence;
 final class Candidate {
   final String component;
   String category;
-  final Facts.Action action; // the change or first restart behind it, if any
+  Facts.Action action; // the change or first restart behind it, if any (a restart's change record, once one came)
   final List<Facts.Anomaly> anomalies = new ArrayList<>();
   final List<Evidence> evidence = new ArrayList<>();
   long onset;
@@ -34,6 +34,8 @@ final class Candidate {
   final Set<String> observedBy = new TreeSet<>();
   /** The observer that saw it before this component's own log did, if one did. */
   String firstSeenBy;
+  /** A restart someone made before any symptom of the incident showed: no "restart it" detour (see Attributor). */
+  boolean beforeSymptoms;
   String verdict;
   double confidence;
   String explanation;
@@ -53,6 +55,35 @@ final class Candidate {
     if (shown < 3) {
       evidence.add(e);
     } else {
+      moreRecords++;
+    }
+  }
+
+  /**
+   * Another record {@code a} of the same action. The first change record among them (who asked for it, and why)
+   * stands for the action and comes first in its evidence, though a server's whole-second lines of it came before.
+   */
+  void sameAction(Facts.Action a, Evidence e) {
+    if (action == null || action.changeId() != null || a.changeId() == null) {
+      sameAction(e);
+      return;
+    }
+    action = a;
+    int first = 0;
+    while (first < evidence.size() && !evidence.get(first).kind().equals("action")) {
+      first++;
+    }
+    evidence.add(first, e);
+    int last = -1;
+    int shown = 0;
+    for (int i = 0; i < evidence.size(); i++) {
+      if (evidence.get(i).kind().equals("action")) {
+        shown++;
+        last = i;
+      }
+    }
+    if (shown > 3) {
+      evidence.remove(last);
       moreRecords++;
     }
   }

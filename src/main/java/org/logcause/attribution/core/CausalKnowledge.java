@@ -83,10 +83,19 @@ public record CausalKnowledge(
   }
 
   /** When a change's first effect can come: full likelihood up to {@code fastSeconds}, then an exponential decay. */
-  public record Timing(double fastSeconds, double decaySeconds, double slowDecaySeconds) implements Serializable {
+  public record Timing(double fastSeconds, double decaySeconds, double slowDecaySeconds, double interruptionDecaySeconds)
+      implements Serializable {
     /** The likelihood of a first effect {@code lagSeconds} after a change (slow: a parameter known to act slowly). */
     public double likelihood(double lagSeconds, boolean slow) {
       return lagSeconds <= fastSeconds ? 1 : Math.exp(-(lagSeconds - fastSeconds) / (slow ? slowDecaySeconds : decaySeconds));
+    }
+
+    /**
+     * The likelihood of a first effect {@code lagSeconds} after a restart: what a restart breaks, it breaks while the
+     * process is down or starting, so its effects begin at once.
+     */
+    public double interruptionLikelihood(double lagSeconds) {
+      return lagSeconds <= 0 ? 1 : Math.exp(-lagSeconds / interruptionDecaySeconds);
     }
   }
 
@@ -266,8 +275,10 @@ public record CausalKnowledge(
     if (scoring.spikePeakSeconds() < 0) {
       throw new IllegalArgumentException(origin + ": scoring.spike_peak_seconds must be >= 0 (0: traffic judged over the whole incident only)");
     }
-    if (timing.fastSeconds() < 0 || timing.decaySeconds() <= 0 || timing.slowDecaySeconds() < timing.decaySeconds()) {
-      throw new IllegalArgumentException(origin + ": timing: fast_seconds >= 0, decay_seconds > 0, slow_decay_seconds >= decay_seconds");
+    if (timing.fastSeconds() < 0 || timing.decaySeconds() <= 0 || timing.slowDecaySeconds() < timing.decaySeconds()
+        || timing.interruptionDecaySeconds() <= 0) {
+      throw new IllegalArgumentException(origin + ": timing: fast_seconds >= 0, decay_seconds > 0, slow_decay_seconds >= "
+          + "decay_seconds, interruption_decay_seconds > 0");
     }
     java.util.Map<String, String> seen = new java.util.HashMap<>();
     for (int i = 0; i < parameters.size(); i++) {

@@ -464,6 +464,62 @@ class AttributionMechanismsTest {
     assertThat(find(r, "db-a", "restart").verdict()).isNotEqualTo(Attributor.MISLEADING);
   }
 
+  /** The service's refused connections and failed requests from t=100, the edge's errors from t=110. */
+  private static List<Facts.Anomaly> refusals() {
+    return List.of(anomaly("cart-svc", "category:network", 100, 120, 6), anomaly("cart-svc", "category:server_error", 100, 120, 5),
+        anomaly("web", "error_ratio", 110, 130, 50));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {100, 105, 109})
+  void aReplicaRestartedBeforeAnySymptomIsTheCauseOfItsCallersRefusedConnections(int restartedAt) {
+    // the replica restarted at some second of the 10-s window in which the service's refusals rose (the window starts
+    // before the restart; the refusals' first line came after it): the refusals are the restart's, not a network fault
+    Attributor.Result r = attribute(facts(refusals(), List.of(action("planned", restartedAt, "db-b", "restart")), 100, 130));
+    Attributor.Hypothesis root = r.hypotheses().get(0);
+    assertThat(root.component() + " " + root.category()).as("%s", r.hypotheses()).isEqualTo("db-b restart");
+    assertThat(root.verdict()).isEqualTo(Attributor.ROOT_CAUSE);
+    assertThat(root.lead()).isNull();
+    assertThat(root.evidence()).anyMatch(e -> e.kind().equals("timing") && e.detail().contains("before any symptom")
+        && "ev-planned".equals(e.eventId()));
+    assertThat(find(r, "cart-svc", "network").verdict()).isEqualTo(Attributor.SYMPTOM);
+  }
+
+  @Test
+  void aServiceThatServedForMinutesAfterItsRestartDidNotCauseTheRefusalsThatCameLater() {
+    // the service restarted at t=-20 and served for two minutes; the replica restarted at t=105
+    Attributor.Result r = attribute(facts(refusals(), List.of(action("rolling", -20, "cart-svc", "restart"),
+        action("planned", 105, "db-b", "restart")), 100, 130));
+    assertThat(r.hypotheses().get(0).component()).as("%s", r.hypotheses()).isEqualTo("db-b");
+    Attributor.Hypothesis rolling = find(r, "cart-svc", "restart");
+    assertThat(rolling.verdict()).isNotEqualTo(Attributor.ROOT_CAUSE);
+    assertThat(rolling.evidence()).anyMatch(e -> e.kind().equals("timing") && e.detail().startsWith("a quiet gap"));
+    // alone, it still explains the refusals by the topology, but the gap leaves it far below what a restart at once scores
+    Attributor.Result alone = attribute(facts(refusals(), List.of(action("rolling", -20, "cart-svc", "restart")), 100, 130));
+    Attributor.Result atOnce = attribute(facts(refusals(), List.of(action("rolling", 100, "cart-svc", "restart")), 100, 130));
+    assertThat(find(alone, "cart-svc", "restart").score()).isLessThan(find(atOnce, "cart-svc", "restart").score() - 0.1);
+  }
+
+  @Test
+  void aRestartsChangeRecordStandsForItThoughTheServersWholeSecondLinesCameFirst() {
+    Facts.Action line = new Facts.Action("ev-line", at(105), "db-b", "restart", null, "db-b logged \"Normal shutdown\"",
+        null, null, null, null);
+    Attributor.Result r = attribute(facts(refusals(), List.of(line, action("CHG-7", 105.7, "db-b", "restart")), 100, 130));
+    Attributor.Hypothesis root = r.hypotheses().get(0);
+    assertThat(root.changeId()).as("%s", r.hypotheses()).isEqualTo("CHG-7");
+    assertThat(root.evidence().stream().filter(e -> e.kind().equals("action")).map(Attributor.Evidence::eventId).toList())
+        .containsExactly("ev-CHG-7", "ev-line");
+  }
+
+  @Test
+  void aRestartedDatabasesColdCacheSlowsItsStatementsAfterTheRestart() {
+    List<Facts.Anomaly> anomalies = new ArrayList<>(refusals());
+    anomalies.add(anomaly("db-b", "category:overload", 130, 200, 10));
+    Attributor.Result r = attribute(facts(anomalies, List.of(action("planned", 105, "db-b", "restart")), 100, 200));
+    assertThat(r.hypotheses().get(0).category()).isEqualTo("restart");
+    assertThat(find(r, "db-b", "overload").verdict()).as("%s", r.hypotheses()).isEqualTo(Attributor.SYMPTOM);
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {-20, -5, 0, 8})
   void theRequestsARestartItselfFailedAreItsDisruptionNotTheSymptomItAnswered(int offset) {

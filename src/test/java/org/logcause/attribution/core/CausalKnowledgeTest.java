@@ -108,7 +108,7 @@ class CausalKnowledgeTest {
       + "  restart_grace_seconds: 120\n  kill_grace_seconds: 60\n  recovery_seconds: 600\n  spike_ratio: 1.3\n  spike_peak_seconds: 60\n  contributing_share: 0.75\n"
       + "  tests: {revert_recovered: 0.3, revert_failed: -0.15, restart_persisted: -0.3, surge: 0.1, retry_storm: -0.15, "
       + "precursor: -0.15, parameter_matches: 0.1, parameter_cannot: -0.25, setting_outlived_fix: -0.3}\n"
-      + "timing: {fast_seconds: 120, decay_seconds: 300, slow_decay_seconds: 3600}\n";
+      + "timing: {fast_seconds: 120, decay_seconds: 300, slow_decay_seconds: 3600, interruption_decay_seconds: 60}\n";
 
   @Test
   void parametersAreFoundByTheirDocumentedNameWhateverTheSpelling() {
@@ -132,5 +132,14 @@ class CausalKnowledgeTest {
     assertThat(t.likelihood(t.fastSeconds() + 600, false)).isLessThan(0.2);
     assertThat(t.likelihood(t.fastSeconds() + 600, true)).as("a slow mechanism (a volume filling)").isGreaterThan(0.8);
     assertThat(t.likelihood(300, false)).isGreaterThan(t.likelihood(600, false));
+  }
+
+  @Test
+  void aRestartsEffectsBeginAtOnceAndMinutesOfServiceAfterItCountAgainstIt() {
+    CausalKnowledge.Timing t = CausalKnowledge.builtIn().timing();
+    assertThat(t.interruptionLikelihood(0)).isEqualTo(1.0);
+    assertThat(t.interruptionLikelihood(10)).isGreaterThan(0.8);
+    assertThat(t.interruptionLikelihood(120)).as("two minutes of service after it").isLessThan(0.2);
+    assertThat(t.interruptionLikelihood(120)).as("a restart is judged faster than a setting").isLessThan(t.likelihood(120, false));
   }
 }
