@@ -69,7 +69,8 @@ class Run:
         self.names = Names(self.rng)
         self.engine = family.engine
         self.ports = {"web": port_base, "app": port_base + 1, "primary": port_base + 2, "replica": port_base + 3}
-        self.work = f"/tmp/logcause-lab-{family.name}-{seed}"
+        # one scratch folder per run: the same family and seed on PostgreSQL and on MariaDB may run side by side
+        self.work = f"/tmp/logcause-lab-{family.name}-{seed}" + ("" if family.engine == "postgres" else f"-{family.engine}")
         self.changes = []
         self.actions = []  # (time, action, component, note)
         self.events = {}  # named moments of the scenario
