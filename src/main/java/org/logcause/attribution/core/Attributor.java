@@ -147,7 +147,7 @@ public final class Attributor {
       if (crashed(c) && unexplained(c, candidates)) {
         prior = knowledge.prior("crash");
       } else if (c.beforeSymptoms && !c.explains.isEmpty()) {
-        prior = knowledge.prior("restart_before_symptoms") * interruptionTiming(c, f);
+        prior = knowledge.prior("restart_before_symptoms") * timing(c, f);
       } else {
         prior = knowledge.prior(c.category);
       }
@@ -497,50 +497,38 @@ public final class Attributor {
   /**
    * Timing: the likelihood of the lag between a change and its first effect (on its own component if it has one
    * there, else on anything it explains). A bad setting bites within a couple of minutes; a quiet gap of healthy
-   * service after it counts against it, unless its parameter is known to act slowly. The lag is evidence both ways.
+   * service after it counts against it, unless its parameter is known to act slowly. A restart made before any
+   * symptom breaks what it breaks (connections cut, refused while it starts) at once, on itself or on what calls it:
+   * its first effect anywhere counts, and a restarted process that served for minutes before the trouble did not
+   * cause it. The lag is evidence both ways.
    */
   private double timing(Candidate c, Facts f) {
-    long own = c.explains.stream().filter(x -> x.component.equals(c.component)).mapToLong(x -> c.latestSince(x, f.windowMicros()))
-        .min().orElse(Long.MAX_VALUE);
+    boolean restart = c.category.equals("restart");
+    long own = restart ? Long.MAX_VALUE : c.explains.stream().filter(x -> x.component.equals(c.component))
+        .mapToLong(x -> c.latestSince(x, f.windowMicros())).min().orElse(Long.MAX_VALUE);
     long first = own != Long.MAX_VALUE ? own
         : c.explains.stream().mapToLong(x -> c.latestSince(x, f.windowMicros())).min().orElse(c.onset);
     double lag = Math.max(0, (first - c.onset) / 1e6 - knowledge.clockSkewToleranceSeconds());
-    CausalKnowledge.Parameter p = knowledge.parameter(c.action.parameter());
+    CausalKnowledge.Parameter p = restart ? null : knowledge.parameter(c.action.parameter());
     boolean slow = p != null && p.slow();
-    double likelihood = knowledge.timing().likelihood(lag, slow);
+    double likelihood = restart ? knowledge.timing().interruptionLikelihood(lag) : knowledge.timing().likelihood(lag, slow);
     String where = own != Long.MAX_VALUE ? "on " + c.component : "downstream";
     long lagSeconds = Math.max(0, (first - c.onset) / 1_000_000L);
-    if (likelihood >= 0.999) {
-      c.evidence.add(new Evidence("timing", c.onset, String.format(Locale.ROOT, "its first effect %s came within %s of it, "
-          + "as a wrong setting or release does", where, duration(lagSeconds)), c.action.eventId()));
+    String detail;
+    if (restart) {
+      detail = likelihood >= 0.999 ? String.format(Locale.ROOT, "it came before any symptom, and its first effect came "
+          + "within %s of it, as a restart's does (what it breaks, it breaks while the process is down)", duration(lagSeconds))
+          : String.format(Locale.ROOT, "a quiet gap: %s served for %s after its restart before any effect (a restart's "
+          + "effects begin at once); timing likelihood %.2f", c.component, duration(lagSeconds), likelihood);
     } else {
-      c.evidence.add(new Evidence("timing", c.onset, String.format(Locale.ROOT, "a quiet gap: %s stayed healthy for %s after it "
-          + "before any effect %s (a wrong %s bites within %s%s); timing likelihood %.2f", c.component, duration(lagSeconds),
-          where, c.category.equals("deploy") ? "release" : "setting", duration((long) knowledge.timing().fastSeconds()),
-          slow ? ", but " + p.subsystem() + " settings can act slowly" : "", likelihood), c.action.eventId()));
+      detail = likelihood >= 0.999 ? String.format(Locale.ROOT, "its first effect %s came within %s of it, as a wrong "
+          + "setting or release does", where, duration(lagSeconds))
+          : String.format(Locale.ROOT, "a quiet gap: %s stayed healthy for %s after it before any effect %s (a wrong %s "
+          + "bites within %s%s); timing likelihood %.2f", c.component, duration(lagSeconds), where,
+          c.category.equals("deploy") ? "release" : "setting", duration((long) knowledge.timing().fastSeconds()),
+          slow ? ", but " + p.subsystem() + " settings can act slowly" : "", likelihood);
     }
-    return likelihood;
-  }
-
-  /**
-   * Timing of a restart made before any symptom: what it breaks (connections cut, refused while it starts) it breaks
-   * at once, on itself or on what calls it; a restarted process that served for minutes before the trouble did not
-   * cause it. The lag is evidence both ways.
-   */
-  private double interruptionTiming(Candidate c, Facts f) {
-    long first = c.explains.stream().mapToLong(x -> c.latestSince(x, f.windowMicros())).min().orElse(c.onset);
-    double lag = Math.max(0, (first - c.onset) / 1e6 - knowledge.clockSkewToleranceSeconds());
-    double likelihood = knowledge.timing().interruptionLikelihood(lag);
-    long lagSeconds = Math.max(0, (first - c.onset) / 1_000_000L);
-    if (likelihood >= 0.999) {
-      c.evidence.add(new Evidence("timing", c.onset, String.format(Locale.ROOT, "it came before any symptom, and its first "
-          + "effect came within %s of it, as a restart's does (what it breaks, it breaks while the process is down)",
-          duration(lagSeconds)), c.action.eventId()));
-    } else {
-      c.evidence.add(new Evidence("timing", c.onset, String.format(Locale.ROOT, "a quiet gap: %s served for %s after its "
-          + "restart before any effect (a restart's effects begin at once); timing likelihood %.2f", c.component,
-          duration(lagSeconds), likelihood), c.action.eventId()));
-    }
+    c.evidence.add(new Evidence("timing", c.onset, detail, c.action.eventId()));
     return likelihood;
   }
 
