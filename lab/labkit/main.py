@@ -49,7 +49,8 @@ PLAN = ([(f, s, "postgres") for f in ["sync-standby", "max-connections", "migrat
         + [(f, 13, "mariadb") for f in ["sync-standby", "dropped-index", "bad-deploy"]]
         # dropped-index on MariaDB seed 14 was recorded too but not kept (see "Limits of the labels")
         + [(f, 14, "postgres") for f in ["dropped-index", "migration-lock", "statement-timeout"]]
-        + [(f, 15, "postgres") for f in ["quiet", "db-killed", "wrong-port"]] + [("quiet", 15, "mariadb")])
+        + [(f, 15, "postgres") for f in ["quiet", "db-killed", "wrong-port", "replica-broken"]]
+        + [(f, 15, "mariadb") for f in ["quiet", "sync-standby"]])
 
 
 def folder(family, seed, flavour):
