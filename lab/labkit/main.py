@@ -50,7 +50,10 @@ PLAN = ([(f, s, "postgres") for f in ["sync-standby", "max-connections", "migrat
         # dropped-index on MariaDB seed 14 was recorded too but not kept (see "Limits of the labels")
         + [(f, 14, "postgres") for f in ["dropped-index", "migration-lock", "statement-timeout"]]
         + [(f, 15, "postgres") for f in ["quiet", "db-killed", "wrong-port", "replica-broken"]]
-        + [(f, 15, "mariadb") for f in ["quiet", "sync-standby"]])
+        + [(f, 15, "mariadb") for f in ["quiet", "sync-standby"]]
+        # disk-full on PostgreSQL seed 16 was recorded too but not kept (see "Limits of the labels")
+        + [(f, 16, "postgres") for f in ["pool-shrunk", "sync-standby", "statement-timeout"]]
+        + [(f, 16, "mariadb") for f in ["max-connections", "quiet"]])
 
 
 def folder(family, seed, flavour):
