@@ -53,7 +53,9 @@ PLAN = ([(f, s, "postgres") for f in ["sync-standby", "max-connections", "migrat
         + [(f, 15, "mariadb") for f in ["quiet", "sync-standby"]]
         # disk-full on PostgreSQL seed 16 was recorded too but not kept (see "Limits of the labels")
         + [(f, 16, "postgres") for f in ["pool-shrunk", "sync-standby", "statement-timeout"]]
-        + [(f, 16, "mariadb") for f in ["max-connections", "quiet"]])
+        + [(f, 16, "mariadb") for f in ["max-connections", "quiet"]]
+        + [(f, 17, "postgres") for f in ["traffic-surge", "migration-lock"]]
+        + [(f, 17, "mariadb") for f in ["bad-deploy", "dropped-index"]])
 
 
 def folder(family, seed, flavour):
