@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.logcause.ingest.format.AccessJson;
 import org.logcause.ingest.format.Formats;
 import org.logcause.ingest.format.LineParser;
 import org.logcause.ingest.format.Parsed;
@@ -242,6 +243,10 @@ public final class FormatSniffer {
     }
     if (first.has("error_severity") && first.has("timestamp") && first.has("message")) {
       return attempt("postgres-json", Map.of(), lines, null);
+    }
+    if (objects.stream().filter(AccessJson::looksLikeAccessRecord).count() >= 0.8 * objects.size()) {
+      return attempt("access", Map.of(), lines, "an access log written as JSON, its fields read by their names; "
+          + "its latency is read in seconds (nginx's $request_time, Caddy's duration): set latency_unit if not");
     }
     Map<String, String> change = changeFields(objects);
     if (change != null) {

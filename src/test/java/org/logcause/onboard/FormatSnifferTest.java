@@ -80,4 +80,17 @@ class FormatSnifferTest {
         "2024-06-20T14:01:17.500+02:00  WARN 4242 --- [shop] [nio-8080-exec-3] com.zaxxer.hikari.pool.HikariPool        : HikariPool-1 - Connection is not available"));
     assertThat(three.options()).containsEntry("pattern", "%d %p %pid --- [%X{application}] [%t] %c : %m%n");
   }
+  @Test
+  void anAccessLogWrittenAsJsonIsAnAccessLogAndAnApplicationsJsonLogIsNot() {
+    FormatSniffer.Sniffed nginx = FormatSniffer.sniff(List.of(
+        "{\"time_iso8601\":\"2024-06-20T13:00:01+00:00\",\"remote_addr\":\"198.0.113.120\",\"request\":\"GET /api/orders/85376 HTTP/1.1\",\"status\":\"200\",\"body_bytes_sent\":\"1257\",\"request_time\":\"0.029\"}",
+        "{\"time_iso8601\":\"2024-06-20T13:00:02+00:00\",\"remote_addr\":\"198.0.113.96\",\"request\":\"POST /api/orders HTTP/1.1\",\"status\":\"504\",\"body_bytes_sent\":\"160\",\"request_time\":\"60.001\"}"));
+    assertThat(nginx.format()).isEqualTo("access");
+    assertThat(nginx.rejected()).isZero();
+    assertThat(nginx.note()).contains("latency_unit");
+    FormatSniffer.Sniffed app = FormatSniffer.sniff(List.of(
+        "{\"ts\":\"2024-06-20T13:00:01Z\",\"level\":\"INFO\",\"msg\":\"request done\",\"status\":200,\"path\":\"/x\",\"client_ip\":\"10.0.0.1\"}",
+        "{\"ts\":\"2024-06-20T13:00:02Z\",\"level\":\"ERROR\",\"msg\":\"upstream timeout\",\"status\":504,\"path\":\"/y\",\"client_ip\":\"10.0.0.2\"}"));
+    assertThat(app.format()).isEqualTo("json");
+  }
 }

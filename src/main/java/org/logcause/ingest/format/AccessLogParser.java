@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /**
  * nginx / Apache access logs in the common and combined formats, optionally followed by the request time: a bare
  * number ({@code $request_time}, seconds, or Apache's {@code %D}, microseconds — see option
- * {@code latency_unit}) or {@code key=value} pairs such as {@code rt=0.123 uct="0.001"}.
+ * {@code latency_unit}) or {@code key=value} pairs such as {@code rt=0.123 uct="0.001"}. A line that opens a JSON
+ * object is an access record written as JSON ({@link AccessJson}).
  */
 final class AccessLogParser extends LineParser {
   private static final Pattern LINE =
@@ -19,9 +20,18 @@ final class AccessLogParser extends LineParser {
   private static final Pattern NUMBER = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)(?:\\s|$).*");
 
   private final double latencyToMillis;
+  private final AccessJson.Names jsonNames;
+  private final java.time.ZoneId zone;
 
   AccessLogParser(double latencyToMillis) {
+    this(latencyToMillis, AccessJson.Names.DEFAULT, java.time.ZoneOffset.UTC);
+  }
+
+  /** @param zone the zone of a JSON record's time that carries none */
+  AccessLogParser(double latencyToMillis, AccessJson.Names jsonNames, java.time.ZoneId zone) {
     this.latencyToMillis = latencyToMillis;
+    this.jsonNames = jsonNames;
+    this.zone = zone;
   }
 
   /**
@@ -64,6 +74,10 @@ final class AccessLogParser extends LineParser {
 
   @Override
   public Parsed parse(String line) {
+    if (AccessJson.looksLikeJson(line)) {
+      Object r = AccessJson.parse(line, jsonNames, latencyToMillis, zone);
+      return r instanceof ParsedEvent ev ? start(ev) : reject((String) r);
+    }
     Fields f = scan(line);
     if (f == null) {
       Matcher m = LINE.matcher(line);

@@ -152,7 +152,8 @@ public final class Formats {
         return year -> new Log4jParser(layout, zone, year);
       }
       case "access": {
-        Options o = new Options(format, raw, Set.of("latency_unit"));
+        Options o = new Options(format, raw, Set.of("latency_unit", "time_field", "client_field", "status_field",
+            "latency_field"));
         String unit = o.get("latency_unit", "s");
         double toMillis =
             switch (unit) {
@@ -161,7 +162,9 @@ public final class Formats {
               case "us" -> 0.001d;
               default -> throw o.bad("latency_unit", "\"" + unit + "\" is not one of s, ms, us");
             };
-        return year -> new AccessLogParser(toMillis);
+        AccessJson.Names names = AccessJson.Names.of(o.get("time_field", null), o.get("client_field", null),
+            o.get("status_field", null), o.get("latency_field", null));
+        return year -> new AccessLogParser(toMillis, names, zone);
       }
       case "syslog":
         new Options(format, raw, Set.of());
