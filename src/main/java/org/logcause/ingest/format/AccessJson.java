@@ -1,5 +1,8 @@
 package org.logcause.ingest.format;
 
+import static org.logcause.ingest.format.JsonLinesParser.at;
+import static org.logcause.ingest.format.JsonLinesParser.firstPresent;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -256,28 +259,6 @@ public final class AccessJson {
         ev.put(key, v.isValueNode() ? v.asText() : v.toString());
       }
     }
-  }
-
-  private static String firstPresent(JsonNode root, List<String> keys) {
-    for (String k : keys) {
-      JsonNode n = at(root, k);
-      if (n != null && !n.isNull() && !n.isMissingNode() && !(n.isTextual() && n.asText().isEmpty())) {
-        return k;
-      }
-    }
-    return null;
-  }
-
-  private static JsonNode at(JsonNode root, String dotted) {
-    JsonNode direct = root.get(dotted);
-    if (direct != null || dotted.indexOf('.') < 0) {
-      return direct;
-    }
-    JsonNode n = root;
-    for (String part : dotted.split("\\.")) {
-      n = n == null ? null : n.get(part);
-    }
-    return n;
   }
 
   private static String millis(double ms) {

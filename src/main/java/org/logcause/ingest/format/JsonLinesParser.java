@@ -169,7 +169,8 @@ final class JsonLinesParser extends LineParser {
     return k == null ? null : at(root, k).asText();
   }
 
-  private static String firstPresent(JsonNode root, List<String> keys) {
+  /** The first of the dotted paths present with a value (not null, not an empty text), or null. */
+  static String firstPresent(JsonNode root, List<String> keys) {
     for (String k : keys) {
       JsonNode n = at(root, k);
       if (n != null && !n.isNull() && !n.isMissingNode() && !(n.isTextual() && n.asText().isEmpty())) {
@@ -179,7 +180,8 @@ final class JsonLinesParser extends LineParser {
     return null;
   }
 
-  private static JsonNode at(JsonNode root, String dotted) {
+  /** The node at a key, or at a dotted path through nested objects when no key has the dots in its name. */
+  static JsonNode at(JsonNode root, String dotted) {
     JsonNode direct = root.get(dotted);
     if (direct != null || dotted.indexOf('.') < 0) {
       return direct;
