@@ -51,6 +51,8 @@ public final class AccessJson {
   static final List<String> AGENT = List.of("http_user_agent", "user_agent", "request.headers.User-Agent");
   static final List<String> VHOST = List.of("server_name", "host", "http_host", "request.host");
   static final List<String> USER = List.of("remote_user", "user");
+  static final List<String> FORWARDED = List.of("http_x_forwarded_for", "x_forwarded_for", "forwarded_for",
+      "request.headers.X-Forwarded-For");
 
   /** Fields given by name in the options, tried before the built-in ones. */
   record Names(List<String> time, List<String> client, List<String> status, List<String> latency) {
@@ -166,6 +168,7 @@ public final class AccessJson {
     }
     ev.put("client_ip", client(root, names.client(), used)).put("status", status).put("method", method)
         .put("path", path).put("protocol", protocol).put("vhost", take(root, VHOST, used));
+    AccessLogParser.forwardedFor(take(root, FORWARDED, used), ev);
     ev.put("user", take(root, USER, used));
     String bytes = take(root, BYTES, used);
     if (bytes != null && !bytes.equals("-")) ev.put("bytes", bytes);

@@ -204,7 +204,19 @@ final class AccessLogParser extends LineParser {
     if (rest == null || rest.isBlank()) {
       return;
     }
-    Matcher n = NUMBER.matcher(rest);
+    // quoted fields before the numbers: nginx's default "main" format ends with "$http_x_forwarded_for", and sites
+    // add $request_time after it
+    int at = 0;
+    while (true) {
+      int i = at;
+      while (i < rest.length() && rest.charAt(i) == ' ') i++;
+      if (i >= rest.length() || rest.charAt(i) != '"') break;
+      int end = quoteEnd(rest, i + 1);
+      if (end < 0) break;
+      forwardedFor(rest.substring(i + 1, end), ev);
+      at = end + 1;
+    }
+    Matcher n = NUMBER.matcher(rest.substring(at));
     if (n.matches()) {
       ev.put("latency_ms", millis(Double.parseDouble(n.group(1)) * latencyToMillis));
     }
@@ -222,6 +234,28 @@ final class AccessLogParser extends LineParser {
         ev.put(key, value);
       }
     }
+  }
+
+  private static final Pattern ADDRESS =
+      Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?::\\d{1,3}(?:\\.\\d{1,3}){3})?");
+
+  /**
+   * An X-Forwarded-For value (a list of addresses, the client's first) behind a load balancer or proxy: the client is
+   * its first address, and the address that reached the server stays as {@code remote_addr}. Without it every request
+   * would come from the balancer's few addresses, and the surge test could not tell new clients from old ones.
+   * Anything else ({@code -}, empty, a text) is left alone. Only the first list found counts.
+   */
+  static void forwardedFor(String value, ParsedEvent ev) {
+    if (value == null || value.isBlank() || value.equals("-") || ev.attributes().containsKey("forwarded_for")) return;
+    String[] parts = value.split(",");
+    for (String p : parts) {
+      if (!ADDRESS.matcher(p.trim()).matches()) return;
+    }
+    String first = parts[0].trim();
+    String peer = ev.attributes().get("client_ip");
+    ev.put("forwarded_for", value.trim());
+    if (peer != null && !peer.equals(first)) ev.put("remote_addr", peer);
+    ev.put("client_ip", first);
   }
 
   private static String millis(double ms) {

@@ -72,6 +72,30 @@ class TextFormatsParserTest {
   }
 
   @Test
+  void accessLogBehindABalancerTakesTheForwardedClientAndTheTimeAfterIt() {
+    // nginx's default "main" format (ending in "$http_x_forwarded_for") with $request_time and
+    // $upstream_response_time added after it
+    String text = """
+        10.0.1.5 - - [20/Jun/2024:14:03:10 +0000] "GET /api/x HTTP/1.1" 502 157 "-" "curl/8.5.0" "203.0.113.9, 10.0.0.2" 0.051 0.050
+        10.0.1.5 - - [20/Jun/2024:14:03:11 +0000] "GET /api/y HTTP/1.1" 200 157 "-" "curl/8.5.0" "-" 0.012 0.011
+        10.0.1.6 - - [20/Jun/2024:14:03:12 +0000] "GET /api/z HTTP/1.1" 200 157 "-" "curl/8.5.0" "2001:db8::7" 0.020 0.019""";
+    var r = ParserFixture.run("access", Map.of(), "UTC", text);
+    assertThat(r.rejections()).isEmpty();
+    assertThat(r.events().get(0).attributes()).containsEntry("client_ip", "203.0.113.9")
+        .containsEntry("remote_addr", "10.0.1.5").containsEntry("forwarded_for", "203.0.113.9, 10.0.0.2")
+        .containsEntry("latency_ms", "51.0");
+    assertThat(r.events().get(1).attributes()).containsEntry("client_ip", "10.0.1.5").containsEntry("latency_ms", "12.0")
+        .doesNotContainKeys("forwarded_for", "remote_addr");
+    assertThat(r.events().get(2).attributes()).containsEntry("client_ip", "2001:db8::7").containsEntry("latency_ms", "20.0");
+    // the same from a JSON record
+    var j = ParserFixture.run("access", Map.of(), "UTC",
+        "{\"time_local\":\"20/Jun/2024:14:03:10 +0000\",\"remote_addr\":\"10.0.1.5\",\"request\":\"GET /api/x HTTP/1.1\","
+            + "\"status\":\"502\",\"http_x_forwarded_for\":\"203.0.113.9, 10.0.0.2\",\"request_time\":\"0.051\"}");
+    assertThat(j.only().attributes()).containsEntry("client_ip", "203.0.113.9").containsEntry("remote_addr", "10.0.1.5")
+        .containsEntry("latency_ms", "51.0");
+  }
+
+  @Test
   void accessLogApacheCombinedAndMalformedRequest() {
     // elastic-examples apache_logs; a scanner's garbage request line
     String text = """
