@@ -147,9 +147,38 @@ public final class FormatSniffer {
 
   private record Candidate(String format, Map<String, String> options, String note) {}
 
+  /**
+   * An access log, with the unit of the request time its lines end in guessed from the values as written: nginx's
+   * {@code $request_time} has three decimals (seconds, the default); Apache's {@code %D} is whole microseconds (a
+   * typical request takes thousands); whole numbers below that are milliseconds ({@code %{ms}T}, many proxies), and
+   * whole numbers that are mostly 0 are Apache's {@code %T}, whole seconds.
+   */
+  static Candidate accessCandidate(List<String> lines) {
+    LineParser parser = Formats.create(new Src("access", Map.of("latency_unit", "ms")))
+        .newParser(java.time.Year.now(ZoneOffset.UTC).getValue());
+    List<Double> values = new ArrayList<>();
+    for (String line : lines) {
+      try {
+        if (parser.parse(line) instanceof Parsed.Start s && s.event().attributes().get("latency_ms") != null) {
+          values.add(Double.parseDouble(s.event().attributes().get("latency_ms")));
+        }
+      } catch (RuntimeException e) {
+        // not an access-log line: the attempt with the candidate says so
+      }
+    }
+    if (values.isEmpty() || values.stream().anyMatch(v -> v != Math.rint(v))) {
+      return new Candidate("access", Map.of(), null);
+    }
+    double median = values.stream().sorted().toList().get(values.size() / 2);
+    String unit = median >= 1000 ? "us" : median >= 1 ? "ms" : "s";
+    String note = "its request times are whole numbers, " + (unit.equals("us") ? "read as microseconds (Apache's %D)"
+        : unit.equals("ms") ? "read as milliseconds" : "mostly 0, read as whole seconds (Apache's %T)") + ": check";
+    return new Candidate("access", unit.equals("s") ? Map.of() : Map.of("latency_unit", unit), note);
+  }
+
   private static List<Candidate> textCandidates(List<String> lines) {
     List<Candidate> out = new ArrayList<>();
-    out.add(new Candidate("access", Map.of(), null));
+    out.add(accessCandidate(lines));
     out.add(new Candidate("nginx-error", Map.of(), null));
     List<String> numbered = new ArrayList<>();
     for (String l : lines) {

@@ -93,4 +93,25 @@ class FormatSnifferTest {
         "{\"ts\":\"2024-06-20T13:00:02Z\",\"level\":\"ERROR\",\"msg\":\"upstream timeout\",\"status\":504,\"path\":\"/y\",\"client_ip\":\"10.0.0.2\"}"));
     assertThat(app.format()).isEqualTo("json");
   }
+  @Test
+  void theUnitOfAnAccessLogsRequestTimeIsGuessedFromTheValues() {
+    String line = "203.0.113.%d - - [20/Jun/2024:14:03:%02d +0000] \"GET /api/x HTTP/1.1\" 200 157 \"-\" \"curl/8.5.0\" %s";
+    java.util.function.Function<List<String>, List<String>> log = times -> {
+      List<String> out = new java.util.ArrayList<>();
+      for (int i = 0; i < times.size(); i++) out.add(String.format(java.util.Locale.ROOT, line, i + 1, i, times.get(i)));
+      return out;
+    };
+    // nginx's $request_time: seconds with three decimals (the default, no option)
+    FormatSniffer.Sniffed nginx = FormatSniffer.sniff(log.apply(List.of("0.029", "0.130", "1.000", "0.000")));
+    assertThat(nginx.format()).isEqualTo("access");
+    assertThat(nginx.options()).doesNotContainKey("latency_unit");
+    // Apache's %D: whole microseconds
+    FormatSniffer.Sniffed apache = FormatSniffer.sniff(log.apply(List.of("29311", "130250", "1021", "88000")));
+    assertThat(apache.options()).containsEntry("latency_unit", "us");
+    assertThat(apache.note()).contains("microseconds");
+    // whole milliseconds
+    assertThat(FormatSniffer.sniff(log.apply(List.of("29", "130", "12", "880"))).options()).containsEntry("latency_unit", "ms");
+    // Apache's %T: whole seconds, mostly 0
+    assertThat(FormatSniffer.sniff(log.apply(List.of("0", "0", "2", "0"))).options()).doesNotContainKey("latency_unit");
+  }
 }
