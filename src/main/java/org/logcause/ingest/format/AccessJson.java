@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * An access log written as JSON lines, one request per line: nginx's {@code log_format ... escape=json} with its
  * variables' names ({@code time_iso8601} or {@code time_local}, {@code remote_addr}, {@code request}, {@code status},
- * {@code request_time}, ...), and Caddy's access log (the request nested under {@code request}). A record becomes the
+ * {@code request_time}, ...), Caddy's access log (the request nested under {@code request}), Traefik's and Envoy's. A record becomes the
  * same event its common-log line would: the message {@code METHOD path status}, the attributes {@code client_ip},
  * {@code status}, {@code method}, {@code path}, {@code protocol}, {@code latency_ms}, {@code bytes}, {@code referer},
  * {@code user_agent}, {@code vhost}; any other scalar field keeps its own name. Which field holds each part is
@@ -30,26 +30,32 @@ public final class AccessJson {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_ATTRIBUTES = 64;
 
-  static final List<String> TIME = List.of("time_iso8601", "time_local", "@timestamp", "timestamp", "time", "ts",
-      "start_time", "msec");
-  static final List<String> CLIENT = List.of("remote_addr", "client_ip", "client", "request.remote_ip",
-      "request.client_ip", "downstream_remote_address", "remote_ip");
-  static final List<String> STATUS = List.of("status", "status_code", "response_code", "response_status");
+  /** Times: nginx's variables, common names, Traefik's start of the request (its {@code time} is when it logged). */
+  static final List<String> TIME = List.of("time_iso8601", "time_local", "@timestamp", "timestamp", "StartUTC", "date",
+      "time", "ts", "start_time", "msec");
+  /** Clients: nginx's, Caddy's resolved client before the peer, Envoy's, Traefik's. */
+  static final List<String> CLIENT = List.of("remote_addr", "client_ip", "client", "ip", "request.client_ip",
+      "request.remote_ip", "downstream_remote_address", "remote_ip", "ClientHost");
+  static final List<String> STATUS = List.of("status", "status_code", "response_code", "response_status",
+      "DownstreamStatus");
   /** Latency fields in seconds (nginx's {@code $request_time}, Caddy's {@code duration}) unless the unit says otherwise. */
   static final List<String> LATENCY = List.of("request_time", "duration", "response_time", "latency");
   /** Latency fields whose names give their unit. */
   static final List<Map.Entry<String, Double>> LATENCY_MS = List.of(Map.entry("request_time_ms", 1d),
       Map.entry("duration_ms", 1d), Map.entry("latency_ms", 1d), Map.entry("response_time_ms", 1d),
-      Map.entry("request_time_us", 0.001d), Map.entry("duration_us", 0.001d));
+      Map.entry("request_time_us", 0.001d), Map.entry("duration_us", 0.001d),
+      Map.entry("Duration", 0.000_001d)); // Traefik's, in nanoseconds
   static final List<String> REQUEST = List.of("request", "request_line");
-  static final List<String> METHOD = List.of("request_method", "method", "request.method");
-  static final List<String> PATH = List.of("request_uri", "uri", "path", "request.uri", "url");
-  static final List<String> PROTOCOL = List.of("server_protocol", "protocol", "request.proto");
-  static final List<String> BYTES = List.of("body_bytes_sent", "bytes_sent", "bytes", "size", "response_size");
+  static final List<String> METHOD = List.of("request_method", "method", "request.method", "RequestMethod");
+  static final List<String> PATH = List.of("request_uri", "uri", "path", "request.uri", "url", "RequestPath");
+  static final List<String> PROTOCOL = List.of("server_protocol", "protocol", "request.proto", "RequestProtocol");
+  static final List<String> BYTES = List.of("body_bytes_sent", "bytes_sent", "bytes", "size", "response_size",
+      "length", "DownstreamContentSize");
   static final List<String> REFERER = List.of("http_referer", "http_referrer", "referer", "referrer",
-      "request.headers.Referer");
-  static final List<String> AGENT = List.of("http_user_agent", "user_agent", "request.headers.User-Agent");
-  static final List<String> VHOST = List.of("server_name", "host", "http_host", "request.host");
+      "request.headers.Referer", "request_Referer");
+  static final List<String> AGENT = List.of("http_user_agent", "user_agent", "request.headers.User-Agent",
+      "request_User-Agent");
+  static final List<String> VHOST = List.of("server_name", "host", "http_host", "request.host", "RequestHost");
   static final List<String> USER = List.of("remote_user", "user");
   static final List<String> FORWARDED = List.of("http_x_forwarded_for", "x_forwarded_for", "forwarded_for",
       "request.headers.X-Forwarded-For");
@@ -87,7 +93,7 @@ public final class AccessJson {
     JsonNode request = at(o, firstPresentOr(o, REQUEST));
     boolean hasRequest = (request != null && request.isValueNode()) || firstPresent(o, PATH) != null;
     if (!hasRequest || firstPresent(o, CLIENT) == null || firstPresent(o, TIME) == null) return false;
-    boolean message = o.hasNonNull("message") || o.hasNonNull("msg");
+    boolean message = !o.path("message").asText().isEmpty() || !o.path("msg").asText().isEmpty();
     return !message || o.path("logger").asText().contains("access");
   }
 
