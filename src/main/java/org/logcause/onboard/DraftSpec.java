@@ -126,7 +126,7 @@ public final class DraftSpec {
 
   static String role(String format, List<String> lines) {
     return switch (format) {
-      case "access", "nginx-error" -> "web";
+      case "access", "nginx-error", "haproxy" -> "web";
       case "changes" -> "changes";
       case "syslog" -> "host";
       case "json", "log4j" -> "service";

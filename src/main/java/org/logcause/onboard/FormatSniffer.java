@@ -40,6 +40,7 @@ public final class FormatSniffer {
       Pattern.compile("^(?:<\\d{1,3}>1 |(?:<\\d{1,3}>)?(?:[A-Z][a-z]{2} [ \\d]?\\d \\d\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\dT\\S+) +\\S+ +[^:\\[\\s]+(?:\\[[^\\]]*\\])?:(?: |$))");
   private static final Pattern CSVLOG = Pattern.compile("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)? [A-Za-z+\\-0-9]+,");
   private static final Pattern MYSQL_WORDS = Pattern.compile("\\b(?:mysqld|InnoDB|WSREP|MySQL|MariaDB)\\b");
+  private static final Pattern HAPROXY = Pattern.compile(" haproxy\\[\\d+\\]: \\S+:\\d+ \\[\\d\\d/[A-Za-z]{3}/\\d{4}:");
   private static final Pattern SLOW = Pattern.compile("^# (?:Query_time|User@Host|Time): ");
   /**
    * The layouts tried on Java services' text logs: log4j's and logback's common one, Kafka's, Spring Boot's console
@@ -191,6 +192,10 @@ public final class FormatSniffer {
       PrefixGuesser.Guess g = PrefixGuesser.guess(numbered);
       Map<String, String> o = g.prefix() == null || g.prefix().isEmpty() ? Map.of() : Map.of("log_line_prefix", g.prefix());
       out.add(new Candidate("postgres-syslog", o, prefixNote(g)));
+    }
+    // HAProxy's requests in its HTTP log format, under its usual tag: before syslog, which would read them as text
+    if (lines.stream().anyMatch(l -> HAPROXY.matcher(l).find())) {
+      out.add(new Candidate("haproxy", Map.of(), null));
     }
     // syslog's parser reads any "time host rest" line; a syslog file has a program tag on most lines
     long unindented = lines.stream().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).count();

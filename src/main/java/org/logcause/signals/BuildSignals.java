@@ -98,7 +98,7 @@ public final class BuildSignals {
           if (!r.isNullAt(4)) templateCategories.merge(r.getString(1), r.getString(4), (a, b) -> a.compareTo(b) >= 0 ? a : b);
         });
 
-    Dataset<Row> access = e.filter(col("format").equalTo("access"))
+    Dataset<Row> access = e.filter(isRequest())
         .withColumn("client", col("attributes").getItem("client_ip"))
         .withColumn("path", col("attributes").getItem("path"))
         .withColumn("status", col("attributes").getItem("status").cast("int"))
@@ -167,11 +167,18 @@ public final class BuildSignals {
    * category signals, the error ratio and the forensic baseline's first-change search all read it.
    */
   public static List<Row> categoryCounts(Dataset<Row> events, int windowSeconds) {
-    return windowed(events, new Column[0], windowSeconds).groupBy(col("component"), col("window"), col("category"))
+    return windowed(events, new Column[] {isRequest().alias("request")}, windowSeconds)
+        .groupBy(col("component"), col("window"), col("category"))
         .agg(count(lit(1)).alias("n"), count(when(col("level").isin("ERROR", "FATAL"), 1)).alias("errors"),
             count(when(col("subcategory").equalTo(Signals.CRASH_SUBCATEGORY), 1)).alias("crashes"),
-            count(when(col("format").equalTo("access"), 1)).alias("requests"))
+            count(when(col("request"), 1)).alias("requests"))
         .collectAsList();
+  }
+
+  /** A request a web server or load balancer logged: an access-log line, or HAProxy's HTTP log of one. */
+  static Column isRequest() {
+    return col("format").equalTo("access")
+        .or(col("format").equalTo("haproxy").and(col("attributes").getItem("status").isNotNull()));
   }
 
   private Dataset<Row> windowed(Dataset<Row> events, Column... more) {

@@ -98,6 +98,33 @@ class BuildSignalsSparkTest {
         .containsEntry("retry_share", 0.25) // the known client asking again 1 s after its 500
         .containsEntry("category:server_error", 1.0);
   }
+  /**
+   * HAProxy's log holds requests and its own lines (a server going down, a proxy starting): its requests are counted
+   * and measured like an access log's, its other lines are not requests.
+   */
+  @Test
+  void haproxysRequestsAreRequestsAndItsOtherLinesAreNot() {
+    SparkSession spark = SharedSpark.get();
+    java.util.function.Function<Row, Row> asHaproxy = r -> RowFactory.create(r.get(0), r.get(1), "haproxy", r.get(3),
+        r.get(4), r.get(5), r.get(6), r.get(7), r.get(8), r.get(9));
+    Dataset<Row> events = spark.createDataFrame(List.of(
+        asHaproxy.apply(request(1, "10.0.0.1", "/x", 200, 5)),
+        asHaproxy.apply(request(21, "10.0.0.1", "/x", 500, 100)), asHaproxy.apply(request(22, "10.0.0.1", "/x", 200, 7)),
+        RowFactory.create("lb", new Timestamp(1_700_000_023_000L), "haproxy", "INFO", "network", "unreachable", "high",
+            "Server bk/app1 is DOWN, reason: Layer4 connection problem",
+            scala.jdk.javaapi.CollectionConverters.asScala(Map.of("app", "haproxy")), "t3")), EVENTS);
+    long window = 1_700_000_020L / 10;
+    List<Row> rows = new BuildSignals(10, 1_700_000_010_000_000L)
+        .collect(BuildSignals.categoryCounts(events, 10), events, events);
+    Map<String, Double> at = new HashMap<>();
+    rows.stream().filter(r -> r.getLong(3) == window).forEach(r -> at.put(r.getString(1), r.getDouble(4)));
+    assertThat(at).containsEntry("requests", 2.0).containsEntry("clients", 1.0).containsEntry("retry_share", 0.5)
+        .containsEntry("category:network", 1.0);
+    assertThat(at.get("latency_p95_ms")).isGreaterThan(7.0);
+    assertThat(BuildSignals.categoryCounts(events, 10)).filteredOn(r -> r.getLong(1) == window)
+        .extracting(r -> r.getLong(r.fieldIndex("requests"))).containsOnly(1L, 1L, 0L);
+  }
+
   private static Row statement(int second, String format, String subcategory, String message) {
     return RowFactory.create("db", new Timestamp(1_700_000_000_000L + second * 1000L), format, "INFO",
         subcategory.equals("slow_query") ? "overload" : "benign", subcategory, "info", message,

@@ -13,8 +13,8 @@ import java.util.Set;
 public final class Formats {
   private static final List<String> NAMES =
       List.of("postgres", "postgres-csv", "postgres-json", "postgres-syslog", "postgres-rds", "postgres-cloudsql",
-          "postgres-cnpg", "mysql-error", "mysql-slow", "json", "changes", "log4j", "access", "nginx-error", "syslog",
-          "regex");
+          "postgres-cnpg", "mysql-error", "mysql-slow", "json", "changes", "log4j", "access", "nginx-error", "haproxy",
+          "syslog", "regex");
 
   /** Amazon RDS and Aurora PostgreSQL's {@code log_line_prefix} (fixed on Aurora, the default on RDS). */
   public static final String RDS_PREFIX = "%t:%r:%u@%d:[%p]:";
@@ -169,6 +169,9 @@ public final class Formats {
       case "syslog":
         new Options(format, raw, Set.of());
         return year -> new SyslogParser(zone, year);
+      case "haproxy":
+        new Options(format, raw, Set.of());
+        return year -> new HaproxyParser(zone, year);
       case "regex": {
         Options o = new Options(format, raw, Set.of("pattern", "timestamp_format", "multiline"));
         RegexParser.Compiled c =

@@ -96,6 +96,34 @@ class TextFormatsParserTest {
   }
 
   @Test
+  void haproxysHttpLogIsRequestsAndItsOtherLinesSyslogEvents() {
+    // lines of matomo-log-analytics' and lnav's HAProxy fixtures, and a health check's report
+    String text = """
+        Sep 25 06:05:27 hostname haproxy[6801]: 4.3.2.1:55008 [25/Sep/2018:06:05:27.584] ft_https~ bk_https/abc 0/0/0/72/72 200 7456 - - ---- 5/4/0/1/0 0/0 "POST /user/ HTTP/1.1"
+        Feb 25 16:20:09 192.168.4.2 haproxy[7]: 89.247.124.65:15564 [25/Feb/2019:16:20:06.321] prod_http_in~ bk_ktest_kt/nginx_sonst 0/0/1/43/2707 503 26170 - - sH-- 3/3/1/1/0 0/0 {Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:65.0) Gecko/20100101 Firefox/65.0} {} "GET /portal/?Script=934 HTTP/1.1"
+        Feb 25 16:19:38 192.168.4.2 haproxy[1]: Proxy prod_http_in started.
+        Feb 25 16:21:00 192.168.4.2 haproxy[7]: Server bk_admin/nginx_sonst is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 0 active and 0 backup servers left.""";
+    var r = ParserFixture.run("haproxy", Map.of(), "UTC", text);
+    assertThat(r.rejections()).isEmpty();
+    assertThat(r.events()).hasSize(4);
+    var first = r.events().get(0);
+    assertThat(r.ts(0)).isEqualTo(Instant.parse("2018-09-25T06:05:27.656Z")); // accepted at .584, answered 72 ms later
+    assertThat(first.message()).isEqualTo("POST /user/ 200");
+    assertThat(first.level()).isEqualTo("INFO");
+    assertThat(first.host()).isEqualTo("hostname");
+    assertThat(first.attributes()).containsEntry("client_ip", "4.3.2.1").containsEntry("status", "200")
+        .containsEntry("method", "POST").containsEntry("path", "/user/").containsEntry("protocol", "HTTP/1.1")
+        .containsEntry("bytes", "7456").containsEntry("latency_ms", "72.0").containsEntry("backend", "bk_https")
+        .containsEntry("server", "abc").containsEntry("frontend", "ft_https~").containsEntry("termination_state", "----");
+    assertThat(r.events().get(1).level()).isEqualTo("ERROR");
+    assertThat(r.events().get(1).attributes()).containsEntry("latency_ms", "2707.0").containsEntry("status", "503")
+        .containsEntry("termination_state", "sH--").containsEntry("path", "/portal/?Script=934");
+    assertThat(r.events().get(2).message()).isEqualTo("Proxy prod_http_in started.");
+    assertThat(r.events().get(3).message()).startsWith("Server bk_admin/nginx_sonst is DOWN");
+    assertThat(r.events().get(3).attributes()).doesNotContainKey("status").containsEntry("app", "haproxy");
+  }
+
+  @Test
   void accessLogApacheCombinedAndMalformedRequest() {
     // elastic-examples apache_logs; a scanner's garbage request line
     String text = """
