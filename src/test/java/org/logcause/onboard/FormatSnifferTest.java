@@ -114,4 +114,15 @@ class FormatSnifferTest {
     // Apache's %T: whole seconds, mostly 0
     assertThat(FormatSniffer.sniff(log.apply(List.of("0", "0", "2", "0"))).options()).doesNotContainKey("latency_unit");
   }
+  @Test
+  void haproxysLogIsHaproxyNotPlainSyslog() {
+    FormatSniffer.Sniffed s = FormatSniffer.sniff(List.of(
+        "Feb 25 16:19:38 192.168.4.2 haproxy[1]: Proxy prod_http_in started.",
+        "Feb 25 16:19:49 192.168.4.2 haproxy[7]: 141.35.244.171:53332 [25/Feb/2019:16:19:48.143] prod_http_in~ bk_admin/nginx_sonst 0/0/7/1457/1487 200 11394 - - ---- 2/1/0/0/0 0/0 \"GET /admin HTTP/1.1\"",
+        "Feb 25 16:19:50 192.168.4.2 sshd[811]: Accepted publickey for ops from 10.0.0.8 port 52144 ssh2"));
+    assertThat(s.format()).isEqualTo("haproxy");
+    assertThat(s.rejected()).isZero();
+    assertThat(FormatSniffer.sniff(List.of("Feb 25 16:19:50 192.168.4.2 sshd[811]: Accepted publickey for ops")).format())
+        .isEqualTo("syslog");
+  }
 }
