@@ -249,7 +249,10 @@ final class AccessLogParser extends LineParser {
     if (value == null || value.isBlank() || value.equals("-") || ev.attributes().containsKey("forwarded_for")) return;
     String[] parts = value.split(",");
     for (String p : parts) {
-      if (!ADDRESS.matcher(p.trim()).matches()) return;
+      String a = p.trim();
+      // an IPv6 address is compressed (::) or has all eight groups: a time such as 12:30:45 is not one
+      boolean v6 = a.indexOf(':') >= 0 && (a.contains("::") || a.chars().filter(c -> c == ':').count() >= 6);
+      if (!ADDRESS.matcher(a).matches() || (a.indexOf(':') >= 0 && !v6)) return;
     }
     String first = parts[0].trim();
     String peer = ev.attributes().get("client_ip");

@@ -87,6 +87,12 @@ class TextFormatsParserTest {
     assertThat(r.events().get(1).attributes()).containsEntry("client_ip", "10.0.1.5").containsEntry("latency_ms", "12.0")
         .doesNotContainKeys("forwarded_for", "remote_addr");
     assertThat(r.events().get(2).attributes()).containsEntry("client_ip", "2001:db8::7").containsEntry("latency_ms", "20.0");
+    // a quoted field that is no list of addresses (a time, a host name) leaves the client alone
+    var other = ParserFixture.run("access", Map.of(), "UTC", String.join("\n",
+        "10.0.1.5 - - [20/Jun/2024:14:03:10 +0000] \"GET /a HTTP/1.1\" 200 157 \"-\" \"curl/8.5.0\" \"12:30:45\" 0.051",
+        "10.0.1.5 - - [20/Jun/2024:14:03:10 +0000] \"GET /a HTTP/1.1\" 200 157 \"-\" \"curl/8.5.0\" \"shop.example\" 0.051"));
+    assertThat(other.events()).allSatisfy(e -> assertThat(e.attributes()).containsEntry("client_ip", "10.0.1.5")
+        .containsEntry("latency_ms", "51.0").doesNotContainKey("forwarded_for"));
     // the same from a JSON record
     var j = ParserFixture.run("access", Map.of(), "UTC",
         "{\"time_local\":\"20/Jun/2024:14:03:10 +0000\",\"remote_addr\":\"10.0.1.5\",\"request\":\"GET /api/x HTTP/1.1\","
