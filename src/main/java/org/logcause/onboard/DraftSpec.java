@@ -126,7 +126,7 @@ public final class DraftSpec {
 
   static String role(String format, List<String> lines) {
     return switch (format) {
-      case "access", "nginx-error", "haproxy" -> "web";
+      case "access", "nginx-error", "apache-error", "haproxy" -> "web";
       case "changes" -> "changes";
       case "syslog" -> "host";
       case "json", "log4j" -> "service";
@@ -246,7 +246,7 @@ public final class DraftSpec {
   private static String shortFormat(String format) {
     return switch (format) {
       case "access" -> "access";
-      case "nginx-error" -> "error";
+      case "nginx-error", "apache-error" -> "error";
       case "mysql-slow" -> "slow";
       case "changes" -> "feed";
       default -> format.startsWith("postgres") ? "postgres" : format.startsWith("mysql") ? "mysql" : format;

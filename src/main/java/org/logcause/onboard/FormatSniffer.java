@@ -150,9 +150,10 @@ public final class FormatSniffer {
 
   /**
    * An access log, with the unit of the request time its lines end in guessed from the values as written: nginx's
-   * {@code $request_time} has three decimals (seconds, the default); Apache's {@code %D} is whole microseconds (a
-   * typical request takes thousands); whole numbers below that are milliseconds ({@code %{ms}T}, many proxies), and
-   * whole numbers that are mostly 0 are Apache's {@code %T}, whole seconds.
+   * {@code $request_time} has three decimals (seconds, the default); whole numbers that are mostly 0 and never above a
+   * minute are Apache's {@code %T}, whole seconds; other whole numbers are Apache's {@code %D}, microseconds (the
+   * usual way to put a request's time on a combined line: a local request takes a hundred, a proxied one thousands).
+   * Milliseconds ({@code %{ms}T}) cannot be told from microseconds by the values; the draft says to check.
    */
   static Candidate accessCandidate(List<String> lines) {
     LineParser parser = Formats.create(new Src("access", Map.of("latency_unit", "ms")))
@@ -170,10 +171,11 @@ public final class FormatSniffer {
     if (values.isEmpty() || values.stream().anyMatch(v -> v != Math.rint(v))) {
       return new Candidate("access", Map.of(), null);
     }
-    double median = values.stream().sorted().toList().get(values.size() / 2);
-    String unit = median >= 1000 ? "us" : median >= 1 ? "ms" : "s";
-    String note = "its request times are whole numbers, " + (unit.equals("us") ? "read as microseconds (Apache's %D)"
-        : unit.equals("ms") ? "read as milliseconds" : "mostly 0, read as whole seconds (Apache's %T)") + ": check";
+    List<Double> sorted = values.stream().sorted().toList();
+    boolean seconds = sorted.get(sorted.size() / 2) == 0 && sorted.get(sorted.size() - 1) <= 60;
+    String unit = seconds ? "s" : "us";
+    String note = "its request times are whole numbers, " + (seconds ? "mostly 0, read as whole seconds (Apache's %T)"
+        : "read as microseconds (Apache's %D; set latency_unit: ms if they are milliseconds)") + ": check";
     return new Candidate("access", unit.equals("s") ? Map.of() : Map.of("latency_unit", unit), note);
   }
 
@@ -181,6 +183,7 @@ public final class FormatSniffer {
     List<Candidate> out = new ArrayList<>();
     out.add(accessCandidate(lines));
     out.add(new Candidate("nginx-error", Map.of(), null));
+    out.add(new Candidate("apache-error", Map.of(), null));
     List<String> numbered = new ArrayList<>();
     for (String l : lines) {
       var m = SYSLOG_NUMBERED.matcher(l);

@@ -109,8 +109,8 @@ class FormatSnifferTest {
     FormatSniffer.Sniffed apache = FormatSniffer.sniff(log.apply(List.of("29311", "130250", "1021", "88000")));
     assertThat(apache.options()).containsEntry("latency_unit", "us");
     assertThat(apache.note()).contains("microseconds");
-    // whole milliseconds
-    assertThat(FormatSniffer.sniff(log.apply(List.of("29", "130", "12", "880"))).options()).containsEntry("latency_unit", "ms");
+    // Apache's %D on a local server: a few hundred microseconds
+    assertThat(FormatSniffer.sniff(log.apply(List.of("1936", "123", "951", "310"))).options()).containsEntry("latency_unit", "us");
     // Apache's %T: whole seconds, mostly 0
     assertThat(FormatSniffer.sniff(log.apply(List.of("0", "0", "2", "0"))).options()).doesNotContainKey("latency_unit");
   }

@@ -13,7 +13,8 @@ import java.util.Set;
 public final class Formats {
   private static final List<String> NAMES =
       List.of("postgres", "postgres-csv", "postgres-json", "postgres-syslog", "postgres-rds", "postgres-cloudsql",
-          "postgres-cnpg", "mysql-error", "mysql-slow", "json", "changes", "log4j", "access", "nginx-error", "haproxy",
+          "postgres-cnpg", "mysql-error", "mysql-slow", "json", "changes", "log4j", "access", "nginx-error", "apache-error",
+          "haproxy",
           "syslog", "regex");
 
   /** Amazon RDS and Aurora PostgreSQL's {@code log_line_prefix} (fixed on Aurora, the default on RDS). */
@@ -98,6 +99,9 @@ public final class Formats {
       case "nginx-error":
         new Options(format, raw, Set.of());
         return year -> new NginxErrorParser(zone);
+      case "apache-error":
+        new Options(format, raw, Set.of());
+        return year -> new ApacheErrorParser(zone);
       case "postgres": {
         Options o = new Options(format, raw, PostgresStderrParser.OPTIONS);
         PostgresStderrParser.Prefix prefix =
