@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.StructType;
 import org.logcause.attribution.core.Attributor;
 import org.logcause.attribution.core.CausalKnowledge;
 import org.logcause.attribution.core.Facts;
+import org.logcause.attribution.core.ServerSettings;
 import org.logcause.attribution.core.Topology;
 import org.logcause.job.JobSpec;
 import org.logcause.job.SourceSpec;
@@ -139,7 +140,8 @@ public final class Attribute {
             r.getString(2), r.getString(3), r.getLong(4), r.getLong(5), r.getLong(6), r.getDouble(7), r.getDouble(8), r.getDouble(9),
             templateCategories.get(r.getString(3))));
       }
-      List<Facts.Action> actions = actions(events, from, to);
+      List<Facts.Action> actions = actions(events, from, to,
+          60_000_000L + Math.round(knowledge.clockSkewToleranceSeconds() * 1e6));
       List<Facts.TrafficWindow> traffic = traffic(signals, topology, from, to);
       Set<String> templates = new TreeSet<>();
       byIncident.values().forEach(l -> l.forEach(a -> {
@@ -258,13 +260,19 @@ public final class Attribute {
     return new Cited(out, firsts);
   }
 
-  /** Change records and requested shutdowns between {@code from} and {@code to}. */
-  static List<Facts.Action> actions(Dataset<Row> events, long from, long to) {
+  /**
+   * Change records, requested shutdowns and the settings servers logged changing ({@link ServerSettings}) between
+   * {@code from} and {@code to}.
+   *
+   * @param sameChangeMicros how far apart a change record and a server's line of the same change may be
+   */
+  static List<Facts.Action> actions(Dataset<Row> events, long from, long to, long sameChangeMicros) {
     Dataset<Row> picked = events
         .filter(unix_micros(col("ts")).between(from, to))
         .filter(col("format").equalTo("changes")
             .or(col("category").equalTo("restart").and(col("subcategory").isin("shutdown", "shutdown_request", "requested",
-                "terminated", "crash_recovery"))))
+                "terminated", "crash_recovery")))
+            .or(col("category").equalTo("config_change").and(col("subcategory").equalTo("setting"))))
         .select(col("event_id"), unix_micros(col("ts")).alias("us"),
             coalesce(col("attributes").getItem("target"), col("component")).alias("component"),
             col("format"), col("attributes").getItem("change_type").alias("type"),
@@ -277,9 +285,14 @@ public final class Attribute {
         .orderBy("us", "event_id").limit(MAX_ACTIONS);
     List<Row> rows = picked.collectAsList();
     List<Facts.Action> out = new ArrayList<>();
+    List<ServerSettings.Line> settings = new ArrayList<>();
     for (Row r : rows) {
       String sub = r.getString(12);
       boolean change = "changes".equals(r.getString(3));
+      if (!change && "config_change".equals(r.getString(9))) {
+        settings.add(new ServerSettings.Line(r.getString(0), r.getLong(1), r.getString(2), r.getString(6)));
+        continue; // the server's own record of a setting: an action unless a change record gives it (below)
+      }
       if (!change && ("crash_recovery".equals(sub) || ("shutdown".equals(sub) && onItsOwn(r, rows)))) {
         continue; // the crash's own lines, and the shutdown a crash ended in: no one's action
       }
@@ -289,7 +302,7 @@ public final class Attribute {
       out.add(new Facts.Action(r.getString(0), r.getLong(1), r.getString(2), type, r.getString(5), text, r.getString(7),
           r.getString(8), r.getString(10), r.getString(11)));
     }
-    return out;
+    return ServerSettings.merge(out, settings, sameChangeMicros);
   }
 
   /**

@@ -242,12 +242,32 @@ final class Interventions {
     return best;
   }
 
-  /** Revert test: was the change reverted, and did the incident end soon after? */
+  /**
+   * Revert test: was the change reverted, and did the incident end soon after? A later change of the same setting
+   * that no record calls a revert (a server logs only the new value, not that it is the old one) counts only when the
+   * incident ended within the restart grace after it: a second wrong value proves nothing against the first.
+   */
   void reverted(Candidate c, List<Facts.Action> remediations, Facts f, long recovered) {
     for (Facts.Action r : remediations) {
       boolean reverts = c.action.changeId() != null && c.action.changeId().equals(r.reverts());
-      boolean sameSetting = "revert".equals(r.type()) && r.component().equals(c.component) && r.ts() > c.onset
-          && c.action.parameter() != null && c.action.parameter().equals(r.parameter());
+      boolean sameParameter = r.component().equals(c.component) && r.ts() > c.onset && r != c.action
+          && c.action.parameter() != null && r.parameter() != null
+          && CausalKnowledge.normalise(c.action.parameter()).equals(CausalKnowledge.normalise(r.parameter()));
+      boolean sameSetting = "revert".equals(r.type()) && sameParameter;
+      if (!reverts && !sameSetting && sameParameter && !INTERRUPTIONS.contains(String.valueOf(r.type()))
+          && !"deploy".equals(r.type())) {
+        long gap = (recovered - r.ts()) / 1_000_000L;
+        if (f.recoverySeen(recovered) && gap >= -knowledge.clockSkewToleranceSeconds() && gap <= scoring.restartGraceSeconds()) {
+          c.tests += scoring.test("revert_recovered");
+          c.recovery = new Evidence("remediation", r.ts(), String.format(Locale.ROOT,
+              "%s was changed again at %s (%s) and the incident ended %s later: recovered once the setting changed",
+              r.parameter(), hm(r.ts()), r.changeId() == null ? r.text() : r.changeId(), duration(Math.max(0, gap))),
+              r.eventId());
+          c.evidence.add(c.recovery);
+          return;
+        }
+        continue;
+      }
       if (reverts || sameSetting) {
         long gap = (recovered - r.ts()) / 1_000_000L;
         if (!f.recoverySeen(recovered) && gap <= scoring.recoverySeconds()) {

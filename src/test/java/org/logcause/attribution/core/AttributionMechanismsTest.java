@@ -254,6 +254,34 @@ class AttributionMechanismsTest {
   }
 
   @Test
+  void aSettingTheServerLoggedChangingAgainBeforeTheRecoveryIsCreditedLikeARevert() {
+    // no change feed: db-a logged its setting changing 5 s before the pile-up and again at t=590; the clients were
+    // fine at t=620. The server logs only the new value, so the second line is no revert by name; the recovery says it
+    List<Facts.Anomaly> anomalies = pileUp();
+    Facts.Action first = new Facts.Action("ev-s1", at(-5), "db-a", "config_change", null,
+        "db-a logged \"parameter \"synchronous_standby_names\" changed to \"FIRST 1 (dr)\"\"", null,
+        "synchronous_standby_names", "FIRST 1 (dr)", null);
+    Facts.Action again = new Facts.Action("ev-s2", at(590), "db-a", "config_change", null,
+        "db-a logged \"parameter \"synchronous_standby_names\" changed to \"\"\"", null, "synchronous_standby_names", "", null);
+    Attributor.Result r = attribute(facts(anomalies, List.of(first, again), 0, 620));
+    Attributor.Hypothesis root = r.hypotheses().get(0);
+    assertThat(root.component()).isEqualTo("db-a");
+    assertThat(root.category()).isEqualTo("config_change");
+    assertThat(root.evidence()).anyMatch(e -> e.kind().equals("change") && e.eventId().equals("ev-s1"));
+    assertThat(root.evidence()).anyMatch(e -> e.kind().equals("remediation") && e.eventId().equals("ev-s2")
+        && e.detail().contains("changed again at 08:09:50") && e.detail().contains("recovered"));
+    Attributor.Hypothesis alone = attribute(facts(anomalies, List.of(first), 0, 620)).hypotheses().get(0);
+    assertThat(root.score()).isGreaterThan(alone.score());
+
+    // changed again at t=100 and the pile-up went on: a second wrong value proves nothing against the first
+    Facts.Action early = new Facts.Action("ev-s2", at(100), "db-a", "config_change", null, "db-a logged a change", null,
+        "synchronous_standby_names", "FIRST 1 (dr2)", null);
+    Attributor.Hypothesis first2 = attribute(facts(anomalies, List.of(first, early), 0, 620)).hypotheses().stream()
+        .filter(h -> h.evidence().stream().anyMatch(e -> "ev-s1".equals(e.eventId()))).findFirst().orElseThrow();
+    assertThat(first2.evidence()).noneMatch(e -> e.kind().equals("remediation"));
+  }
+
+  @Test
   void anIncidentThatEndsWithTheLogsHasNotRecovered() {
     // the same restart 20 s before the anomalies end, but the logs were read only up to the fix and end there too:
     // nothing says the setting outlived anything, nor that a revert there fixed it
