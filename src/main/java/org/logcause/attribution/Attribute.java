@@ -23,6 +23,7 @@ import org.logcause.attribution.core.Attributor;
 import org.logcause.attribution.core.CausalKnowledge;
 import org.logcause.attribution.core.Facts;
 import org.logcause.attribution.core.ServerSettings;
+import org.logcause.attribution.core.Versions;
 import org.logcause.attribution.core.Topology;
 import org.logcause.job.JobSpec;
 import org.logcause.job.SourceSpec;
@@ -261,8 +262,8 @@ public final class Attribute {
   }
 
   /**
-   * Change records, requested shutdowns and the settings servers logged changing ({@link ServerSettings}) between
-   * {@code from} and {@code to}.
+   * Change records, requested shutdowns, the settings servers logged changing ({@link ServerSettings}) and the
+   * releases their start and stop lines show ({@link Versions}) between {@code from} and {@code to}.
    *
    * @param sameChangeMicros how far apart a change record and a server's line of the same change may be
    */
@@ -271,7 +272,7 @@ public final class Attribute {
         .filter(unix_micros(col("ts")).between(from, to))
         .filter(col("format").equalTo("changes")
             .or(col("category").equalTo("restart").and(col("subcategory").isin("shutdown", "shutdown_request", "requested",
-                "terminated", "crash_recovery")))
+                "terminated", "crash_recovery", "startup")))
             .or(col("category").equalTo("config_change").and(col("subcategory").equalTo("setting"))))
         .select(col("event_id"), unix_micros(col("ts")).alias("us"),
             coalesce(col("attributes").getItem("target"), col("component")).alias("component"),
@@ -281,14 +282,25 @@ public final class Attribute {
                 col("attributes").getItem("rollback_of"), lit(null).cast("string")).alias("reverts"),
             col("attributes").getItem("parameter").alias("parameter"), col("category"),
             col("attributes").getItem("new_value").alias("new_value"), col("attributes").getItem("actor").alias("actor"),
-            col("subcategory"))
+            col("subcategory"), col("host"),
+            coalesce(col("attributes").getItem("version"), col("attributes").getItem("app_version"),
+                col("attributes").getItem("service.version"), col("attributes").getItem("service_version"),
+                lit(null).cast("string")).alias("version"))
         .orderBy("us", "event_id").limit(MAX_ACTIONS);
     List<Row> rows = picked.collectAsList();
     List<Facts.Action> out = new ArrayList<>();
     List<ServerSettings.Line> settings = new ArrayList<>();
+    List<Versions.Observation> versions = new ArrayList<>();
     for (Row r : rows) {
       String sub = r.getString(12);
       boolean change = "changes".equals(r.getString(3));
+      if (!change && "restart".equals(r.getString(9)) && ("startup".equals(sub) || "shutdown".equals(sub))) {
+        versions.add(new Versions.Observation(r.getString(0), r.getLong(1), r.getString(2), r.getString(13),
+            "startup".equals(sub), r.getString(14), r.getString(6)));
+        if ("startup".equals(sub)) {
+          continue; // a start-up is no one's action; it tells the version that runs
+        }
+      }
       if (!change && "config_change".equals(r.getString(9))) {
         settings.add(new ServerSettings.Line(r.getString(0), r.getLong(1), r.getString(2), r.getString(6)));
         continue; // the server's own record of a setting: an action unless a change record gives it (below)
@@ -302,7 +314,7 @@ public final class Attribute {
       out.add(new Facts.Action(r.getString(0), r.getLong(1), r.getString(2), type, r.getString(5), text, r.getString(7),
           r.getString(8), r.getString(10), r.getString(11)));
     }
-    return ServerSettings.merge(out, settings, sameChangeMicros);
+    return Versions.merge(ServerSettings.merge(out, settings, sameChangeMicros), versions, sameChangeMicros);
   }
 
   /**

@@ -12,7 +12,7 @@ import org.logcause.support.SharedSpark;
 /** Which lines of the events are someone's action, on a small table of classified events. */
 class AttributeActionsTest {
   private static Dataset<Row> events(String values) {
-    return SharedSpark.get().sql("select event_id, cast(ts as timestamp) ts, component, format, message, category, subcategory, "
+    return SharedSpark.get().sql("select event_id, cast(ts as timestamp) ts, component, 'h' host, format, message, category, subcategory, "
         + "map_from_arrays(array('change_type', 'change_id', 'parameter'), array(ctype, cid, param)) attributes from values "
         + values + " as t(event_id, ts, component, format, message, category, subcategory, ctype, cid, param)");
   }

@@ -183,6 +183,56 @@ class LabCorporaTest {
         .and(col("incident_id").isNull())).count()).as("the slowdown itself, kept as anomalies").isPositive();
   }
 
+  /**
+   * The same corpora without their change feed, as a user without one would run them: the root cause is found from
+   * what the servers logged themselves. sync-standby-16: PostgreSQL's own line of the parameter changing, and its
+   * reset to default as the revert; bad-deploy-12: the version the service named at its restarts, and the earlier
+   * version coming back as the rollback. Each is cited by its event, and the fix is credited with the recovery.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sync-standby-16", "bad-deploy-12"})
+  void withoutItsChangeFeedTheRootCauseIsWhatTheServersLoggedOfTheChange(String corpus) throws Exception {
+    SharedSpark.get();
+    Path folder = Path.of("sample-data/lab").resolve(corpus).toAbsolutePath();
+    com.fasterxml.jackson.databind.ObjectMapper yaml = new com.fasterxml.jackson.databind.ObjectMapper(
+        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    com.fasterxml.jackson.databind.node.ObjectNode spec =
+        (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(folder.resolve("job.yaml").toFile());
+    com.fasterxml.jackson.databind.node.ArrayNode sources = yaml.createArrayNode();
+    for (JsonNode source : spec.get("sources")) {
+      if (!source.get("format").asText().equals("changes")) {
+        sources.add(((com.fasterxml.jackson.databind.node.ObjectNode) source.deepCopy())
+            .put("path", folder.resolve(source.get("path").asText()).toString()).put("allow_outside", true));
+      }
+    }
+    assertThat(sources.size()).isLessThan(spec.get("sources").size());
+    spec.set("sources", sources);
+    Path job = java.nio.file.Files.createDirectories(dir.resolve(corpus + "-no-feed")).resolve("job.yaml");
+    yaml.writeValue(job.toFile(), spec);
+    Path out = dir.resolve(corpus + "-no-feed-out");
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "forensic", "--job",
+        job.toString(), "--out", out.toString());
+    assertThat(exit).as(err.toString()).isZero();
+
+    Labels labels = labels(corpus);
+    Row matching = Out.table(out, "incident_summary").collectAsList().stream().filter(r -> overlaps(r, labels))
+        .findFirst().orElseThrow();
+    assertThat(matching.<String>getAs("root_cause_component")).isEqualTo(labels.rootCause().component());
+    assertThat(matching.<String>getAs("root_cause_category")).isEqualTo(labels.rootCause().category());
+    Row root = Out.table(out, "hypotheses").filter(col("incident_id").equalTo(matching.<String>getAs("incident_id"))
+        .and(col("rank").equalTo(1))).collectAsList().get(0);
+    List<Row> evidence = root.getList(root.fieldIndex("evidence"));
+    Row change = evidence.stream().filter(e -> "change".equals(e.getAs("kind"))).findFirst().orElseThrow();
+    long onset = java.time.Instant.parse(labels.rootCause().onset()).toEpochMilli();
+    Row line = Out.table(out, "events").filter(col("event_id").equalTo(change.<String>getAs("event_id")))
+        .collectAsList().get(0);
+    assertThat(line.<String>getAs("component")).isEqualTo(labels.rootCause().component());
+    assertThat(Math.abs(change.getTimestamp(change.fieldIndex("ts")).getTime() - onset)).as("dated at the change")
+        .isLessThanOrEqualTo(2_000L);
+    assertThat(evidence).anyMatch(e -> "remediation".equals(e.getAs("kind")) && e.<String>getAs("detail").contains("recovered"));
+  }
+
   private static Labels labels(String corpus) throws Exception {
     return EvalCommand.JSON.readValue(Path.of("sample-data/lab", corpus, "labels.json").toFile(), Labels.class);
   }
