@@ -63,6 +63,10 @@ final class EvalCommand implements Callable<Integer> {
       + "labelled fix, as during the incident (reported beside the whole-log figures)")
   boolean beforeRemediation;
 
+  @Option(names = "--without-change-feed", description = "leave each scenario's change feed (its sources of format "
+      + "changes) out, as a user without one runs it: only what the servers logged of the changes is left")
+  boolean withoutChangeFeed;
+
   @Option(names = "--profile", description = "after the runs, print the Spark jobs they launched, summed per pipeline "
       + "stage and job description, with their tasks' CPU seconds")
   boolean profile;
@@ -83,13 +87,13 @@ final class EvalCommand implements Callable<Integer> {
     if (profiler != null) spark.sparkContext().addSparkListener(profiler);
     try {
       long t0 = System.nanoTime();
-      List<Evaluation.Case> whole = Evaluation.evaluateAll(spark, dirs, work, false, parallel);
+      List<Evaluation.Case> whole = Evaluation.evaluateAll(spark, dirs, work, false, parallel, withoutChangeFeed);
       double seconds = (System.nanoTime() - t0) / 1e9;
       if (!beforeRemediation) {
         return Evaluation.report(whole, console, json, seconds);
       }
       t0 = System.nanoTime();
-      List<Evaluation.Case> before = Evaluation.evaluateAll(spark, dirs, work, true, parallel);
+      List<Evaluation.Case> before = Evaluation.evaluateAll(spark, dirs, work, true, parallel, withoutChangeFeed);
       double beforeSeconds = (System.nanoTime() - t0) / 1e9;
       if (json) {
         StringWriter a = new StringWriter();

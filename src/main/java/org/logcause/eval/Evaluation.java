@@ -66,13 +66,18 @@ public final class Evaluation {
   /**
    * Runs the pipeline on one scenario folder (its outputs under {@code work}, the scenario untouched) and scores it.
    * With {@code beforeRemediation}, the logs are read only up to the labelled fix (the first action that recovered
-   * the service), as a responder reads them during the incident; a scenario without one is read whole.
+   * the service), as a responder reads them during the incident; a scenario without one is read whole. With
+   * {@code withoutChangeFeed}, its change feed is left out.
    */
-  public static Case evaluate(SparkSession spark, Path dir, Path work, boolean beforeRemediation) throws IOException {
+  public static Case evaluate(SparkSession spark, Path dir, Path work, boolean beforeRemediation, boolean withoutChangeFeed)
+      throws IOException {
     Labels labels = JSON.readValue(dir.resolve("labels.json").toFile(), Labels.class);
     Path out = work.resolve(dir.getFileName().toString()).resolve(beforeRemediation ? "out-before-remediation" : "out");
     Long cutoff = beforeRemediation ? fixTime(labels) : null;
     var job = JobSpecLoader.load(dir.resolve("job.yaml"));
+    if (withoutChangeFeed) {
+      job = withoutChangeFeed(job);
+    }
     RunJob.Outcome o = new RunJob(job, RunPlan.forensic(job, out.toString(), null, cutoff, null, "eval"),
         new Progress(new PrintWriter(new StringWriter()))).apply(spark);
     long events = o.files().stream().mapToLong(FileStat::events).sum();
@@ -85,18 +90,28 @@ public final class Evaluation {
         attribution(spark, out, incidents, labels));
   }
 
+  /** The job without its change feed (its sources of format {@code changes}), as a user without one runs it. */
+  static JobSpecLoader.LoadedJob withoutChangeFeed(JobSpecLoader.LoadedJob loaded) {
+    org.logcause.job.JobSpec job = loaded.spec();
+    return new JobSpecLoader.LoadedJob(new org.logcause.job.JobSpec(job.job(), job.output(),
+        job.sources().stream().filter(s -> !"changes".equals(s.format())).toList(), job.topology(), job.windows(),
+        job.limits(), job.rules(), job.masking(), job.keepRuns(), job.detection()), loaded.specFile(),
+        loaded.specHash() + "-without-change-feed");
+  }
+
   /**
    * Runs and scores every scenario, {@code parallel} side by side on the one session (scenarios are small: Spark's
    * per-job latency dominates, and two cores take two of them), in the order of {@code dirs} whatever order they
    * finished in.
    */
-  public static List<Case> evaluateAll(SparkSession spark, List<Path> dirs, Path work, boolean beforeFix, int parallel) {
+  public static List<Case> evaluateAll(SparkSession spark, List<Path> dirs, Path work, boolean beforeFix, int parallel,
+      boolean withoutChangeFeed) {
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, parallel));
     List<Case> cases = new ArrayList<>();
     try {
       List<java.util.concurrent.Future<Case>> futures = new ArrayList<>();
       for (Path dir : dirs) {
-        futures.add(pool.submit(() -> evaluate(spark, dir, work, beforeFix)));
+        futures.add(pool.submit(() -> evaluate(spark, dir, work, beforeFix, withoutChangeFeed)));
       }
       for (java.util.concurrent.Future<Case> f : futures) {
         cases.add(f.get());

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.logcause.job.SpecException;
 
-/** {@code eval --half}: the corpora of one half of a folder's split, and a clear error when one is missing. */
+/**
+ * {@code eval --half}: the corpora of one half of a folder's split, and a clear error when one is missing; {@code eval
+ * --without-change-feed}: the same jobs without their change records.
+ */
 class ScenarioHalvesTest {
   @TempDir Path root;
 
@@ -38,5 +41,17 @@ class ScenarioHalvesTest {
     assertThatThrownBy(() -> Evaluation.listScenarios(root, "development")).hasMessageContaining("not recorded")
         .hasMessageContaining("c-9");
     assertThatThrownBy(() -> Evaluation.listScenarios(root, "holdout")).hasMessageContaining("holdout");
+  }
+
+  @Test
+  void withoutTheChangeFeedAJobKeepsEverySourceButItsChangeRecords() throws Exception {
+    var job = org.logcause.job.JobSpecLoader.load(Path.of("sample-data/lab/sync-standby-16/job.yaml")).spec();
+    var without = Evaluation.withoutChangeFeed(
+        org.logcause.job.JobSpecLoader.load(Path.of("sample-data/lab/sync-standby-16/job.yaml"))).spec();
+    assertThat(job.sources()).anyMatch(s -> s.format().equals("changes"));
+    assertThat(without.sources()).noneMatch(s -> s.format().equals("changes"))
+        .hasSize(job.sources().size() - 1);
+    assertThat(without.topology()).isEqualTo(job.topology());
+    assertThat(without.job()).isEqualTo(job.job());
   }
 }

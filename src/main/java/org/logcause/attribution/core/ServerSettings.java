@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
 /**
  * Setting changes as a server logs them itself, made actions like change records: PostgreSQL logs every parameter a
  * reload changes ({@code parameter "synchronous_standby_names" changed to "FIRST 1 (dr)"}) and every one taken out of
- * its configuration ({@code parameter "x" removed from configuration file, reset to default}). That line is the
+ * its configuration ({@code parameter "x" removed from configuration file, reset to default}); one that takes effect
+ * only at a start is logged as changed in the file but not yet in effect ({@code parameter "max_connections" cannot
+ * be changed without restarting the server}): the restart after it applies it. That line is the
  * server's own record of the setting taking effect, so a run without a change feed, or with a feed that missed a
  * DBA's change by hand, still has the change to attribute. A change feed's record says more (its id, who, why): a
  * server line its feed already records (the same component and parameter, or a record naming no parameter, within
@@ -18,6 +20,7 @@ import java.util.regex.Pattern;
 public final class ServerSettings {
   private static final Pattern CHANGED = Pattern.compile("parameter \"([^\"]+)\" changed to \"(.*)\"", Pattern.DOTALL);
   private static final Pattern RESET = Pattern.compile("parameter \"([^\"]+)\" removed from configuration file, reset to default");
+  private static final Pattern PENDING = Pattern.compile("parameter \"([^\"]+)\" cannot be changed without restarting the server");
 
   private ServerSettings() {}
 
@@ -36,7 +39,11 @@ public final class ServerSettings {
       return new Setting(m.group(1), m.group(2), false);
     }
     m = RESET.matcher(message);
-    return m.find() ? new Setting(m.group(1), "(default)", true) : null;
+    if (m.find()) {
+      return new Setting(m.group(1), "(default)", true);
+    }
+    m = PENDING.matcher(message);
+    return m.find() ? new Setting(m.group(1), "(from the next restart)", false) : null;
   }
 
   /**

@@ -182,6 +182,24 @@ class AttributionMechanismsTest {
     assertThat(r.hypotheses().get(0).evidence()).anyMatch(e -> e.kind().equals("applied") && e.eventId().equals("ev-r1"));
   }
 
+  @Test
+  void aSettingTheServerLoggedAsWaitingForARestartIsAppliedByTheRestartAfterIt() {
+    // no change feed: PostgreSQL logged max_connections as changed in its file but not in effect; the restart
+    // 40 s later applied it, and the refusals began
+    List<Facts.Anomaly> anomalies = List.of(anomaly("db-a", "category:connection_saturation", 50, 300, 40),
+        anomaly("cart-svc", "category:connection_saturation", 55, 300, 30), anomaly("web", "error_ratio", 55, 310, 300));
+    Facts.Action pending = new Facts.Action("ev-p", at(0), "db-a", "config_change", null,
+        "db-a logged \"parameter \"max_connections\" cannot be changed without restarting the server\"", null,
+        "max_connections", "(from the next restart)", null);
+    Attributor.Result r = attribute(facts(anomalies, List.of(pending, action("r1", 40, "db-a", "restart")), 50, 310));
+    Attributor.Hypothesis root = r.hypotheses().get(0);
+    assertThat(root.component()).isEqualTo("db-a");
+    assertThat(root.category()).isEqualTo("config_change");
+    assertThat(root.evidence()).anyMatch(e -> e.kind().equals("change") && e.eventId().equals("ev-p"));
+    assertThat(root.evidence()).anyMatch(e -> e.kind().equals("applied") && e.eventId().equals("ev-r1"));
+    assertThat(r.hypotheses()).noneMatch(h -> h.category().equals("restart"));
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {-2, 0, 4, 14})
   void theRestartThatRollsOutADeployOrARevertIsPartOfItAtEitherSide(int offset) {

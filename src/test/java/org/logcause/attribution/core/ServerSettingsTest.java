@@ -25,6 +25,8 @@ class ServerSettingsTest {
         .isEqualTo(new ServerSettings.Setting("primary_conninfo", "", false));
     assertThat(ServerSettings.read("parameter \"primary_conninfo\" removed from configuration file, reset to default"))
         .isEqualTo(new ServerSettings.Setting("primary_conninfo", "(default)", true));
+    assertThat(ServerSettings.read("parameter \"max_connections\" cannot be changed without restarting the server"))
+        .isEqualTo(new ServerSettings.Setting("max_connections", "(from the next restart)", false));
     assertThat(ServerSettings.read("received SIGHUP, reloading configuration files")).isNull();
   }
 
