@@ -55,7 +55,10 @@ PLAN = ([(f, s, "postgres") for f in ["sync-standby", "max-connections", "migrat
         + [(f, 16, "postgres") for f in ["pool-shrunk", "sync-standby", "statement-timeout"]]
         + [(f, 16, "mariadb") for f in ["max-connections", "quiet"]]
         + [(f, 17, "postgres") for f in ["traffic-surge", "migration-lock"]]
-        + [(f, 17, "mariadb") for f in ["bad-deploy", "dropped-index"]])
+        + [(f, 17, "mariadb") for f in ["bad-deploy", "dropped-index"]]
+        # disk-full on PostgreSQL seed 18 was recorded too but not kept (see "Limits of the labels")
+        + [(f, 18, "postgres") for f in ["db-killed"]]
+        + [(f, 18, "mariadb") for f in ["sync-standby", "bad-deploy"]])
 
 
 def folder(family, seed, flavour):
