@@ -314,7 +314,9 @@ public final class Attribute {
       out.add(new Facts.Action(r.getString(0), r.getLong(1), r.getString(2), type, r.getString(5), text, r.getString(7),
           r.getString(8), r.getString(10), r.getString(11)));
     }
-    return Versions.merge(ServerSettings.merge(out, settings, sameChangeMicros), versions, sameChangeMicros);
+    List<ServerSettings.Line> startups = versions.stream().filter(Versions.Observation::start)
+        .map(o -> new ServerSettings.Line(o.eventId(), o.ts(), o.component(), o.message())).toList();
+    return Versions.merge(ServerSettings.merge(out, settings, startups, sameChangeMicros), versions, sameChangeMicros);
   }
 
   /**
