@@ -52,11 +52,7 @@ final class ApacheErrorParser extends LineParser {
   public Parsed parse(String line) {
     Matcher m = LINE.matcher(line);
     if (!m.matches()) {
-      if (isBlank(line)) {
-        return current() == null ? reject("blank line before the first entry") : Parsed.CONTINUATION;
-      }
-      return current() == null ? reject("not an Apache error log line ([time] [module:level] [pid ...] ...)")
-          : continueMessage(startsIndented(line) ? line.strip() : line);
+      return continuesEntry(line, "not an Apache error log line ([time] [module:level] [pid ...] ...)");
     }
     long ts;
     try {

@@ -31,6 +31,18 @@ public abstract class LineParser {
     return Parsed.CONTINUATION;
   }
 
+  /**
+   * A line that does not start an entry of a log whose entries continue on unprefixed lines (a server's error log): a
+   * blank line or any other line continues the open entry (an indented one without its indent), and before the first
+   * entry it is rejected ({@code expected} says what a start looks like).
+   */
+  protected final Parsed continuesEntry(String line, String expected) {
+    if (isBlank(line)) {
+      return current == null ? reject("blank line before the first entry") : Parsed.CONTINUATION;
+    }
+    return current == null ? reject(expected) : continueMessage(startsIndented(line) ? line.strip() : line);
+  }
+
   /** Folds a line into an attribute of the open event (e.g. PostgreSQL's DETAIL or STATEMENT). */
   protected final Parsed continueAttribute(String key, String value) {
     if (current == null) {

@@ -45,11 +45,7 @@ final class NginxErrorParser extends LineParser {
   public Parsed parse(String line) {
     Matcher m = LINE.matcher(line);
     if (!m.matches()) {
-      if (isBlank(line)) {
-        return current() == null ? reject("blank line before the first entry") : Parsed.CONTINUATION;
-      }
-      return current() == null ? reject("not an nginx error log line (yyyy/MM/dd HH:mm:ss [level] pid#tid: ...)")
-          : continueMessage(startsIndented(line) ? line.strip() : line);
+      return continuesEntry(line, "not an nginx error log line (yyyy/MM/dd HH:mm:ss [level] pid#tid: ...)");
     }
     long ts = Timestamps.parseIsoLike(m.group("ts").replace('/', '-'), zone);
     if (ts == Timestamps.INVALID) {
