@@ -158,6 +158,10 @@ class App:
         self.replica = Pool(lambda: self.db.connect(cfg["replica_port"]), max(2, cfg["pool_size"] // 2), 4,
                             cfg["pool_timeout_ms"] / 1000)
         self.bad_route = cfg.get("broken_route")
+        # a release that forgets to hand back the connection of some order creations: they stay open (and idle) on the
+        # database, held by the process until it stops, as a leak in real code does; nothing is logged about it
+        self.leak_probability = cfg.get("leak_probability") or 0
+        self.leaked = []
 
     # -- routes -----------------------------------------------------------------------------------------------------
     def create_order(self, cur, params):
@@ -207,6 +211,9 @@ class App:
             with conn.cursor() as cur:
                 result = fn(cur, params)
             conn.commit()
+            if fn == self.create_order and self.leak_probability and random.random() < self.leak_probability:
+                self.leaked.append(conn)
+                conn = None
             return result
         except self.db.errors:
             broken = True
@@ -218,7 +225,8 @@ class App:
                     broken = False
                 except Exception:
                     pass
-            pool.release(conn, overflowed, broken)
+            if conn is not None:
+                pool.release(conn, overflowed, broken)
 
 
 class Handler(BaseHTTPRequestHandler):

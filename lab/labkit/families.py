@@ -562,6 +562,50 @@ class WrongPort(Family):
                        "listens on", self.change)
 
 
+class ConnectionLeak(Family):
+    """A release leaks a database connection on some order creations: connections held by the service pile up until
+    the database refuses new ones (too many clients) and the service's pool runs dry, minutes after the deploy.
+    Restarting the service frees them for a while; killing sessions or restarting the database does not help for
+    long; rolling the release back fixes it."""
+    name = "connection-leak"
+    engines = ("postgres", "mariadb")
+    detours = ("restart_app", "kill_sessions", "restart_primary", "unrelated_change")
+
+    def fault(self, run):
+        # how many order creations a second the known clients make (3 in 10 of their requests), and so how often one
+        # must leak for the database's 30 connections to run out after `bite` seconds
+        bite = run.dur(90, 240)
+        creates = 0.3 * run.traffic.base_rate
+        self.leak = min(0.5, 22 / (creates * bite))
+        self.before = run.app.config["version"]
+        run.app.restart(version="v2.4.0", leak_probability=self.leak)
+        self.change = run.change("deploy", run.names.app, "version", self.before, "v2.4.0", who=run.names.dev,
+                                 note="release 2.4.0: order confirmations sent from the request thread")
+        run.events["fault"] = time.time()
+        # the detours come once it bites, as they would: nobody restarts anything while the service is healthy. It
+        # bites when the primary's connections run out (the run's poll of its sessions finds them at the limit, or is
+        # refused); the leak's rate is an estimate, so the poll decides, up to twice the time aimed at
+        deadline = time.time() + 2 * bite
+        while time.time() < deadline and not run.stopping.is_set():
+            recent = [x for x in run.samples if x[0] >= run.events["fault"]][-1:]
+            if recent and (recent[0][1] is None or recent[0][1] >= recent[0][2] - 1):
+                break
+            run.sleep(2)
+
+    def fix(self, run):
+        run.app.restart(version=self.before, leak_probability=0)
+        run.change("rollback", run.names.app, "version", "v2.4.0", self.before, who=run.names.dev,
+                   note=f"roll back {self.change}")
+        run.act(f"revert {self.change}", run.names.app)
+
+    def story(self, run):
+        return super().story(run) + f" One order creation in {1 / self.leak:.0f} leaked its connection."
+
+    def root_cause(self, run):
+        return self.rc(run, run.names.app, "deploy", "a release that leaks a database connection on some order "
+                       "creations", self.change)
+
+
 class Quiet(Family):
     """Harmless changes and restarts, and no incident."""
     name = "quiet"
@@ -590,7 +634,7 @@ class Quiet(Family):
 
 
 FAMILIES = {f.name: f for f in [SyncStandby, MaxConnections, MigrationLock, DroppedIndex, StatementTimeout, DiskFull,
-                                ReplicaBroken, TrafficSurge, BadDeploy, PoolShrunk, DbKilled, WrongPort, Quiet]}
+                                ReplicaBroken, TrafficSurge, BadDeploy, PoolShrunk, DbKilled, WrongPort, ConnectionLeak, Quiet]}
 
 
 def persist(run, settings):
