@@ -138,6 +138,25 @@ class LabCorporaTest {
   }
 
   /**
+   * connection-leak-mariadb-19, read up to the rollback: a release that leaks connections, a feature flag turned on
+   * 19 s before it, the database refusing connections two minutes later. The service's restart freed them: the
+   * clients were fine for 80 s, then failed the same way again. That relapse is the release's evidence (citing the
+   * restart's record) and the restart is no "restart it" detour.
+   */
+  @org.junit.jupiter.api.Test
+  void aFaultThatCameBackOnItsOwnAfterTheServicesRestartIsItsReleasesLeak() throws Exception {
+    ToTheFix run = rootCauseUpToTheFix("connection-leak-mariadb-19");
+    Row root = run.hypotheses().filter(col("rank").equalTo(1)).collectAsList().get(0);
+    assertThat(root.<String>getAs("category")).isEqualTo("deploy");
+    List<Row> evidence = root.getList(root.fieldIndex("evidence"));
+    assertThat(evidence).anyMatch(e -> "test:relapse".equals(e.getAs("kind")) && e.getAs("event_id") != null);
+    Row restart = run.hypotheses().filter(col("category").equalTo("restart")
+        .and(col("component").equalTo(run.labels().rootCause().component()))).collectAsList().get(0);
+    assertThat(restart.<String>getAs("verdict")).isNotEqualTo("MISLEADING");
+    assertThat(restart.<String>getAs("explanation")).contains("helped for a while");
+  }
+
+  /**
    * Read up to the revert. dropped-index-13: a feature flag on the service recorded 8 s before a migration on the
    * primary; both explain the same timeouts by timing and topology, and the primary logged nothing of the migration.
    * The replica's log shows a statement never slow before from 1.6 s after the migration, reading the table whose

@@ -288,6 +288,22 @@ public final class Attributor {
         interventions.reverted(c, remediations, f, recovered);
       }
     }
+    // a fault that came back on its own after a restart builds up in the running process: what a release of that
+    // component brought (new code: a leak), more than a setting, which a restart would apply again at once
+    for (Candidate r : out) {
+      if (r.relapse == null) {
+        continue;
+      }
+      for (Candidate c : out) {
+        if (c.category.equals("deploy") && c.action != null && c.component.equals(r.component) && c.onset < r.onset
+            && c.relapse == null) {
+          c.tests += scoring.test("relapse");
+          c.relapse = String.format(Locale.ROOT, "after the restart of %s at %s the fault stopped for a while and came "
+              + "back on its own, as a leak in the code this release runs does", r.component, hm(r.onset));
+          c.evidence.add(new Evidence("test:relapse", r.onset, c.relapse, r.action.eventId()));
+        }
+      }
+    }
     Map<String, Candidate> byKey = new LinkedHashMap<>();
     Map<String, List<Facts.Anomaly>> trafficAnomalies = new LinkedHashMap<>();
     for (Facts.Anomaly a : anomalies) {
@@ -837,7 +853,8 @@ public final class Attributor {
       } else {
         c.verdict = NOT_SUPPORTED;
         Evidence screened = c.evidence.stream().filter(e -> e.kind().equals("test:screened")).findFirst().orElse(null);
-        c.explanation = screened != null ? String.format(Locale.ROOT, "%s at %s is not supported: %s.", capitalise(c.name()),
+        c.explanation = c.relapse != null && c.category.equals("restart") ? capitalise(c.relapse) + "."
+            : screened != null ? String.format(Locale.ROOT, "%s at %s is not supported: %s.", capitalise(c.name()),
             hm(c.onset), screened.detail())
             : c.anomalies.isEmpty() && c.explains.isEmpty()
             ? String.format(Locale.ROOT, "%s at %s explains none of the incident's anomalies (no path along the topology within "
@@ -976,6 +993,9 @@ public final class Attributor {
         root.explains.size(), others));
     if (root.recovery != null) {
       b.append("; ").append(root.recovery.detail());
+    }
+    if (root.relapse != null && !root.category.equals("restart")) {
+      b.append("; ").append(root.relapse);
     }
     return b.append('.').toString();
   }

@@ -34,6 +34,11 @@ final class Candidate {
   final Set<String> observedBy = new TreeSet<>();
   /** The observer that saw it before this component's own log did, if one did. */
   String firstSeenBy;
+  /**
+   * For a restart: the fault stopped after it for a while and came back (Interventions.relapsed). For a release of the
+   * restarted component: what that relapse says of it. Null otherwise.
+   */
+  String relapse;
   /** A restart someone made before any symptom of the incident showed: no "restart it" detour (see Attributor). */
   boolean beforeSymptoms;
   String verdict;

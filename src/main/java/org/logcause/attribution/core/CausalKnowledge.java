@@ -67,7 +67,7 @@ public record CausalKnowledge(
       double contributingShare, Map<String, Double> tests) implements Serializable {
     static final Set<String> WEIGHTS = Set.of("coverage", "precedence", "prior", "contrast");
     static final Set<String> TEST_TERMS = Set.of("revert_recovered", "revert_failed", "restart_persisted", "surge",
-        "retry_storm", "precursor", "parameter_matches", "parameter_cannot", "setting_outlived_fix");
+        "retry_storm", "precursor", "parameter_matches", "parameter_cannot", "setting_outlived_fix", "relapse");
 
     public double weight(String name) {
       return weights.get(name);

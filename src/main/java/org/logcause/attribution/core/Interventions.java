@@ -53,8 +53,17 @@ final class Interventions {
     String what = kill ? "the sessions killed on " + r.component : "the restart of " + r.component;
     // a restart takes effect within seconds: its own component's fault still there a minute later, gone only after
     // someone else acted, was not fixed by it
+    Relapse relapse = kill || !releasedBefore(r, f) ? null : relapsed(r, f);
     OwnFaults own = ownFaults(r, f, scoring.killGraceSeconds());
-    if (own != null) {
+    if (relapse != null) {
+      // neither "it changed nothing" nor a fix: the fault builds up again in the restarted process
+      r.relapse = String.format(Locale.ROOT, "the restart of %s at %s helped for a while: %s's %s stopped at %s and came "
+          + "back at %s, %s later, so the fault builds up again in the running process (a leak, or state its code keeps) "
+          + "rather than being a state a restart clears", r.component, hm(r.onset), relapse.component(),
+          Wording.label(category(relapse.signal())), hm(relapse.relievedAt()), hm(relapse.backAt()),
+          duration((relapse.backAt() - relapse.relievedAt()) / 1_000_000L));
+      r.evidence.add(new Evidence("test:relapse", r.onset, r.relapse, r.action.eventId()));
+    } else if (own != null) {
       r.testSaysNotCause = lead != null;
       r.tests += scoring.test("restart_persisted");
       r.testSentence = String.format(Locale.ROOT, "%s at %s changed nothing: %s's %s stayed anomalous for %s after it, until "
@@ -129,6 +138,67 @@ final class Interventions {
       }
     }
     return any ? first : f.start();
+  }
+
+  /**
+   * Whether the restarted component had a release (a deploy) before the restart, within the lookback: the code a
+   * relapse would point at. Without one the relapse test is not asked: a relief that ends may as well be an effect of
+   * a setting building up again (a replica's lag, a pile-up), and the restart changed nothing lasting.
+   */
+  private boolean releasedBefore(Candidate r, Facts f) {
+    return f.actions().stream().anyMatch(x -> "deploy".equals(x.type()) && x.component().equals(r.component)
+        && x.ts() < r.onset && x.ts() >= r.onset - scoring.lookbackMicros());
+  }
+
+  /** A restart's relapse: the impact stopped after it at {@code relievedAt} and came back at {@code backAt}. */
+  record Relapse(String component, String signal, long relievedAt, long backAt) {}
+
+  /**
+   * Did the incident stop after the restart and come back on its own? Judged on what the clients got: the errors and
+   * latency of the edge (the access log's components), or, without an access log, every fault of the restarted
+   * component and of those calling it. Every such anomaly under way at the restart ended within
+   * {@code restart_grace_seconds} after it, none began or went on meanwhile, and the next began within the incident
+   * more than {@code kill_grace_seconds} later. What a restart frees comes back within a minute when the cause persists
+   * outside the process (a setting, a dependency: a pile-up on the database may build up again, but the clients keep
+   * failing meanwhile); a relief that long, followed by the same trouble, is state building up again inside it (a
+   * leak). Null when there is no such relapse.
+   */
+  Relapse relapsed(Candidate r, Facts f) {
+    List<Facts.Anomaly> impact = f.anomalies().stream().filter(a -> topology.kind(a.component()).equals("edge")
+        && category(a.signal()) != null && IMPACT.contains(category(a.signal()))).toList();
+    if (impact.isEmpty()) {
+      impact = f.anomalies().stream().filter(a -> {
+        String category = category(a.signal());
+        return category != null && !actionTrace(category)
+            && (a.component().equals(r.component) || topology.dependsOn(a.component(), r.component));
+      }).toList();
+    }
+    long relieved = Long.MIN_VALUE;
+    for (Facts.Anomaly a : impact) {
+      if (a.onset() < r.onset && a.end() >= r.onset - tolUs) {
+        if (a.end() > r.onset + scoring.restartGraceSeconds() * 1_000_000L) {
+          return null; // the trouble went on through the restart
+        }
+        relieved = Math.max(relieved, a.end());
+      }
+    }
+    if (relieved == Long.MIN_VALUE) {
+      return null;
+    }
+    Facts.Anomaly back = null;
+    for (Facts.Anomaly a : impact) {
+      if (a.onset() >= r.onset && a.onset() < relieved && a.end() > relieved) {
+        return null; // something began at the restart and went on: no relief
+      }
+      if (a.onset() >= relieved && (back == null || a.onset() < back.onset()
+          || a.onset() == back.onset() && a.id().compareTo(back.id()) < 0)) {
+        back = a;
+      }
+    }
+    if (back == null || back.onset() - relieved <= scoring.killGraceSeconds() * 1_000_000L || back.onset() > f.end()) {
+      return null;
+    }
+    return new Relapse(back.component(), back.signal(), relieved, back.onset());
   }
 
   /** A fault of the restarted component that outlived the restart, and the later action it stopped after. */

@@ -377,6 +377,46 @@ class AttributionMechanismsTest {
     assertThat(bounce.explanation()).contains("changed nothing", "db-b's replication fault stayed anomalous for 90 s", "c-rv");
   }
 
+  /**
+   * cart-svc: a flag at t=-20, a release at t=0; its connections run out from t=120 (the service's pool and web's
+   * errors). A restart of cart-svc at t=235; the errors stop at t=240 and come back at {@code back}. Without
+   * {@code release}, the flag alone.
+   */
+  private static Attributor.Result leakRestartedAt235(int back, boolean release) {
+    List<Facts.Anomaly> anomalies = List.of(anomaly("cart-svc", "category:connection_saturation", 120, 240, 40),
+        anomaly("cart-svc", "category:connection_saturation", back, 420, 40), anomaly("web", "error_ratio", 120, 240, 70),
+        anomaly("web", "error_ratio", back, 420, 66), anomaly("cart-svc", "category:server_error", 130, 410, 2));
+    List<Facts.Action> actions = new ArrayList<>(List.of(change("f-1", -20, "cart-svc", "config_change", "feature.recommendations", "on"),
+        action("r-1", 235, "cart-svc", "restart")));
+    if (release) {
+      actions.add(change("d-1", 0, "cart-svc", "deploy", "version", "v2.4.0"));
+    }
+    return attribute(facts(anomalies, actions, 120, 420));
+  }
+
+  @Test
+  void aFaultThatCameBackOnItsOwnMinutesAfterARestartIsALeakInTheReleaseNotARestartItLead() {
+    // free for 80 s, then the same errors again: state building up in the process, as a leak in new code does
+    Attributor.Result r = leakRestartedAt235(320, true);
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("d-1");
+    assertThat(r.hypotheses().get(0).explanation()).contains("came back on its own");
+    assertThat(r.hypotheses().get(0).evidence()).anyMatch(e -> e.kind().equals("test:relapse") && "ev-r-1".equals(e.eventId()));
+    Attributor.Hypothesis restart = find(r, "cart-svc", "restart");
+    assertThat(restart.verdict()).isNotEqualTo(Attributor.MISLEADING);
+    assertThat(restart.explanation()).contains("helped for a while").contains("stopped at 08:04:00").contains("came back at 08:05:20");
+    // the flag, first and on the same component, loses only by the relapse: without it the release does not win
+    Attributor.Result back = leakRestartedAt235(280, true);
+    assertThat(find(back, "cart-svc", "restart").verdict()).as("back within a minute: it changed nothing")
+        .isEqualTo(Attributor.MISLEADING);
+    assertThat(back.hypotheses().get(0).evidence()).noneMatch(e -> e.kind().equals("test:relapse"));
+    assertThat(back.hypotheses().get(0).changeId()).isEqualTo("f-1");
+    // no release of cart-svc: nothing a relapse could point at (a setting's effect may build up again), so the
+    // restart changed nothing lasting
+    Attributor.Result noRelease = leakRestartedAt235(320, false);
+    assertThat(find(noRelease, "cart-svc", "restart").verdict()).isEqualTo(Attributor.MISLEADING);
+    assertThat(find(noRelease, "cart-svc", "restart").evidence()).noneMatch(e -> e.kind().equals("test:relapse"));
+  }
+
   @Test
   void aReleasesRestartLinesAreItsTraceNotThatOfAFlagTurnedOnAMinuteEarlier() {
     // a flag on cart-svc at t=-80, then a slow query on db-b at t=-60; cart-svc's release at t=5, rolled out by the
