@@ -989,8 +989,11 @@ public final class Attributor {
       }
     }
     long others = all.stream().filter(c -> !c.anomalies.isEmpty() && c != root).count();
-    b.append(String.format(Locale.ROOT, "; it came first and explains %d of the %d other anomalous signals along the topology",
-        root.explains.size(), others));
+    // "first" only when it was: a change made earlier that lost (a flag seconds before a release) is not hidden
+    boolean first = all.stream().noneMatch(c -> c != root && c.onset < root.onset
+        && (!c.anomalies.isEmpty() || c.action != null && !INTERRUPTIONS.contains(c.category)));
+    b.append(String.format(Locale.ROOT, "; it %s %d of the %d other anomalous signals along the topology",
+        first ? "came first and explains" : "explains", root.explains.size(), others));
     if (root.recovery != null) {
       b.append("; ").append(root.recovery.detail());
     }
