@@ -606,6 +606,39 @@ class ConnectionLeak(Family):
                        "creations", self.change)
 
 
+class ProxyTimeout(Family):
+    """The edge's upstream read timeout is cut to a few tens of milliseconds (meant to fail fast on a slow upstream):
+    nginx answers 504 to every request the service takes longer than that to answer, though the service finishes it;
+    the clients retry. The service and the database stay healthy, so restarting them or killing sessions changes
+    nothing; reverting the setting fixes it."""
+    name = "proxy-timeout"
+    engines = ("postgres", "mariadb")
+    detours = ("restart_app", "restart_primary", "kill_sessions", "unrelated_change")
+
+    def fault(self, run):
+        self.before = run.nginx.read_timeout
+        self.value = run.rng.choice(["50ms", "60ms", "80ms"])
+        self.change = run.change("config", run.names.web, "proxy_read_timeout", self.before, self.value,
+                                 who=run.names.dev, note="fail fast instead of holding client connections on a slow upstream")
+        run.nginx.read_timeout = self.value
+        run.nginx.reload()
+        run.events["fault"] = time.time()
+
+    def fix(self, run):
+        run.change("revert", run.names.web, "proxy_read_timeout", self.value, self.before, who=run.names.oncall,
+                   note=f"revert {self.change}")
+        run.nginx.read_timeout = self.before
+        run.nginx.reload()
+        run.act(f"revert {self.change}", run.names.web)
+
+    def story(self, run):
+        return super().story(run) + f" The timeout was set to {self.value}."
+
+    def root_cause(self, run):
+        return self.rc(run, run.names.web, "config_change", "the edge's upstream read timeout was cut below the time the "
+                       "service takes to answer some requests", self.change)
+
+
 class Quiet(Family):
     """Harmless changes and restarts, and no incident."""
     name = "quiet"
@@ -634,7 +667,8 @@ class Quiet(Family):
 
 
 FAMILIES = {f.name: f for f in [SyncStandby, MaxConnections, MigrationLock, DroppedIndex, StatementTimeout, DiskFull,
-                                ReplicaBroken, TrafficSurge, BadDeploy, PoolShrunk, DbKilled, WrongPort, ConnectionLeak, Quiet]}
+                                ReplicaBroken, TrafficSurge, BadDeploy, PoolShrunk, DbKilled, WrongPort, ConnectionLeak,
+                                ProxyTimeout, Quiet]}
 
 
 def persist(run, settings):

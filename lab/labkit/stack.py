@@ -289,6 +289,7 @@ class Nginx:
         self.conf = os.path.join(work, "nginx.conf")
         self.pid_file = os.path.join(work, "nginx.pid")
         self.blocked = []
+        self.read_timeout = "4s"  # how long nginx waits for the service's answer before it answers 504 itself
 
     def write(self):
         deny = "".join(f"        deny {ip};\n" for ip in self.blocked)
@@ -318,7 +319,7 @@ http {{
             proxy_set_header Connection "";
             proxy_set_header X-Forwarded-For $remote_addr;
             proxy_connect_timeout 1s;
-            proxy_read_timeout 4s;
+            proxy_read_timeout {self.read_timeout};
         }}
     }}
 }}
