@@ -132,6 +132,7 @@ public final class Attributor {
     for (Candidate c : candidates) {
       screenedOff(c, candidates);
     }
+    silentPaths(candidates);
     for (Candidate c : candidates) {
       superseded(c, candidates, f);
     }
@@ -491,6 +492,76 @@ public final class Attributor {
           duration(Math.max(0, (x.onset - c.onset) / 1_000_000L))), c.action.eventId()));
       return;
     }
+  }
+
+  /**
+   * Silent path: a change's effect on a component it does not touch has to travel along the topology, through the
+   * components between (a database's setting reaches the edge through the service that calls it). When every one of
+   * them that has logs, and the changed component itself, showed nothing anomalous from the change until that effect
+   * began, and another change explains the effect on its own component (or along a path that shows it), the effect
+   * is the other change's: it needs no path no log shows. Without such a competitor the change keeps it (a service
+   * may log nothing of a slow database it waits on). Decided on all changes at once, so the order does not matter.
+   */
+  private void silentPaths(List<Candidate> all) {
+    Map<Candidate, Map<Candidate, Candidate>> silent = new java.util.LinkedHashMap<>(); // change → effect → the other
+    for (Candidate c : all) {
+      if (!isChange(c)) continue;
+      for (Candidate y : c.explains) {
+        if (y.component.equals(c.component) || witnessed(c, y, all)) continue;
+        all.stream().filter(d -> d != c && isChange(d) && d.explains.contains(y)
+                && (d.component.equals(y.component) || witnessed(d, y, all)))
+            .min(Comparator.comparingLong((Candidate d) -> d.onset).thenComparing(Candidate::name))
+            .ifPresent(d -> silent.computeIfAbsent(c, k -> new java.util.TreeMap<>(Comparator.comparing(Candidate::name)))
+                .put(y, d));
+      }
+    }
+    silent.forEach((c, lost) -> {
+      Set<Candidate> left = new HashSet<>(c.explains);
+      left.removeAll(lost.keySet());
+      c.explains = left;
+      Set<String> through = new java.util.TreeSet<>();
+      lost.keySet().forEach(y -> through.addAll(between(c.component, y.component)));
+      Set<String> others = new java.util.TreeSet<>(lost.values().stream().map(Candidate::name).toList());
+      c.evidence.add(new Evidence("test:path", c.onset, String.format(Locale.ROOT, "it could have caused %s only through %s, "
+          + "which showed nothing anomalous after it, while %s explains %s without such a gap",
+          String.join(", ", lost.keySet().stream().map(Candidate::name).toList()), String.join(" and ", through),
+          String.join(" and ", others), lost.size() == 1 ? "it" : "them"), c.action.eventId()));
+    });
+  }
+
+  private static boolean isChange(Candidate c) {
+    return c.action != null && !INTERRUPTIONS.contains(c.category) && !c.explains.isEmpty();
+  }
+
+  /**
+   * The components with logs between two components along the topology (one depends on them, they on the other), in
+   * either direction.
+   */
+  private Set<String> between(String from, String to) {
+    Set<String> out = new java.util.TreeSet<>();
+    for (String w : topology.components()) {
+      if (!w.equals(from) && !w.equals(to) && topology.observed(w)
+          && ((topology.dependsOn(to, w) && topology.dependsOn(w, from)) || (topology.dependsOn(from, w) && topology.dependsOn(w, to)))) {
+        out.add(w);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether change {@code c}'s effect {@code y} elsewhere has a path the logs show: no component with logs lies
+   * between, or a fault began on one of them or on the changed component after the change and by the time of the
+   * effect (within the clocks' tolerance).
+   */
+  private boolean witnessed(Candidate c, Candidate y, List<Candidate> all) {
+    Set<String> via = between(c.component, y.component);
+    if (via.isEmpty()) {
+      return true;
+    }
+    via.add(c.component);
+    long until = c.since(y) + Math.round(tolUs);
+    return all.stream().anyMatch(z -> z != y && !z.anomalies.isEmpty() && !actionTrace(z.category)
+        && via.stream().anyMatch(z::shows) && z.onset >= c.onset - tolUs && z.onset <= until);
   }
 
   /**

@@ -55,6 +55,16 @@ public final class Topology implements Serializable {
     return false;
   }
 
+  /** Every component the topology names. */
+  public Set<String> components() {
+    return java.util.Collections.unmodifiableSet(dependsOn.keySet());
+  }
+
+  /** Whether the component has logs of its own (a source of the job gives its kind). */
+  public boolean observed(String component) {
+    return kinds.containsKey(component);
+  }
+
   public boolean known(String component) {
     return dependsOn.containsKey(component);
   }

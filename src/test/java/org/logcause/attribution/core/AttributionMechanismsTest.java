@@ -927,4 +927,47 @@ class AttributionMechanismsTest {
     double scoreWithout = without.hypotheses().stream().filter(h -> "c-mig".equals(h.changeId())).findFirst().orElseThrow().score();
     assertThat(scoreWith - scoreWithout).isCloseTo(KNOWLEDGE.scoring().test("object_named"), org.assertj.core.data.Offset.offset(0.002));
   }
+
+  /**
+   * The edge's own timeout setting cut below the service's answer time, seconds after a planner setting changed on
+   * the database: the edge's timeouts and errors begin at once; the service between logs nothing anomalous unless
+   * {@code serviceFailed}.
+   */
+  private static Attributor.Result edgeTimeoutAfterAPlannerSetting(boolean serviceFailed, boolean edgeChange) {
+    List<Facts.Anomaly> anomalies = new java.util.ArrayList<>(List.of(anomaly("web", "category:timeout", 0, 240, 30),
+        anomaly("web", "error_ratio", 0, 240, 200), anomaly("web", "latency_p95_ms", 0, 240, 20)));
+    if (serviceFailed) {
+      anomalies.add(anomaly("cart-svc", "category:timeout", 0, 240, 25));
+    }
+    List<Facts.Action> actions = new java.util.ArrayList<>(List.of(
+        change("c-db", -14, "db-a", "config_change", "effective_cache_size", "6GB")));
+    if (edgeChange) {
+      actions.add(change("c-edge", 2.5, "web", "config_change", "proxy_read_timeout", "80ms"));
+    }
+    return attribute(facts(anomalies, actions, 0, 240));
+  }
+
+  @Test
+  void aChangeWhoseEffectWouldHaveCrossedAServiceThatLoggedNothingLosesToTheChangeOnTheFailingComponent() {
+    Attributor.Result r = edgeTimeoutAfterAPlannerSetting(false, true);
+    assertThat(r.hypotheses().get(0).changeId()).isEqualTo("c-edge");
+    Attributor.Hypothesis db = r.hypotheses().stream().filter(h -> "c-db".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(db.evidence()).anySatisfy(e -> {
+      assertThat(e.kind()).isEqualTo("test:path");
+      assertThat(e.eventId()).isEqualTo("ev-c-db");
+      assertThat(e.detail()).contains("timeout on web").contains("through cart-svc").contains("config change c-edge on web");
+    });
+    assertThat(db.score()).isLessThan(r.hypotheses().get(0).score() - 0.1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"service failed too", "no other change"})
+  void aChangeKeepsWhatItExplainsFarAwayWhenThePathShowsItOrNothingElseExplainsIt(String variant) {
+    boolean serviceFailed = variant.equals("service failed too");
+    Attributor.Result r = edgeTimeoutAfterAPlannerSetting(serviceFailed, serviceFailed);
+    assertThat(r.hypotheses()).allSatisfy(h -> assertThat(h.evidence()).noneMatch(e -> e.kind().equals("test:path")));
+    Attributor.Hypothesis db = r.hypotheses().stream().filter(h -> "c-db".equals(h.changeId())).findFirst().orElseThrow();
+    assertThat(find(r, "web", "timeout").verdict()).isIn("SYMPTOM", "MISLEADING");
+    assertThat(db.evidence()).anyMatch(e -> e.kind().equals("explains") && !e.detail().startsWith("explains 0 "));
+  }
 }
