@@ -157,6 +157,24 @@ class LabCorporaTest {
   }
 
   /**
+   * proxy-timeout-21, read up to the revert: a planner setting changed on the primary (harmless), then 14 s later
+   * nginx's upstream read timeout cut to 80 ms: 504s at the edge at once, while the service between logged nothing
+   * wrong until the detours. The edge's own change is the root cause; the database's change does not take the edge's
+   * failures through the silent service (its evidence says so).
+   */
+  @org.junit.jupiter.api.Test
+  void anEdgeSettingTakesTheEdgesFailuresFromADatabaseSettingTheSilentServiceBetweenCannotCarry() throws Exception {
+    ToTheFix run = rootCauseUpToTheFix("proxy-timeout-21");
+    Row root = run.hypotheses().filter(col("rank").equalTo(1)).collectAsList().get(0);
+    assertThat(root.<String>getAs("change_id")).isEqualTo(run.labels().rootCause().changeId());
+    Row db = run.hypotheses().filter(col("category").equalTo("config_change")
+        .and(col("component").notEqual(run.labels().rootCause().component()))).collectAsList().get(0);
+    List<Row> evidence = db.getList(db.fieldIndex("evidence"));
+    assertThat(evidence).anyMatch(e -> "test:path".equals(e.getAs("kind")) && e.getAs("event_id") != null);
+    assertThat(db.<Double>getAs("score")).isLessThan(root.<Double>getAs("score"));
+  }
+
+  /**
    * Read up to the revert. dropped-index-13: a feature flag on the service recorded 8 s before a migration on the
    * primary; both explain the same timeouts by timing and topology, and the primary logged nothing of the migration.
    * The replica's log shows a statement never slow before from 1.6 s after the migration, reading the table whose
