@@ -173,7 +173,7 @@ public final class Attributor {
     }
     for (Candidate c : candidates) {
       double p = Math.exp((c.score - root.score) / scoring.temperature()) / norm;
-      c.confidence = c == root ? p : 1 - p;
+      c.confidence = c == root ? p * causeShown(root) : 1 - p;
     }
     verdicts(root, candidates, f);
     oneLeadPerComponent(candidates, root);
@@ -453,6 +453,20 @@ public final class Attributor {
       case "crashes" -> "restart";
       default -> null;
     };
+  }
+
+  /**
+   * How far the root candidate is a cause the logs show, rather than the best symptom left: 1 for a change, a restart
+   * or a crash, and for a category that points at a cause on its own (a surge, a disk filling, replication breaking);
+   * below {@code scoring.cause_prior}, a symptom until shown otherwise (timeouts, errors, a pile-up) with nothing
+   * behind it in the logs: its prior over that bound. What made it may be in no log (a change made by hand, a setting
+   * no server logs), so its confidence says so.
+   */
+  private double causeShown(Candidate root) {
+    if (root.action != null || crashed(root)) {
+      return 1;
+    }
+    return Math.min(1, knowledge.prior(root.category) / scoring.causePrior());
   }
 
   /** Whether the candidate is a crash: restart anomalies of its own, crash lines among them, and no action behind it. */

@@ -64,7 +64,7 @@ public record CausalKnowledge(
   public record Scoring(Map<String, Double> weights, double precedenceDecaySeconds, double temperature,
       long lookbackSeconds, long sameActionSeconds, long rolloutSeconds, long restartGraceSeconds, long killGraceSeconds, long recoverySeconds,
       double spikeRatio, long spikePeakSeconds,
-      double contributingShare, Map<String, Double> tests) implements Serializable {
+      double contributingShare, double causePrior, Map<String, Double> tests) implements Serializable {
     static final Set<String> WEIGHTS = Set.of("coverage", "precedence", "prior", "contrast");
     static final Set<String> TEST_TERMS = Set.of("revert_recovered", "revert_failed", "restart_persisted", "surge",
         "retry_storm", "precursor", "parameter_matches", "parameter_cannot", "setting_outlived_fix", "relapse");
@@ -268,9 +268,9 @@ public record CausalKnowledge(
       }
     }
     if (scoring.temperature() <= 0 || scoring.precedenceDecaySeconds() <= 0 || scoring.lookbackSeconds() <= 0
-        || scoring.rolloutSeconds() <= 0) {
+        || scoring.rolloutSeconds() <= 0 || scoring.causePrior() <= 0 || scoring.causePrior() > 1) {
       throw new IllegalArgumentException(origin + ": scoring.temperature, precedence_decay_seconds, lookback_seconds and "
-          + "rollout_seconds must be > 0");
+          + "rollout_seconds must be > 0, and cause_prior in (0, 1]");
     }
     if (scoring.spikePeakSeconds() < 0) {
       throw new IllegalArgumentException(origin + ": scoring.spike_peak_seconds must be >= 0 (0: traffic judged over the whole incident only)");

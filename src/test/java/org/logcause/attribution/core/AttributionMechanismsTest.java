@@ -970,4 +970,19 @@ class AttributionMechanismsTest {
     assertThat(find(r, "web", "timeout").verdict()).isIn("SYMPTOM", "MISLEADING");
     assertThat(db.evidence()).anyMatch(e -> e.kind().equals("explains") && !e.detail().startsWith("explains 0 "));
   }
+
+  @Test
+  void aSymptomLeftAtTheTopWithNothingBehindItInTheLogsIsNoConfidentCause() {
+    // the edge times out and errs, nothing else shows and no change is recorded: the timeouts are the best candidate
+    // left, not a cause the logs show
+    Attributor.Result bare = edgeTimeoutAfterAPlannerSetting(false, false);
+    Attributor.Result symptomOnly = attribute(facts(List.of(anomaly("web", "category:timeout", 0, 240, 30),
+        anomaly("web", "error_ratio", 0, 240, 200)), List.of(), 0, 240));
+    Attributor.Hypothesis top = symptomOnly.hypotheses().get(0);
+    assertThat(top.category()).isEqualTo("timeout");
+    assertThat(top.confidence()).isLessThanOrEqualTo(KNOWLEDGE.prior("timeout") / KNOWLEDGE.scoring().causePrior() + 1e-9);
+    // a change at the top keeps the confidence its lead over the others gives it
+    assertThat(bare.hypotheses().get(0).changeId()).isEqualTo("c-db");
+    assertThat(bare.hypotheses().get(0).confidence()).isGreaterThan(0.9);
+  }
 }

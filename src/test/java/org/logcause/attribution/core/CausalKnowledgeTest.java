@@ -105,7 +105,7 @@ class CausalKnowledgeTest {
 
   static final String SCORING = "scoring:\n  weights: {coverage: 0.35, precedence: 0.20, prior: 0.30, contrast: 0.15}\n"
       + "  precedence_decay_seconds: 300\n  temperature: 0.03\n  lookback_seconds: 1800\n  same_action_seconds: 300\n  rollout_seconds: 15\n"
-      + "  restart_grace_seconds: 120\n  kill_grace_seconds: 60\n  recovery_seconds: 600\n  spike_ratio: 1.3\n  spike_peak_seconds: 60\n  contributing_share: 0.75\n"
+      + "  restart_grace_seconds: 120\n  kill_grace_seconds: 60\n  recovery_seconds: 600\n  spike_ratio: 1.3\n  spike_peak_seconds: 60\n  contributing_share: 0.75\n  cause_prior: 0.5\n"
       + "  tests: {revert_recovered: 0.3, revert_failed: -0.15, restart_persisted: -0.3, surge: 0.1, retry_storm: -0.15, "
       + "precursor: -0.15, parameter_matches: 0.1, parameter_cannot: -0.25, setting_outlived_fix: -0.3, relapse: 0.1}\n"
       + "timing: {fast_seconds: 120, decay_seconds: 300, slow_decay_seconds: 3600, interruption_decay_seconds: 60}\n";
