@@ -483,7 +483,7 @@ public final class Attributor {
    * connects to the flag. The change keeps what only it explains.
    */
   private void screenedOff(Candidate c, List<Candidate> all) {
-    if (c.action == null || INTERRUPTIONS.contains(c.category) || c.explains.isEmpty()) {
+    if (!isChange(c)) {
       return;
     }
     // the specific effects decide: errors and latency follow from anything, and a slowdown before a fault is often
@@ -537,12 +537,14 @@ public final class Attributor {
       lost.keySet().forEach(y -> through.addAll(between(c.component, y.component)));
       Set<String> others = new java.util.TreeSet<>(lost.values().stream().map(Candidate::name).toList());
       c.evidence.add(new Evidence("test:path", c.onset, String.format(Locale.ROOT, "it could have caused %s only through %s, "
-          + "which showed nothing anomalous after it, while %s explains %s without such a gap",
+          + "which showed nothing anomalous after it, while %s %s without such a gap",
           String.join(", ", lost.keySet().stream().map(Candidate::name).toList()), String.join(" and ", through),
-          String.join(" and ", others), lost.size() == 1 ? "it" : "them"), c.action.eventId()));
+          String.join(" and ", others) + (others.size() == 1 ? " explains" : " explain"), lost.size() == 1 ? "it" : "them"),
+          c.action.eventId()));
     });
   }
 
+  /** A change (or release) that explains something: not a restart or a kill, which have tests of their own. */
   private static boolean isChange(Candidate c) {
     return c.action != null && !INTERRUPTIONS.contains(c.category) && !c.explains.isEmpty();
   }
@@ -646,7 +648,7 @@ public final class Attributor {
    * other's restart then applied both.
    */
   private void superseded(Candidate c, List<Candidate> all, Facts f) {
-    if (c.action == null || INTERRUPTIONS.contains(c.category) || c.explains.isEmpty()) {
+    if (!isChange(c)) {
       return;
     }
     CausalKnowledge.Parameter p = knowledge.parameter(c.action.parameter());
